@@ -1,0 +1,70 @@
+/**
+ * `npm start`: the whole platform for development. Locally that is embedded Postgres, the SMTP
+ * catcher, the Supabase-compatible API and the Astro site; with SUPABASE_URL and DATABASE_URL set,
+ * only the migrations and the site (the rest is the Supabase project's).
+ */
+import { ConfigError, getConfig } from '../src/lib/config.ts';
+import { MigrationError } from '../supabase/local/migrate.ts';
+import { startStack } from '../supabase/local/stack.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
+import { startWeb } from './web.ts';
+
+const verbose = process.argv.includes('--verbose');
+const log = (line: string) => {
+  if (verbose || !line.startsWith('[db]')) console.log(line);
+};
+
+async function main() {
+  const config = getConfig();
+  console.log(config.local ? 'Starting the local stack…' : `Using the Supabase project at ${config.supabaseUrl}`);
+  const stack = await startStack(config, { log });
+  let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await web?.stop();
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  try {
+    web = await startWeb(config, { mode: 'dev', log: verbose ? log : () => {}, timeoutMs: 120_000 });
+  } catch (err) {
+    console.error(String(err instanceof Error ? err.message : err));
+    await shutdown(1);
+    return;
+  }
+  web.child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`The web server stopped (code ${code}).`);
+      void shutdown(1);
+    }
+  });
+  const rows: [string, string][] = [['Site', `${web.url}/fr`]];
+  if (config.local) {
+    rows.push(
+      ['Boîte mail (maildev)', stack.inboxUrl ?? ''],
+      ['API Supabase locale', config.supabaseUrl],
+      ['PostgreSQL', config.databaseUrl],
+    );
+  }
+  console.log('\nDécidons is running:\n');
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v}`);
+  if (config.local) {
+    console.log(`\nDemo accounts (password: ${DEMO_PASSWORD}):`);
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.email.padEnd(34)} ${a.name}, ${a.role}`);
+  }
+  console.log('\nCtrl-C stops everything; data stays in .data/ (npm run db:reset starts from empty).');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof MigrationError) {
+    console.error(`\n${err.message}\n`);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

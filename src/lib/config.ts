@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+/**
+ * One validated schema for every environment variable the platform reads. The defaults are the
+ * Supabase CLI's local values, so `npm start` needs no configuration and a project that already
+ * uses the CLI keeps working. Anything read from the environment goes through here, so a wrong
+ * value stops start-up with a message naming the variable instead of failing later.
+ */
+
+// The Supabase CLI's default local secret and the keys it signs (see reference/supabase-api.md §0).
+export const LOCAL_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
+export const LOCAL_ANON_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0';
+export const LOCAL_SERVICE_ROLE_KEY =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
+
+export const DEFAULT_PORTS = {
+  api: 54321,
+  db: 54322,
+  mailWeb: 54324,
+  smtp: 54325,
+  web: 4321,
+  collab: 1234,
+} as const;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url({ message: 'must be a URL such as http://127.0.0.1:54321' })
+  .refine((v) => /^https?:\/\//.test(v), { message: 'must start with http:// or https://' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const pgUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), {
+    message: 'must be a postgres:// URL such as postgresql://postgres:postgres@127.0.0.1:54322/postgres',
+  });
+
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^smtps?:\/\/.+/.test(v), { message: 'must be an smtp:// or smtps:// URL such as smtp://127.0.0.1:54325' });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be between 1 and 65535' })
+  .max(65535, { message: 'must be between 1 and 65535' });
+
+const seconds = z.coerce.number({ message: 'must be a number of seconds' }).int().min(0);
+
+const jwtLike = z
+  .string()
+  .trim()
+  .min(20, { message: 'looks too short to be a Supabase key' });
+
+export const envSchema = z.object({
+  SUPABASE_URL: httpUrl.optional(),
+  SUPABASE_ANON_KEY: jwtLike.default(LOCAL_ANON_KEY),
+  SUPABASE_SERVICE_ROLE_KEY: jwtLike.default(LOCAL_SERVICE_ROLE_KEY),
+  SUPABASE_JWT_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (Supabase requires it)' })
+    .default(LOCAL_JWT_SECRET),
+  DATABASE_URL: pgUrl.optional(),
+  SMTP_URL: smtpUrl.optional(),
+  SMTP_SENDER: z.string().trim().email({ message: 'must be an email address' }).default('noreply@decidons.localhost'),
+  SITE_URL: httpUrl.optional(),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port.default(DEFAULT_PORTS.web),
+  LOCAL_API_PORT: port.default(DEFAULT_PORTS.api),
+  LOCAL_DB_PORT: port.default(DEFAULT_PORTS.db),
+  MAIL_SMTP_PORT: port.default(DEFAULT_PORTS.smtp),
+  MAIL_WEB_PORT: port.default(DEFAULT_PORTS.mailWeb),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  // Auth (GoTrue) settings the local API honours; the same knobs exist in a Supabase project's config.
+  AUTH_MAILER_AUTOCONFIRM: bool.default(false),
+  AUTH_DISABLE_SIGNUP: bool.default(false),
+  AUTH_JWT_EXP: seconds.min(120, { message: 'must be at least 120 seconds' }).default(3600),
+  AUTH_OTP_EXP: seconds.min(60).default(3600),
+  AUTH_EMAIL_MAX_FREQUENCY: seconds.default(60),
+  AUTH_EMAILS_PER_HOUR: seconds.default(360),
+  AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: seconds.default(30),
+  AUTH_REFRESH_TOKEN_REUSE_INTERVAL: seconds.default(10),
+  AUTH_PASSWORD_MIN_LENGTH: seconds.min(6).default(8),
+  AUTH_URI_ALLOW_LIST: z.string().default(''),
+  PUBLIC_MAPBOX_TOKEN: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  /** True when this process must start the embedded Postgres and the local Supabase API itself. */
+  local: boolean;
+  supabaseUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+  databaseUrl: string;
+  smtpUrl: string;
+  smtpSender: string;
+  siteUrl: string;
+  host: string;
+  port: number;
+  ports: { api: number; db: number; smtp: number; mailWeb: number };
+  dataDir: string;
+  auth: {
+    mailerAutoconfirm: boolean;
+    disableSignup: boolean;
+    jwtExp: number;
+    otpExp: number;
+    emailMaxFrequency: number;
+    emailsPerHour: number;
+    signInAttemptsPer5Min: number;
+    refreshTokenReuseInterval: number;
+    passwordMinLength: number;
+    uriAllowList: string[];
+  };
+  mapboxToken: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as it does in a .env file.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if (Boolean(e.SUPABASE_URL) !== Boolean(e.DATABASE_URL)) {
+    throw new ConfigError([
+      'SUPABASE_URL and DATABASE_URL: set both to use a Supabase project, or neither to run the local stack',
+    ]);
+  }
+  const local = !e.SUPABASE_URL;
+  return {
+    local,
+    supabaseUrl: e.SUPABASE_URL ?? `http://127.0.0.1:${e.LOCAL_API_PORT}`,
+    anonKey: e.SUPABASE_ANON_KEY,
+    serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+    jwtSecret: e.SUPABASE_JWT_SECRET,
+    databaseUrl: e.DATABASE_URL ?? `postgresql://postgres:postgres@127.0.0.1:${e.LOCAL_DB_PORT}/postgres`,
+    smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.MAIL_SMTP_PORT}`,
+    smtpSender: e.SMTP_SENDER,
+    siteUrl: e.SITE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
+    host: e.HOST,
+    port: e.PORT,
+    ports: { api: e.LOCAL_API_PORT, db: e.LOCAL_DB_PORT, smtp: e.MAIL_SMTP_PORT, mailWeb: e.MAIL_WEB_PORT },
+    dataDir: e.DATA_DIR,
+    auth: {
+      mailerAutoconfirm: e.AUTH_MAILER_AUTOCONFIRM,
+      disableSignup: e.AUTH_DISABLE_SIGNUP,
+      jwtExp: e.AUTH_JWT_EXP,
+      otpExp: e.AUTH_OTP_EXP,
+      emailMaxFrequency: e.AUTH_EMAIL_MAX_FREQUENCY,
+      emailsPerHour: e.AUTH_EMAILS_PER_HOUR,
+      signInAttemptsPer5Min: e.AUTH_SIGN_IN_ATTEMPTS_PER_5MIN,
+      refreshTokenReuseInterval: e.AUTH_REFRESH_TOKEN_REUSE_INTERVAL,
+      passwordMinLength: e.AUTH_PASSWORD_MIN_LENGTH,
+      uriAllowList: e.AUTH_URI_ALLOW_LIST.split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    mapboxToken: e.PUBLIC_MAPBOX_TOKEN,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, read once from `process.env`. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,9 @@
+/** The demo accounts `supabase/seed.sql` creates; printed by `npm start` and listed in the README. */
+export const DEMO_PASSWORD = 'decidons-demo-2026';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@demo.decidons.fr', name: 'Claire Admin', role: 'administratrice de la plateforme' },
+  { email: 'camille.martin@demo.decidons.fr', name: 'Camille Martin', role: 'participante' },
+  { email: 'karim.benali@demo.decidons.fr', name: 'Karim Benali', role: 'participant' },
+  { email: 'lea.dupont@demo.decidons.fr', name: 'Léa Dupont', role: 'participante (compte en anglais)' },
+] as const;
