@@ -6,6 +6,7 @@ export default defineConfig({
     // One stack (Postgres, SMTP catcher, local API, web server) per run, shared by every file;
     // tests isolate themselves with unique accounts and, where they need it, their own database.
     globalSetup: ['tests/setup/global-setup.ts'],
+    reporters: ['default', './tests/setup/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
