@@ -46,8 +46,8 @@ async function main() {
   const rows: [string, string][] = [['Site', `${web.url}/fr`]];
   if (config.local) {
     rows.push(
-      ['Boîte mail (maildev)', stack.inboxUrl ?? ''],
-      ['API Supabase locale', config.supabaseUrl],
+      ['Mail inbox (maildev)', stack.inboxUrl ?? ''],
+      ['Local Supabase API', config.supabaseUrl],
       ['PostgreSQL', config.databaseUrl],
     );
   }

@@ -2,8 +2,8 @@
 export const DEMO_PASSWORD = 'decidons-demo-2026';
 
 export const DEMO_ACCOUNTS = [
-  { email: 'admin@demo.decidons.fr', name: 'Claire Admin', role: 'administratrice de la plateforme' },
-  { email: 'camille.martin@demo.decidons.fr', name: 'Camille Martin', role: 'participante' },
+  { email: 'admin@demo.decidons.fr', name: 'Claire Admin', role: 'platform administrator' },
+  { email: 'camille.martin@demo.decidons.fr', name: 'Camille Martin', role: 'participant' },
   { email: 'karim.benali@demo.decidons.fr', name: 'Karim Benali', role: 'participant' },
-  { email: 'lea.dupont@demo.decidons.fr', name: 'Léa Dupont', role: 'participante (compte en anglais)' },
+  { email: 'lea.dupont@demo.decidons.fr', name: 'Léa Dupont', role: 'participant who prefers English' },
 ] as const;
