@@ -33,9 +33,12 @@ export async function startWeb(
     opts.mode === 'prod'
       ? [resolve(root, 'dist/server/entry.mjs')]
       : [resolve(root, 'node_modules/astro/bin/astro.mjs'), 'dev', '--ignore-lock', '--host', config.host, '--port', String(config.port)];
+  // Astro's dev server does not mount its request handler when it sees vitest's variables, so the
+  // child must not inherit them when the test setup starts it.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'VITEST' && !k.startsWith('VITEST_')));
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, ...webEnv(config) },
+    env: { ...inherited, ...webEnv(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -52,8 +55,8 @@ export async function startWeb(
     if (child.exitCode !== null) throw new Error(`The web server exited (code ${child.exitCode}):\n${output}`);
     try {
       const r = await fetch(`${url}/healthz`);
-      await r.arrayBuffer();
-      if (r.status < 500) break;
+      const body = (await r.json().catch(() => null)) as { ok?: boolean } | null;
+      if (r.status === 200 && body?.ok === true) break;
     } catch {
       // not listening yet
     }
