@@ -1,0 +1,4 @@
+import { accounts } from './accounts.ts';
+
+/** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
+export const server = { accounts };

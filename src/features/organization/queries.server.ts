@@ -1,0 +1,34 @@
+import { asUser, type Claims } from '../../lib/db/index.ts';
+import { FALLBACK_ORGANIZATION, type Organization } from './organization.ts';
+
+/** The organization, read as the visitor (RLS: public). */
+export async function getOrganization(claims: Claims | null): Promise<Organization> {
+  const rows = await asUser(
+    claims,
+    (tx) => tx<
+      { name: Organization['name']; description: Organization['description']; default_locale: string; available_locales: string[]; contact_email: string | null }[]
+    >`select name, description, default_locale, available_locales, contact_email from public.organization limit 1`,
+  );
+  const row = rows[0];
+  if (!row) return FALLBACK_ORGANIZATION;
+  return {
+    name: row.name,
+    description: row.description,
+    defaultLocale: row.default_locale,
+    availableLocales: row.available_locales,
+    contactEmail: row.contact_email,
+  };
+}
+
+/**
+ * Same, but a page frame must render even when the database is down (the 500 page itself uses
+ * it): failures give the fallback.
+ */
+export async function getOrganizationOrFallback(claims: Claims | null): Promise<Organization> {
+  try {
+    return await getOrganization(claims);
+  } catch (err) {
+    console.error('[organization] could not be read:', err instanceof Error ? err.message : err);
+    return FALLBACK_ORGANIZATION;
+  }
+}
