@@ -26,7 +26,7 @@ export const DEFAULT_PORTS = {
 const httpUrl = z
   .string()
   .trim()
-  .url({ message: 'must be a URL such as http://127.0.0.1:54321' })
+  .pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:54321' }))
   .refine((v) => /^https?:\/\//.test(v), { message: 'must start with http:// or https://' })
   .transform((v) => v.replace(/\/+$/, ''));
 
@@ -69,7 +69,7 @@ export const envSchema = z.object({
     .default(LOCAL_JWT_SECRET),
   DATABASE_URL: pgUrl.optional(),
   SMTP_URL: smtpUrl.optional(),
-  SMTP_SENDER: z.string().trim().email({ message: 'must be an email address' }).default('noreply@decidons.localhost'),
+  SMTP_SENDER: z.string().trim().pipe(z.email({ message: 'must be an email address' })).default('noreply@decidons.localhost'),
   SITE_URL: httpUrl.optional(),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: port.default(DEFAULT_PORTS.web),

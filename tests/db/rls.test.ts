@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asServiceRole, asUser, type Claims } from '../../src/lib/db/index.ts';
 import { connectTestDb } from '../helpers/db.ts';
