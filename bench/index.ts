@@ -11,7 +11,7 @@ import { parseConfig } from '../src/lib/config.ts';
 import { asUser } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
-import { freePort } from '../tests/setup/ports.ts';
+import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 
@@ -57,15 +57,7 @@ function row(name: string, r: Awaited<ReturnType<typeof measure>>) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'decidons-bench-'));
-const [api, db, smtp, mailWeb] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-const config = parseConfig({
-  DATA_DIR: dataDir,
-  LOCAL_API_PORT: String(api),
-  LOCAL_DB_PORT: String(db),
-  MAIL_SMTP_PORT: String(smtp),
-  MAIL_WEB_PORT: String(mailWeb),
-  AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '100000000',
-});
+const config = parseConfig(await localEnvOnFreePorts(dataDir, { AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '100000000' }));
 const stack = await startStack(config, { ephemeral: true });
 const sql = postgres(config.databaseUrl, { max: 8, onnotice: () => {}, prepare: false });
 try {

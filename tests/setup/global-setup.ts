@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { parseConfig } from '../../src/lib/config.ts';
 import { startStack } from '../../supabase/local/stack.ts';
 import { startWeb } from '../../scripts/web.ts';
-import { freePort } from './ports.ts';
+import { localEnvOnFreePorts } from './ports.ts';
 
 export interface StackInfo {
   supabaseUrl: string;
@@ -30,19 +30,13 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'decidons-test-'));
-  const [api, db, smtp, mailWeb, web] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const config = parseConfig({
-    DATA_DIR: dataDir,
-    LOCAL_API_PORT: String(api),
-    LOCAL_DB_PORT: String(db),
-    MAIL_SMTP_PORT: String(smtp),
-    MAIL_WEB_PORT: String(mailWeb),
-    PORT: String(web),
-    HOST: '127.0.0.1',
-    AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '1000',
-    AUTH_EMAILS_PER_HOUR: '100000',
-    AUTH_REFRESH_TOKEN_REUSE_INTERVAL: '2',
-  });
+  const config = parseConfig(
+    await localEnvOnFreePorts(dataDir, {
+      AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '1000',
+      AUTH_EMAILS_PER_HOUR: '100000',
+      AUTH_REFRESH_TOKEN_REUSE_INTERVAL: '2',
+    }),
+  );
   const logs: string[] = [];
   const log = (l: string) => {
     logs.push(l);

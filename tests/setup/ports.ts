@@ -12,3 +12,21 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The environment of a local stack on free ports with its data in `dataDir`: what the test setup,
+ * start-up tests and benchmarks pass to `parseConfig`, plus their own overrides.
+ */
+export async function localEnvOnFreePorts(dataDir: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  const [api, db, smtp, mailWeb, web] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  return {
+    DATA_DIR: dataDir,
+    LOCAL_API_PORT: String(api),
+    LOCAL_DB_PORT: String(db),
+    MAIL_SMTP_PORT: String(smtp),
+    MAIL_WEB_PORT: String(mailWeb),
+    PORT: String(web),
+    HOST: '127.0.0.1',
+    ...overrides,
+  };
+}
