@@ -130,13 +130,18 @@ describe('profile preferences', () => {
 });
 
 describe('organization', () => {
-  it('is readable by everyone and writable by no API role', async () => {
+  it('is readable by everyone and not writable by visitors or participants', async () => {
     const rows = await asUser(null, (tx) => tx<{ name: Record<string, string> }[]>`select name from public.organization`, sql);
     expect(rows[0]?.name.fr).toContain('Belleville');
     await expect(asUser(null, (tx) => tx`update public.organization set contact_email = 'x@y.z'`, sql)).rejects.toThrow(/permission denied/);
-    await expect(
-      asUser({ role: 'authenticated', sub: randomUUID() }, (tx) => tx`update public.organization set contact_email = 'x@y.z'`, sql),
-    ).rejects.toThrow(/permission denied/);
+    const updated = await asUser(
+      { role: 'authenticated', sub: randomUUID() },
+      (tx) => tx`update public.organization set contact_email = 'x@y.z' returning id`,
+      sql,
+    );
+    expect(updated).toHaveLength(0);
+    const [org] = await sql<{ contact_email: string }[]>`select contact_email from public.organization`;
+    expect(org?.contact_email).not.toBe('x@y.z');
   });
 });
 
