@@ -587,8 +587,13 @@ begin
       act := 'activate';
     end if;
   end if;
-  space := case tg_table_name when 'spaces' then (rec ->> 'id')::uuid else (rec ->> 'space_id')::uuid end;
-  rid := coalesce(rec ->> 'id', rec ->> 'user_id', rec ->> 'taxonomy_id');
+  space := case
+    when tg_table_name = 'spaces' then (rec ->> 'id')::uuid
+    when rec ? 'space_id' then (rec ->> 'space_id')::uuid
+    -- A feature's own rows (a page…) belong to the space of their component.
+    when rec ? 'component_id' then (select c.space_id from public.components c where c.id = (rec ->> 'component_id')::uuid)
+  end;
+  rid := coalesce(rec ->> 'id', rec ->> 'component_id', rec ->> 'user_id', rec ->> 'taxonomy_id');
   insert into public.action_log (actor_id, action, resource_type, resource_id, space_id, visibility, data)
   values (
     (select auth.uid()),
