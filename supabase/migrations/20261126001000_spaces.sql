@@ -28,9 +28,11 @@ language sql stable set search_path = '' as $$
   select exists (select 1 from pg_catalog.pg_timezone_names t where t.name = value)
 $$;
 
+-- An absolute http(s) URL or a path on this site. `//host/…` and `/\host/…` are refused: browsers
+-- read them as links to another site.
 create or replace function private.is_safe_url(value text) returns boolean
 language sql immutable set search_path = '' as $$
-  select value is null or (char_length(value) <= 2000 and (value ~ '^https?://[^\s<>"]+$' or value ~ '^/[^\s<>"]*$'))
+  select value is null or (char_length(value) <= 2000 and (value ~ '^https?://[^\s<>"]+$' or value ~ '^/([^/\\\s<>"][^\s<>"]*)?$'))
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -94,6 +96,24 @@ create index taxonomies_parent_idx on public.taxonomies (parent_id, weight);
 create trigger taxonomies_touch before update on public.taxonomies
   for each row execute function private.touch_updated_at();
 
+-- The hierarchy must not loop (a loop would hang every recursive listing).
+create or replace function private.check_taxonomy_parent() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.parent_id is not null and exists (
+    with recursive up(id, parent_id) as (
+      select t.id, t.parent_id from public.taxonomies t where t.id = new.parent_id
+      union
+      select t.id, t.parent_id from public.taxonomies t join up on t.id = up.parent_id
+    ) select 1 from up where up.id = new.id
+  ) then
+    raise exception 'a taxonomy cannot be its own ancestor' using errcode = '23514', constraint = 'taxonomies_parent_no_cycle';
+  end if;
+  return new;
+end $$;
+create trigger taxonomies_check_parent before insert or update of parent_id on public.taxonomies
+  for each row execute function private.check_taxonomy_parent();
+
 alter table public.taxonomies enable row level security;
 create policy "taxonomies are public" on public.taxonomies for select to anon, authenticated using (true);
 create policy "org admins create taxonomies" on public.taxonomies for insert to authenticated with check ((select private.is_org_admin()));
@@ -144,12 +164,14 @@ create table public.spaces (
   constraint spaces_assembly_type_length check (assembly_type is null or char_length(assembly_type) <= 100)
 );
 create index spaces_listing_idx on public.spaces (kind, published_at, weight);
+create index spaces_parent_idx on public.spaces (parent_id) where parent_id is not null;
 create trigger spaces_touch before update on public.spaces
   for each row execute function private.touch_updated_at();
 
--- A parent assembly must be an assembly, and the chain must not loop.
+-- A parent assembly must be an assembly, and the chain must not loop. Security definer: the check
+-- must see the whole chain, including spaces the editing admin cannot see.
 create or replace function private.check_space_parent() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 begin
   if new.parent_id is not null then
     if not exists (select 1 from public.spaces s where s.id = new.parent_id and s.kind = 'assembly') then
@@ -158,7 +180,7 @@ begin
     if exists (
       with recursive up(id, parent_id) as (
         select s.id, s.parent_id from public.spaces s where s.id = new.parent_id
-        union all
+        union
         select s.id, s.parent_id from public.spaces s join up on s.id = up.parent_id
       ) select 1 from up where up.id = new.id
     ) then
@@ -220,28 +242,28 @@ language sql stable security definer set search_path = '' as $$
 $$;
 
 -- Who may see a space: unpublished ones only its admins and collaborators (and organization
--- admins); private ones only their members and people with a role.
+-- admins); private ones only their members and people with a role. Takes the row's own values so
+-- that the spaces policy never reads the table it guards: an INSERT … RETURNING checks the new row
+-- before a query inside a stable function could see it.
+create or replace function private.can_view_space_row(space uuid, published_at timestamptz, is_private boolean) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select (published_at is not null and not is_private)
+    or private.has_space_role(space, 'collaborator')
+    or (published_at is not null and (
+      private.has_any_space_role(space)
+      or exists (select 1 from public.space_members m where m.space_id = space and m.user_id = (select auth.uid()))))
+$$;
+
 create or replace function private.can_view_space(space uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
     select 1 from public.spaces s
-    where s.id = space
-      and (
-        private.has_space_role(s.id, 'collaborator')
-        or (
-          s.published_at is not null
-          and (
-            not s.private
-            or private.has_any_space_role(s.id)
-            or exists (select 1 from public.space_members m where m.space_id = s.id and m.user_id = (select auth.uid()))
-          )
-        )
-      ))
+    where s.id = space and private.can_view_space_row(s.id, s.published_at, s.private))
 $$;
 
 alter table public.spaces enable row level security;
 create policy "visible spaces" on public.spaces for select to anon, authenticated
-  using ((select private.can_view_space(id)));
+  using ((select private.can_view_space_row(id, published_at, private)));
 create policy "org admins create spaces" on public.spaces for insert to authenticated
   with check ((select private.is_org_admin()));
 create policy "space admins edit their space" on public.spaces for update to authenticated
@@ -312,8 +334,9 @@ create unique index phases_one_active on public.phases (space_id) where active;
 create trigger phases_touch before update on public.phases
   for each row execute function private.touch_updated_at();
 
+-- Security definer: these are integrity rules, they must see every phase of the process.
 create or replace function private.phases_before_write() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 declare
   today date := (select (now() at time zone o.time_zone)::date from public.organization o limit 1);
 begin
@@ -333,9 +356,10 @@ end $$;
 create trigger phases_before_write before insert or update on public.phases
   for each row execute function private.phases_before_write();
 
--- Deleting the active phase hands activity to the first remaining one.
+-- Deleting the active phase hands activity to the first remaining one. Only the space's admins
+-- can delete a phase; the handover itself must not depend on what they can see.
 create or replace function private.phases_after_delete() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 begin
   if old.active then
     update public.phases set active = true
@@ -348,7 +372,7 @@ create trigger phases_after_delete after delete on public.phases
 
 -- At commit: a process with phases has exactly one active phase.
 create or replace function private.phases_check_one_active() returns trigger
-language plpgsql set search_path = '' as $$
+language plpgsql security definer set search_path = '' as $$
 declare
   sid uuid := coalesce(new.space_id, old.space_id);
 begin
@@ -361,18 +385,29 @@ end $$;
 create constraint trigger phases_exactly_one_active after insert or update or delete on public.phases
   deferrable initially deferred for each row execute function private.phases_check_one_active();
 
--- Makes `phase` the active phase of its process (the previous one stops being active).
+-- Makes `phase` the active phase of its process (the previous one stops being active). Runs as
+-- the caller, so the phases policies decide: a phase the caller cannot see is "not found"
+-- (P0002), one they cannot edit is refused (42501) rather than silently left alone.
 create or replace function public.activate_phase(phase uuid) returns void
 language plpgsql security invoker set search_path = '' as $$
 declare
   sid uuid;
+  is_active boolean;
+  n integer;
 begin
-  select p.space_id into sid from public.phases p where p.id = phase;
+  select p.space_id, p.active into sid, is_active from public.phases p where p.id = phase;
   if sid is null then
     raise exception 'phase not found' using errcode = 'P0002';
   end if;
+  if is_active then
+    return;
+  end if;
   update public.phases set active = false where space_id = sid and active and id <> phase;
   update public.phases set active = true where id = phase and not active;
+  get diagnostics n = row_count;
+  if n = 0 then
+    raise exception 'not allowed to change the phases of this process' using errcode = '42501';
+  end if;
 end $$;
 revoke all on function public.activate_phase(uuid) from public, anon;
 grant execute on function public.activate_phase(uuid) to authenticated, service_role;
@@ -465,45 +500,58 @@ create index components_space_idx on public.components (space_id, weight);
 create trigger components_touch before update on public.components
   for each row execute function private.touch_updated_at();
 
+-- Who may see a component: whoever sees its space, once it is published; before that, the
+-- space's admins and collaborators. Row values in, as for spaces (INSERT … RETURNING).
+create or replace function private.can_view_component_row(space uuid, published_at timestamptz) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.can_view_space(space)
+    and (published_at is not null or private.has_space_role(space, 'collaborator'))
+$$;
+
 create or replace function private.can_view_component(component uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
     select 1 from public.components c
-    where c.id = component
-      and private.can_view_space(c.space_id)
-      and (c.published_at is not null or private.has_space_role(c.space_id, 'collaborator')))
+    where c.id = component and private.can_view_component_row(c.space_id, c.published_at))
 $$;
 
--- The settings in force for a component right now: its active phase's, else "default".
+-- The settings in force for a component right now: its active phase's, else "default". Only for
+-- components the caller can see (the settings of a private space's component are private too).
 create or replace function private.component_phase_settings(component uuid) returns jsonb
 language sql stable security definer set search_path = '' as $$
   select coalesce(
     c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active),
     c.phase_settings -> 'default',
     '{}'::jsonb)
-  from public.components c where c.id = component
+  from public.components c
+  where c.id = component and private.can_view_component_row(c.space_id, c.published_at)
 $$;
 
--- May the current user perform `action` in this component now? The component must be visible
--- and published, and the action's switches (global, active phase) on and not blocked. Signed-in
--- requirements and per-resource rules stay in each table's policies.
+-- May the current user perform `action` in this component now? The component and its space must
+-- be published and visible to them (a preview is not participation), and the action's switches
+-- (global, active phase) on and not blocked. A switch is on only when it is JSON `true` (or the
+-- string "true"): a malformed setting closes the action instead of breaking every policy that
+-- asks. Signed-in requirements and per-resource rules stay in each table's policies.
 create or replace function private.component_allows(component uuid, action text) returns boolean
 language sql stable security definer set search_path = '' as $$
   select coalesce((
     select c.published_at is not null
-      and private.can_view_component(c.id)
-      and (a.global_enabled_setting is null or coalesce((c.settings ->> a.global_enabled_setting)::boolean, false))
-      and (a.phase_enabled_setting is null or coalesce((private.component_phase_settings(c.id) ->> a.phase_enabled_setting)::boolean, false))
-      and (a.phase_blocked_setting is null or not coalesce((private.component_phase_settings(c.id) ->> a.phase_blocked_setting)::boolean, false))
+      and s.published_at is not null
+      and private.can_view_component_row(c.space_id, c.published_at)
+      and (a.global_enabled_setting is null or coalesce(c.settings ->> a.global_enabled_setting = 'true', false))
+      and (a.phase_enabled_setting is null or coalesce(ps.settings ->> a.phase_enabled_setting = 'true', false))
+      and (a.phase_blocked_setting is null or not coalesce(ps.settings ->> a.phase_blocked_setting = 'true', false))
     from public.components c
+    join public.spaces s on s.id = c.space_id
     join public.component_actions a on a.feature = c.feature and a.action = component_allows.action
+    cross join lateral (select private.component_phase_settings(c.id) as settings) ps
     where c.id = component
   ), false)
 $$;
 
 alter table public.components enable row level security;
 create policy "visible components" on public.components for select to anon, authenticated
-  using ((select private.can_view_component(id)));
+  using ((select private.can_view_component_row(space_id, published_at)));
 create policy "space admins add components" on public.components for insert to authenticated
   with check ((select private.has_space_role(space_id, 'admin')));
 create policy "space admins configure components" on public.components for update to authenticated
@@ -516,7 +564,8 @@ grant update (name, weight, published_at, settings, phase_settings) on public.co
 
 grant execute on function
   private.is_org_admin(), private.has_space_role(uuid, text), private.has_any_space_role(uuid),
-  private.can_view_space(uuid), private.can_view_component(uuid), private.component_phase_settings(uuid),
+  private.can_view_space(uuid), private.can_view_space_row(uuid, timestamptz, boolean),
+  private.can_view_component(uuid), private.can_view_component_row(uuid, timestamptz), private.component_phase_settings(uuid),
   private.component_allows(uuid, text), private.is_translated(jsonb, boolean), private.is_safe_url(text)
   to anon, authenticated, service_role;
 
@@ -586,6 +635,16 @@ begin
       end if;
       act := 'activate';
     end if;
+  end if;
+  -- Deleting a space (or a taxonomy) deletes what hangs from it: that one deletion is the admin's
+  -- action, the cascaded rows are not logged one by one.
+  if tg_op = 'DELETE' and tg_table_name <> 'spaces' and (
+    (rec ? 'space_id' and not exists (select 1 from public.spaces s where s.id = (rec ->> 'space_id')::uuid))
+    or (tg_table_name = 'space_taxonomies' and not exists (select 1 from public.taxonomies t where t.id = (rec ->> 'taxonomy_id')::uuid))
+    or (tg_table_name = 'taxonomies' and rec ->> 'parent_id' is not null
+        and not exists (select 1 from public.taxonomies t where t.id = (rec ->> 'parent_id')::uuid))
+  ) then
+    return null;
   end if;
   space := case
     when tg_table_name = 'spaces' then (rec ->> 'id')::uuid
