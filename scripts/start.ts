@@ -1,12 +1,14 @@
 /**
  * `npm start`: the whole platform for development. Locally that is embedded Postgres, the SMTP
- * catcher, the Supabase-compatible API and the Astro site; with SUPABASE_URL and DATABASE_URL set,
- * only the migrations and the site (the rest is the Supabase project's).
+ * catcher, the Supabase-compatible API, the job workers and the Astro site; with SUPABASE_URL and
+ * DATABASE_URL set, only the migrations, the workers and the site (the rest is the Supabase
+ * project's).
  */
 import { ConfigError, getConfig } from '../src/lib/config.ts';
 import { MigrationError } from '../supabase/local/migrate.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
+import { JOBS, startWorkers, type Workers } from '../workers/index.ts';
 import { startWeb } from './web.ts';
 
 const verbose = process.argv.includes('--verbose');
@@ -19,18 +21,24 @@ async function main() {
   console.log(config.local ? 'Starting the local stack…' : `Using the Supabase project at ${config.supabaseUrl}`);
   const stack = await startStack(config, { log });
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
+  let workers: Workers | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
+    // Workers first (running jobs finish, pg-boss lets go of its connections), alongside the
+    // site; the database last.
+    const workersStopped = workers?.stop().catch((err: unknown) => console.error(`Stopping the workers: ${String(err)}`));
     await web?.stop();
+    await workersStopped;
     await stack.stop();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   try {
+    workers = await startWorkers(config, { log: (l) => log(`[workers] ${l}`) });
     web = await startWeb(config, { mode: 'dev', log: verbose ? log : () => {}, timeoutMs: 120_000 });
   } catch (err) {
     console.error(String(err instanceof Error ? err.message : err));
@@ -51,6 +59,7 @@ async function main() {
       ['PostgreSQL', config.databaseUrl],
     );
   }
+  rows.push(['Job workers (pg-boss)', JOBS.map((j) => j.queue).join(', ')]);
   console.log('\nDécidons is running:\n');
   for (const [k, v] of rows) console.log(`  ${k.padEnd(22)} ${v}`);
   if (config.local) {

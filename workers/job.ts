@@ -1,0 +1,55 @@
+import type { Queue } from 'pg-boss';
+import type { ZodType } from 'zod';
+import type { Sql } from '../src/lib/db/index.ts';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  /** The workers' own pool; handlers choose how to use it (`asServiceRole` for system work). */
+  db: Sql;
+  log: (line: string) => void;
+}
+
+/**
+ * One pg-boss job: its queue (`<feature>.<job>`), the zod schema its payload must match, and the
+ * handler. Handlers are idempotent and do their work in one transaction, so a crash or a retry
+ * never leaves half a job done.
+ */
+export interface JobDefinition<P> {
+  queue: string;
+  payload: ZodType<P>;
+  run: (payload: P, ctx: JobContext) => Promise<unknown>;
+  /** Retry, expiry, retention and policy of the queue (created if missing, on every start). */
+  queueOptions?: Omit<Queue, 'name'>;
+  /** A recurring job: a cron expression, in `tz` (default UTC). */
+  schedule?: { cron: string; tz?: string };
+}
+
+/** A job as the worker runs it: raw job data in, parsed against the schema before the handler sees it. */
+export interface Job {
+  queue: string;
+  queueOptions?: Omit<Queue, 'name'>;
+  schedule?: { cron: string; tz?: string };
+  handle: (data: unknown, ctx: JobContext) => Promise<unknown>;
+}
+
+export class InvalidPayloadError extends Error {
+  constructor(queue: string, issues: string) {
+    super(`${queue}: invalid payload: ${issues}`);
+    this.name = 'InvalidPayloadError';
+  }
+}
+
+export function defineJob<P>(def: JobDefinition<P>): Job {
+  return {
+    queue: def.queue,
+    ...(def.queueOptions ? { queueOptions: def.queueOptions } : {}),
+    ...(def.schedule ? { schedule: def.schedule } : {}),
+    async handle(data, ctx) {
+      const parsed = def.payload.safeParse(data ?? undefined);
+      if (!parsed.success) {
+        throw new InvalidPayloadError(def.queue, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+      }
+      return def.run(parsed.data, ctx);
+    },
+  };
+}
