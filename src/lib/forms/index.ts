@@ -13,11 +13,18 @@ export interface Failure {
   status: FailureStatus;
   message: Message;
   field?: string;
+  /** Several fields at once (settings generated from a schema): field name → its message. */
+  fields?: Readonly<Record<string, Message>>;
 }
 
 export function failure(status: FailureStatus, key: string, opts: { field?: string; params?: Params } = {}): Failure {
   const message: Message = opts.params ? { key, params: opts.params } : { key };
   return opts.field ? { status, message, field: opts.field } : { status, message };
+}
+
+/** A refusal about several fields at once, each with its own message. */
+export function fieldFailures(status: FailureStatus, fields: Readonly<Record<string, Message>>): Failure {
+  return { status, message: { key: 'form.errorSummary' }, fields };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: Failure };
@@ -72,6 +79,11 @@ export function readFormError(error: unknown): FormErrors | undefined {
     if (error.message.startsWith(MARK)) {
       try {
         const f = JSON.parse(error.message.slice(MARK.length)) as Failure;
+        if (f.fields) {
+          const fields: Record<string, Message[]> = {};
+          for (const [name, m] of Object.entries(f.fields)) fields[name] = [m];
+          return { status: error.status, form: [], fields };
+        }
         if (f.field) return { status: error.status, form: [], fields: { [f.field]: [f.message] } };
         return { status: error.status, form: [f.message], fields: {} };
       } catch {
@@ -111,4 +123,27 @@ export async function submittedValues(request: Request, names: readonly string[]
     // an unreadable body leaves the form empty
   }
   return out;
+}
+
+/**
+ * The posted form itself, to fill a complex form again after a refusal (translated fields,
+ * multiple checkboxes). Same limits as `submittedValues`; read values with `formString`.
+ */
+export async function submittedForm(request: Request, maxBytes = 1024 * 1024): Promise<FormData | null> {
+  if (request.method !== 'POST') return null;
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return null;
+  const length = Number(request.headers.get('content-length') ?? 'NaN');
+  if (!Number.isFinite(length) || length > maxBytes) return null;
+  try {
+    return await request.clone().formData();
+  } catch {
+    return null;
+  }
+}
+
+/** A text field of a posted form (files and absent fields are ''), cut to `max` characters. */
+export function formString(form: FormData | null, name: string, max = 200_000): string {
+  const v = form?.get(name);
+  return typeof v === 'string' ? v.slice(0, max) : '';
 }

@@ -12,7 +12,10 @@ export type { CommonKey };
 /** The site-wide catalog every page uses; features add theirs with `useTranslations(locale, featureCatalog)`. */
 export const commonCatalog: Catalog<CommonKey> = { fr, en };
 
-/** `t` for a page: the common texts plus, optionally, one or more features' texts. */
-export function useTranslations<K extends string = never>(locale: Locale, ...catalogs: Catalog<K>[]): Translator<CommonKey | K> {
-  return createTranslator<CommonKey | K>(locale, commonCatalog, ...catalogs);
+/** The keys of a catalog. */
+export type CatalogKey<C> = C extends Catalog<infer K> ? K : never;
+
+/** `t` for a page: the common texts plus, optionally, one or more features' texts (keys of all of them). */
+export function useTranslations<C extends Catalog<string>[] = []>(locale: Locale, ...catalogs: C): Translator<CommonKey | CatalogKey<C[number]>> {
+  return createTranslator<CommonKey | CatalogKey<C[number]>>(locale, commonCatalog, ...catalogs);
 }
