@@ -64,7 +64,7 @@ export const safeUrlInput = z
   .trim()
   .max(2000)
   .nullish()
-  // `//host` and `/\\host` are links to another site for browsers: refused, as in the database.
+  // `//host` and `/\host` are links to another site for browsers: refused, as in the database.
   .refine((v) => !v || /^(https?:\/\/[^\s<>"]+|\/([^/\\\s<>"][^\s<>"]*)?)$/.test(v), { message: 'validation.safe_url' })
   .transform((v) => (v ? v : null));
 

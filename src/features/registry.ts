@@ -1,0 +1,18 @@
+import type { AnyManifest } from './components/components.ts';
+import { pagesManifest } from './pages/manifest.ts';
+
+/**
+ * Every component type the platform offers. A new feature adds its manifest here (and registers
+ * itself and its actions in its migration: `component_features`, `component_actions`).
+ */
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest];
+
+const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
+
+export function getManifest(feature: string): AnyManifest | undefined {
+  return byKey.get(feature);
+}
+
+export function isRegisteredFeature(feature: string): boolean {
+  return byKey.has(feature);
+}
