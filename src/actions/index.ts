@@ -1,4 +1,9 @@
 import { accounts } from './accounts.ts';
+import { components } from './components.ts';
+import { organization } from './organization.ts';
+import { pages } from './pages.ts';
+import { spaces } from './spaces.ts';
+import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts };
+export const server = { accounts, spaces, components, pages, taxonomies, organization };

@@ -1,13 +1,25 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
-import { FALLBACK_ORGANIZATION, type Organization } from './organization.ts';
+import { DEFAULT_COLORS, FALLBACK_ORGANIZATION, type Organization } from './organization.ts';
+
+interface OrganizationRow {
+  name: Organization['name'];
+  description: Organization['description'];
+  default_locale: string;
+  available_locales: string[];
+  contact_email: string | null;
+  logo_url: string | null;
+  colors: { primary?: string; secondary?: string } | null;
+  terms_of_service: Organization['termsOfService'];
+  time_zone: string;
+}
 
 /** The organization, read as the visitor (RLS: public). */
 export async function getOrganization(claims: Claims | null): Promise<Organization> {
   const rows = await asUser(
     claims,
-    (tx) => tx<
-      { name: Organization['name']; description: Organization['description']; default_locale: string; available_locales: string[]; contact_email: string | null }[]
-    >`select name, description, default_locale, available_locales, contact_email from public.organization limit 1`,
+    (tx) => tx<OrganizationRow[]>`
+      select name, description, default_locale, available_locales, contact_email, logo_url, colors, terms_of_service, time_zone
+      from public.organization limit 1`,
   );
   const row = rows[0];
   if (!row) return FALLBACK_ORGANIZATION;
@@ -17,6 +29,10 @@ export async function getOrganization(claims: Claims | null): Promise<Organizati
     defaultLocale: row.default_locale,
     availableLocales: row.available_locales,
     contactEmail: row.contact_email,
+    logoUrl: row.logo_url,
+    colors: { primary: row.colors?.primary ?? DEFAULT_COLORS.primary, secondary: row.colors?.secondary ?? DEFAULT_COLORS.secondary },
+    termsOfService: row.terms_of_service,
+    timeZone: row.time_zone,
   };
 }
 

@@ -1,0 +1,51 @@
+import { asUser, type Claims } from '../../lib/db/index.ts';
+
+/**
+ * Who may enter the admin area: organization admins (everything) and space admins (their
+ * spaces only). This decides what the admin pages show; what anyone may change is decided again
+ * by RLS on every write.
+ */
+export interface AdminAccess {
+  orgAdmin: boolean;
+  /** Spaces where the person holds the admin role. */
+  spaceIds: string[];
+}
+
+export async function getAdminAccess(claims: Claims | null): Promise<AdminAccess | null> {
+  if (!claims?.sub) return null;
+  const [row] = await asUser(
+    claims,
+    (tx) => tx<{ org_admin: boolean; space_ids: string[] }[]>`
+      select private.is_org_admin() as org_admin,
+        coalesce(array(select r.space_id from public.space_roles r where r.user_id = ${claims.sub ?? ''}::uuid and r.role = 'admin'), '{}') as space_ids`,
+  );
+  return { orgAdmin: row?.org_admin ?? false, spaceIds: row?.space_ids ?? [] };
+}
+
+export function canEnterAdmin(access: AdminAccess | null): access is AdminAccess {
+  return !!access && (access.orgAdmin || access.spaceIds.length > 0);
+}
+
+export function canAdminSpace(access: AdminAccess | null, spaceId: string): boolean {
+  return !!access && (access.orgAdmin || access.spaceIds.includes(spaceId));
+}
+
+export type AdminGate =
+  | { kind: 'ok'; access: AdminAccess }
+  | { kind: 'sign-in'; location: string }
+  | { kind: 'forbidden' };
+
+/**
+ * The decision for an admin page: signed-out visitors go to sign-in (and come back), people
+ * without an admin role get a 403, `need` narrows to organization admins or one space's admins.
+ */
+export async function adminGate(locals: App.Locals, url: URL, need: { org?: boolean; spaceId?: string } = {}): Promise<AdminGate> {
+  if (!locals.user || !locals.claims) {
+    return { kind: 'sign-in', location: `/${locals.locale}/sign-in?next=${encodeURIComponent(url.pathname + url.search)}` };
+  }
+  const access = await getAdminAccess(locals.claims);
+  if (!canEnterAdmin(access)) return { kind: 'forbidden' };
+  if (need.org && !access.orgAdmin) return { kind: 'forbidden' };
+  if (need.spaceId !== undefined && !canAdminSpace(access, need.spaceId)) return { kind: 'forbidden' };
+  return { kind: 'ok', access };
+}

@@ -1,0 +1,32 @@
+import { asUser, type Claims } from '../../lib/db/index.ts';
+import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
+import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { ORGANIZATION_CONSTRAINTS, type UpdateOrganizationInput } from './organization.ts';
+
+/**
+ * Saves the organization's settings (RLS and column grants: organization admins only). The name
+ * must exist in the default language (database check); a refusal names the field.
+ */
+export async function updateOrganization(claims: Claims | null, input: UpdateOrganizationInput): Promise<Result<null>> {
+  if (!claims) return notOk(failure(401, 'error.unauthorized'));
+  if (!input.name[input.default_locale]) {
+    return notOk(failure(422, 'organization.validation.name_default_locale', { field: 'name' }));
+  }
+  const r = await guarded(
+    () =>
+      asUser(claims, async (tx) => {
+        const rows = await tx`
+          update public.organization set
+            name = ${JSON.stringify(input.name)}::text::jsonb, description = ${JSON.stringify(input.description)}::text::jsonb,
+            default_locale = ${input.default_locale}, contact_email = ${input.contact_email},
+            colors = ${JSON.stringify({ primary: input.color_primary, secondary: input.color_secondary })}::text::jsonb,
+            logo_url = ${input.logo_url}, terms_of_service = ${JSON.stringify(input.terms_of_service)}::text::jsonb,
+            time_zone = ${input.time_zone}
+          returning id`;
+        if (rows.length === 0) throw new Refusal(failure(403, 'error.forbidden'));
+        return null;
+      }),
+    ORGANIZATION_CONSTRAINTS,
+  );
+  return r.ok ? ok(r.value) : notOk(r.failure);
+}

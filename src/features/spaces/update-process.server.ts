@@ -1,0 +1,28 @@
+import { asUser } from '../../lib/db/index.ts';
+import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
+import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { json, missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
+import { SPACE_CONSTRAINTS, type SpaceContext, type UpdateProcessInput } from './spaces.ts';
+
+/** Saves a process's information (RLS: its space admins and organization admins). */
+export async function updateProcess(ctx: SpaceContext, input: UpdateProcessInput): Promise<Result<{ id: string }>> {
+  if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
+  const r = await guarded(
+    () =>
+      asUser(ctx.claims, async (tx) => {
+        const rows = await tx`
+          update public.spaces set
+            slug = ${input.slug}, title = ${json(input.title)}::text::jsonb, subtitle = ${json(input.subtitle)}::text::jsonb,
+            short_description = ${json(input.short_description)}::text::jsonb, description = ${json(input.description)}::text::jsonb,
+            hero_image_url = ${input.hero_image_url}, start_date = ${input.start_date}::date, end_date = ${input.end_date}::date,
+            promoted = ${input.promoted}, private = ${input.private}
+          where id = ${input.space_id} and kind = 'process'
+          returning id`;
+        if (rows.length === 0) throw new Refusal(await missingOrForbidden(tx, 'spaces', input.space_id));
+        await setSpaceTaxonomies(tx, input.space_id, input.taxonomies);
+        return { id: input.space_id };
+      }),
+    SPACE_CONSTRAINTS,
+  );
+  return r.ok ? ok(r.value) : notOk(r.failure);
+}
