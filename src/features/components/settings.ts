@@ -69,7 +69,8 @@ export function settingSchema(d: SettingDefinition): z.ZodType<unknown> {
       return z.boolean({ message: 'validation.invalid_choice' });
     case 'integer':
       return z
-        .number({ error: (i) => (i.input === undefined || i.input === null || i.input === '' ? 'validation.required' : 'validation.integer') })
+        // Only the type error is ours: range checks keep their own (too small / too big) messages.
+        .number({ error: (i) => (i.code !== 'invalid_type' ? undefined : i.input === undefined || i.input === null || i.input === '' ? 'validation.required' : 'validation.integer') })
         .int({ message: 'validation.integer' })
         .min(d.min)
         .max(d.max);

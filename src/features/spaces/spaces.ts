@@ -32,7 +32,7 @@ export const SPACE_ROLES = ['admin', 'moderator', 'collaborator', 'evaluator'] a
 export type SpaceRole = (typeof SPACE_ROLES)[number];
 
 const slug = z
-  .string({ error: (i) => (i.input == null ? 'validation.required' : 'validation.invalid_type') })
+  .string({ error: (i) => (i.code !== 'invalid_type' ? undefined : i.input == null ? 'validation.required' : 'validation.invalid_type') })
   .trim()
   .toLowerCase()
   .min(1)

@@ -81,7 +81,8 @@ export function optionalText(max: number) {
 /** A whole number typed in a form (Astro's form parsing gives NaN for text, null for empty). */
 export function integerInput(min: number, max: number) {
   return z
-    .number({ error: (issue) => (issue.input === undefined || issue.input === null ? 'validation.required' : 'validation.integer') })
+    // Only the type error is ours: range checks keep their own (too small / too big) messages.
+    .number({ error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined || issue.input === null ? 'validation.required' : 'validation.integer') })
     .int({ message: 'validation.integer' })
     .min(min)
     .max(max);

@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionMismatches, manifestProblems, type ComponentActionRow } from '../../src/features/components/components.ts';
+import { getManifest, MANIFESTS } from '../../src/features/registry.ts';
+import { connectTestDb } from '../helpers/db.ts';
+
+/**
+ * The database gates actions (`component_allows` reads `component_actions`), the code shows and
+ * validates them (the manifests): both must say the same thing, feature by feature.
+ */
+
+let sql: postgres.Sql;
+beforeAll(() => {
+  sql = connectTestDb();
+});
+afterAll(async () => {
+  await sql.end();
+});
+
+/** Features the committed migrations register (other test files may add throw-away ones). */
+function featuresInMigrations(): string[] {
+  const dir = join(import.meta.dirname, '../../supabase/migrations');
+  const out = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const m of text.matchAll(/insert into public\.component_features\s*\(feature\)\s*values\s*([^;]+);/gi)) {
+      for (const v of (m[1] ?? '').matchAll(/\(\s*'([a-z_]+)'\s*\)/g)) if (v[1]) out.add(v[1]);
+    }
+  }
+  return [...out].sort();
+}
+
+describe('component registry', () => {
+  it('every manifest is valid and has a unique key', () => {
+    for (const m of MANIFESTS) expect(manifestProblems(m), m.key).toEqual([]);
+    expect(new Set(MANIFESTS.map((m) => m.key)).size).toBe(MANIFESTS.length);
+    expect(getManifest('pages')?.name.fr).toBe('Page');
+    expect(getManifest('nope')).toBeUndefined();
+  });
+
+  it('agrees with the database: same features, same actions, same gating settings', async () => {
+    const fromMigrations = featuresInMigrations();
+    expect(fromMigrations).toContain('pages');
+    const dbFeatures = (await sql<{ feature: string }[]>`select feature from public.component_features`).map((r) => r.feature);
+    // What the migrations register is in the database…
+    for (const f of fromMigrations) expect(dbFeatures).toContain(f);
+    const rows = await sql<ComponentActionRow[]>`
+      select feature, action, global_enabled_setting, phase_enabled_setting, phase_blocked_setting
+      from public.component_actions where feature = any(${fromMigrations})`;
+    // …and the manifests say exactly the same.
+    expect(actionMismatches(MANIFESTS, rows, fromMigrations)).toEqual([]);
+  });
+
+  it('a disagreement is reported precisely', () => {
+    const rows: ComponentActionRow[] = [
+      { feature: 'pages', action: 'comment', global_enabled_setting: null, phase_enabled_setting: 'comments_enabled', phase_blocked_setting: null },
+    ];
+    expect(actionMismatches(MANIFESTS, rows, ['pages', 'debates'])).toEqual([
+      'feature "debates" is in the database but has no manifest',
+      'pages.comment: in component_actions, not declared in the manifest',
+    ]);
+    const withAction = [{ ...MANIFESTS[0]!, actions: [{ name: 'comment', label: { fr: 'c', en: 'c' }, phaseEnabledSetting: 'comments_on' }] }];
+    expect(actionMismatches(withAction, rows, ['pages'])).toEqual([
+      'pages.comment: phase_enabled_setting is comments_enabled in the database, comments_on in the manifest',
+    ]);
+    expect(actionMismatches(withAction, [], ['pages'])).toEqual(['pages.comment: declared in the manifest, missing from component_actions']);
+  });
+
+  it('each manifest loads its public page lazily', async () => {
+    for (const m of MANIFESTS) expect(typeof m.publicPage).toBe('function');
+  });
+});
