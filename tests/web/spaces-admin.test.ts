@@ -499,3 +499,95 @@ describe('who may see and do what', () => {
     expect(fieldError(again, 'member-email')).toContain('déjà membre');
   });
 });
+
+describe('the other admin actions: edit, delete, reorder, revoke', () => {
+  it('edits and deletes phases; deleting the active phase hands activity to the first remaining one', async () => {
+    const slug = uniqueSlug('phases');
+    const spaceId = await createProcess(admin, { slug });
+    await addPhase(admin, spaceId, { 'title.fr': 'Un' });
+    await addPhase(admin, spaceId, { 'title.fr': 'Deux' });
+    const [one, two] = await testDb()<{ id: string }[]>`select id from public.phases where space_id = ${spaceId} order by position`;
+    const edit = await admin.get(`/fr/admin/spaces/${spaceId}/phases/${two!.id}`);
+    expect(edit.status).toBe(200);
+    expect(edit.html).toContain('value="Deux"');
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/phases/${two!.id}?_action=spaces.updatePhase`, {
+      phase_id: two!.id,
+      'title.fr': 'Deux (modifiée)',
+      start_date: '2027-01-01',
+      end_date: '2027-02-01',
+    });
+    const reversed = await admin.post(`/fr/admin/spaces/${spaceId}/phases/${two!.id}?_action=spaces.updatePhase`, {
+      phase_id: two!.id,
+      'title.fr': 'Deux',
+      start_date: '2027-03-01',
+      end_date: '2027-02-01',
+    });
+    expect(reversed.status).toBe(400);
+    expect(fieldError(reversed, 'phase-end_date')).toContain('La date de fin doit être postérieure');
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/phases?_action=spaces.deletePhase`, { phase_id: one!.id });
+    const rest = await testDb()<{ title: { fr: string }; active: boolean; end_date: string }[]>`
+      select title, active, end_date::text from public.phases where space_id = ${spaceId}`;
+    expect(rest).toEqual([{ title: { fr: 'Deux (modifiée)' }, active: true, end_date: '2027-02-01' }]);
+  });
+
+  it('reorders and deletes components', async () => {
+    const spaceId = await createProcess(admin, { slug: uniqueSlug('comps') });
+    const a = await addPagesComponent(admin, spaceId, 'A');
+    const b = await addPagesComponent(admin, spaceId, 'B');
+    const order = async () => (await testDb()<{ id: string }[]>`select id from public.components where space_id = ${spaceId} order by weight, created_at`).map((r) => r.id);
+    expect(await order()).toEqual([a, b]);
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/components?_action=components.move`, { component_id: b, direction: 'up' });
+    expect(await order()).toEqual([b, a]);
+    // Moving the first one up changes nothing.
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/components?_action=components.move`, { component_id: b, direction: 'up' });
+    expect(await order()).toEqual([b, a]);
+    const list = await admin.get(`/fr/admin/spaces/${spaceId}/components`);
+    expect(tableText(list)).toMatch(/^B Page .* A Page /);
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/components/${b}/manage?_action=pages.updatePage`, { component_id: b, 'body.fr': '<p>B</p>' });
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/components?_action=components.delete`, { component_id: b });
+    expect(await order()).toEqual([a]);
+    const [pages] = await testDb()<{ n: number }[]>`select count(*)::int as n from public.pages where component_id = ${b}`;
+    expect(pages?.n).toBe(0);
+  });
+
+  it('revokes roles and removes members', async () => {
+    const spaceId = await createProcess(admin, { slug: uniqueSlug('people'), private: 'on' });
+    const person = await createConfirmedUser({ name: 'Rita Rôle' });
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/people?_action=spaces.grantRole`, { space_id: spaceId, identifier: person.email, role: 'moderator' });
+    const duplicate = await admin.post(`/fr/admin/spaces/${spaceId}/people?_action=spaces.grantRole`, { space_id: spaceId, identifier: person.email, role: 'moderator' });
+    expect(duplicate.status).toBe(422);
+    expect(fieldError(duplicate, 'role-identifier')).toContain('a déjà ce rôle');
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/people?_action=spaces.inviteMember`, { space_id: spaceId, email: person.email });
+    const people = await admin.get(`/fr/admin/spaces/${spaceId}/people`);
+    expect(tableText(people)).toContain('Rita Rôle');
+    expect(tableText(people)).toContain('Modérateur·rice');
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/people?_action=spaces.revokeRole`, { space_id: spaceId, user_id: person.id, role: 'moderator' });
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/people?_action=spaces.removeMember`, { space_id: spaceId, user_id: person.id });
+    const [counts] = await testDb()<{ roles: number; members: number }[]>`
+      select (select count(*) from public.space_roles where space_id = ${spaceId})::int as roles,
+             (select count(*) from public.space_members where space_id = ${spaceId})::int as members`;
+    expect(counts).toEqual({ roles: 0, members: 0 });
+    // Revoking what is not there is a 404, not a success.
+    const again = await admin.post(`/fr/admin/spaces/${spaceId}/people?_action=spaces.revokeRole`, { space_id: spaceId, user_id: person.id, role: 'moderator' });
+    expect(again.status).toBe(404);
+  });
+
+  it('deletes a whole space with the slug typed again; the log keeps the deletion', async () => {
+    const slug = uniqueSlug('adieu');
+    const spaceId = await createProcess(admin, { slug });
+    await addPhase(admin, spaceId, { 'title.fr': 'Seule phase' });
+    const componentId = await addPagesComponent(admin, spaceId, 'Page');
+    await postOk(admin, `/fr/admin/spaces/${spaceId}/components/${componentId}/manage?_action=pages.updatePage`, { component_id: componentId, 'body.fr': '<p>x</p>' });
+    const location = await postOk(admin, `/fr/admin/spaces/${spaceId}?_action=spaces.deleteSpace`, { space_id: spaceId, confirm_slug: slug });
+    expect(location).toBe('/fr/admin/processes?status=deleted');
+    expect((await admin.get(location)).text).toContain("L'espace a été supprimé.");
+    const [left] = await testDb()<{ spaces: number; components: number; phases: number }[]>`
+      select (select count(*) from public.spaces where id = ${spaceId})::int as spaces,
+             (select count(*) from public.components where id = ${componentId})::int as components,
+             (select count(*) from public.phases where space_id = ${spaceId})::int as phases`;
+    expect(left).toEqual({ spaces: 0, components: 0, phases: 0 });
+    const log = await testDb()<{ action: string }[]>`select action from public.action_log where resource_type = 'spaces' and resource_id = ${spaceId} order by id`;
+    expect(log.map((l) => l.action)).toEqual(['insert', 'delete']);
+    expect((await admin.get(`/fr/admin/spaces/${spaceId}`)).status).toBe(404);
+  });
+});
