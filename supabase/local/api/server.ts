@@ -4,6 +4,7 @@ import type postgres from 'postgres';
 import type { Config } from '../../../src/lib/config.ts';
 import { createAuthService } from './auth/index.ts';
 import { createGateway, type Service } from './gateway.ts';
+import { createRealtimeService } from './realtime/index.ts';
 
 export interface LocalApi {
   url: string;
@@ -20,6 +21,8 @@ export interface LocalApi {
 export async function startLocalApi(opts: {
   config: Config;
   sql: postgres.Sql;
+  /** For Realtime's replication connection; defaults to `config.databaseUrl`. */
+  databaseUrl?: string;
   host?: string;
   port: number;
   log?: (line: string) => void;
@@ -28,7 +31,8 @@ export async function startLocalApi(opts: {
   const host = opts.host ?? '127.0.0.1';
   const services: Service[] = [
     createAuthService({ config: opts.config, sql: opts.sql, log }),
-    // Next: Realtime at /realtime/v1 (HTTP + WebSocket upgrade), Storage at /storage/v1.
+    createRealtimeService({ config: opts.config, sql: opts.sql, log, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) }),
+    // Next: Storage at /storage/v1.
   ];
   const gateway = createGateway({ config: opts.config, services, log });
 

@@ -70,3 +70,13 @@ exception when others then
   raise exception 'Failed to process the row: %', sqlerrm;
 end $$;
 grant execute on function realtime.broadcast_changes(text, text, text, text, text, record, record, text) to anon, authenticated, service_role;
+
+-- The local Realtime streams inserted messages to subscribers through logical replication (no 8 KB
+-- NOTIFY limit, same ordering as postgres_changes), from a publication of its own: realtime.messages
+-- is not in supabase_realtime, so it never shows up as postgres_changes.
+do $$
+begin
+  if not exists (select 1 from pg_publication where pubname = 'decidons_realtime_messages') then
+    create publication decidons_realtime_messages for table realtime.messages with (publish = 'insert');
+  end if;
+end $$;
