@@ -63,8 +63,9 @@ export async function startLocalApi(opts: {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         // Keep-alive sockets (supabase-js uses fetch) would otherwise hold close() open.
         server.closeAllConnections();
-        await stopped;
+        // Before waiting: upgraded WebSockets (Realtime) are the services' to close, and hold server.close() open.
         await Promise.all(services.map((s) => s.close?.()));
+        await stopped;
       })();
       return closing;
     },
