@@ -1,4 +1,5 @@
 import { accounts } from './accounts.ts';
+import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
@@ -6,4 +7,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments };

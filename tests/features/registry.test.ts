@@ -57,7 +57,8 @@ describe('component registry', () => {
     const rows: ComponentActionRow[] = [
       { feature: 'pages', action: 'comment', global_enabled_setting: null, phase_enabled_setting: 'comments_enabled', phase_blocked_setting: null },
     ];
-    expect(actionMismatches(MANIFESTS, rows, ['pages', 'debates'])).toEqual([
+    const withoutAction = [{ ...MANIFESTS[0]!, actions: [] }];
+    expect(actionMismatches(withoutAction, rows, ['pages', 'debates'])).toEqual([
       'feature "debates" is in the database but has no manifest',
       'pages.comment: in component_actions, not declared in the manifest',
     ]);

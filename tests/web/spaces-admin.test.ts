@@ -104,7 +104,7 @@ describe('admin flow: process → phases → pages component → publish → pub
     const [c] = await testDb()<{ published_at: Date | null; settings: unknown; phase_settings: Record<string, unknown> }[]>`
       select published_at, settings, phase_settings from public.components where id = ${componentId}`;
     expect(c?.published_at).toBeNull();
-    expect(c?.settings).toEqual({ announcement: {} });
+    expect(c?.settings).toEqual({ announcement: {}, comments_enabled: true, comments_max_length: 1000, alignment_enabled: false });
     expect(Object.keys(c?.phase_settings ?? {}).sort()).toEqual(['default', ...phaseIds].sort());
   });
 
@@ -125,6 +125,8 @@ describe('admin flow: process → phases → pages component → publish → pub
       'name.fr': 'Règlement du budget',
       'name.en': 'Budget rules',
       'settings.announcement.fr': '<p>Annonce générale</p>',
+      'settings.comments_enabled': 'on',
+      'settings.comments_max_length': '1000',
       'phase.default.announcement.fr': '',
       [`phase.${phaseIds[0]}.announcement.fr`]: '<p>Annonce de la phase information</p>',
       [`phase.${phaseIds[1]}.announcement.fr`]: '<p>Annonce de la phase propositions</p>',
@@ -133,9 +135,9 @@ describe('admin flow: process → phases → pages component → publish → pub
     const [c] = await testDb()<{ name: unknown; settings: unknown; phase_settings: Record<string, unknown> }[]>`
       select name, settings, phase_settings from public.components where id = ${componentId}`;
     expect(c?.name).toEqual({ fr: 'Règlement du budget', en: 'Budget rules' });
-    expect(c?.settings).toEqual({ announcement: { fr: '<p>Annonce générale</p>' } });
-    expect(c?.phase_settings[phaseIds[1]!]).toEqual({ announcement: { fr: '<p>Annonce de la phase propositions</p>' } });
-    expect(c?.phase_settings['default']).toEqual({ announcement: {} });
+    expect(c?.settings).toEqual({ announcement: { fr: '<p>Annonce générale</p>' }, comments_enabled: true, comments_max_length: 1000, alignment_enabled: false });
+    expect(c?.phase_settings[phaseIds[1]!]).toEqual({ announcement: { fr: '<p>Annonce de la phase propositions</p>' }, comments_blocked: false });
+    expect(c?.phase_settings['default']).toEqual({ announcement: {}, comments_blocked: false });
   });
 
   it('writes the page body; hostile HTML is sanitised before it is stored', async () => {
@@ -325,7 +327,7 @@ describe('bad input: clear field errors, 4xx, nothing changed', () => {
     expect(page.html).toContain('href="#settings-announcement-fr"');
     const [c] = await testDb()<{ name: { fr: string }; settings: unknown }[]>`select name, settings from public.components where id = ${componentId}`;
     expect(c?.name.fr).toBe('Infos');
-    expect(c?.settings).toEqual({ announcement: {} });
+    expect(c?.settings).toEqual({ announcement: {}, comments_enabled: true, comments_max_length: 1000, alignment_enabled: false });
     // A component without a name is refused too.
     const noName = await admin.post(`/fr/admin/spaces/${spaceId}/components/${componentId}?_action=components.configure`, {
       component_id: componentId,

@@ -1,8 +1,9 @@
 import { defineManifest } from '../components/components.ts';
 
 /**
- * `pages`: one static rich-text page per component (Decidim's decidim-pages). No actions (nobody
- * but admins writes anything); an announcement shown above the page, globally and per phase.
+ * `pages`: one static rich-text page per component (Decidim's decidim-pages). Admins write the
+ * page; participants comment on it (the `comment` action, enabled globally, blockable per phase);
+ * an announcement shown above the page, globally and per phase.
  */
 export const pagesManifest = defineManifest({
   key: 'pages',
@@ -12,9 +13,33 @@ export const pagesManifest = defineManifest({
     fr: 'Une page de contenu riche : présentation, règlement, foire aux questions…',
     en: 'A rich-text page: presentation, rules, frequently asked questions…',
   },
-  actions: [],
+  actions: [
+    {
+      name: 'comment',
+      label: { fr: 'Commenter', en: 'Comment' },
+      globalEnabledSetting: 'comments_enabled',
+      phaseBlockedSetting: 'comments_blocked',
+    },
+  ],
   settings: {
     global: {
+      comments_enabled: {
+        type: 'boolean',
+        default: true,
+        label: { fr: 'Commentaires activés', en: 'Comments enabled' },
+      },
+      comments_max_length: {
+        type: 'integer',
+        default: 1000,
+        min: 1,
+        max: 10000,
+        label: { fr: 'Longueur maximale des commentaires (caractères)', en: 'Maximum length of comments (characters)' },
+      },
+      alignment_enabled: {
+        type: 'boolean',
+        default: false,
+        label: { fr: 'Position dans les commentaires (pour, neutre, contre)', en: 'Stance in comments (in favour, neutral, against)' },
+      },
       announcement: {
         type: 'translated',
         rich: true,
@@ -27,6 +52,15 @@ export const pagesManifest = defineManifest({
       },
     },
     phase: {
+      comments_blocked: {
+        type: 'boolean',
+        default: false,
+        label: { fr: 'Commentaires bloqués pendant cette phase', en: 'Comments blocked during this phase' },
+        hint: {
+          fr: 'Les commentaires restent visibles, mais personne ne peut en ajouter.',
+          en: 'Comments stay visible, but nobody can add any.',
+        },
+      },
       announcement: {
         type: 'translated',
         rich: true,

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, createConfirmedUser, signedIn, type Page } from '../web/helpers.ts';
+import { closeTestDb, testDb, uniqueSlug } from '../web/spaces-helpers.ts';
+
+/*
+ * Comments through the running server, the way a browser without JavaScript uses them: each form
+ * posts to a comments action and comes back (303) to the page at the comment; refusals come back
+ * as the page with a 4xx status, a translated message, and nothing changed.
+ */
+
+const slug = uniqueSlug('comments');
+const spaceId = randomUUID();
+const phaseId = randomUUID();
+const componentId = randomUUID();
+const path = `/fr/processes/${slug}/f/${componentId}`;
+const act = (name: string, query = '') => `${path}?${query}${query ? '&' : ''}_action=comments.${name}`;
+let alice: { id: string; browser: Browser; nickname: string };
+let bob: { id: string; browser: Browser; nickname: string };
+let mod: { id: string; browser: Browser };
+
+async function person() {
+  const u = await createConfirmedUser();
+  const [p] = await testDb()<{ nickname: string }[]>`select nickname from public.profiles where id = ${u.id}`;
+  return { id: u.id, nickname: p!.nickname, browser: await signedIn(u.email, u.password) };
+}
+
+const commentCount = async () =>
+  (await testDb()<{ n: number }[]>`select count(*)::int as n from public.comments where resource_id = ${componentId}`)[0]!.n;
+
+function commentIdFrom(location: string | null): string {
+  const m = /#comment-([0-9a-f-]{36})$/.exec(location ?? '');
+  if (!m?.[1]) throw new Error(`no comment anchor in ${location}`);
+  return m[1];
+}
+
+function alertText(page: Page): string {
+  return /<div class="alert alert--error" role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(page.html)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() ?? '';
+}
+
+beforeAll(async () => {
+  const db = testDb();
+  await db.begin(async (tx) => {
+    await tx`insert into public.spaces (id, kind, slug, title, published_at) values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Concertation' })}, now())`;
+    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Phase 1' })})`;
+    await tx`select public.activate_phase(${phaseId})`;
+    await tx`
+      insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings)
+      values (${componentId}, ${spaceId}, 'pages', ${tx.json({ fr: 'La page' })}, now(),
+        ${tx.json({ comments_enabled: true, comments_max_length: 1000, alignment_enabled: true })},
+        ${tx.json({ [phaseId]: { comments_blocked: false } })})`;
+  });
+  [alice, bob] = await Promise.all([person(), person()]);
+  const m = await person();
+  mod = m;
+  await db`insert into public.space_roles (space_id, user_id, role) values (${spaceId}, ${m.id}, 'moderator')`;
+});
+
+afterAll(async () => {
+  await closeTestDb();
+});
+
+describe('comments without JavaScript', () => {
+  it('anonymous visitors read the thread and are asked to sign in', async () => {
+    const page = await new Browser().get(path);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('id="comments-title"');
+    expect(page.text).toContain('Connectez-vous pour commenter.');
+    expect(page.html).not.toContain('_action=comments.addComment');
+    expect(page.html).toContain('aria-live="polite"');
+  });
+
+  it('post, reply, edit, vote, report, hide, delete: each comes back to the comment', async () => {
+    const posted = await alice.browser.post(act('addComment', 'sort=recent'), {
+      resource_type: 'page',
+      resource_id: componentId,
+      body: `Bonjour **tout le monde**, voir https://example.org et @${bob.nickname}`,
+      alignment: '1',
+    });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toMatch(new RegExp(`^${path}\\?sort=recent#comment-`));
+    const id = commentIdFrom(posted.location);
+    let page = await alice.browser.get(path);
+    expect(page.html).toContain(`id="comment-${id}"`);
+    expect(page.html).toContain('<strong>tout le monde</strong>');
+    expect(page.html).toContain('href="https://example.org" rel="nofollow ugc noopener"');
+    expect(page.text).toContain('Pour');
+    // The mention notified Bob.
+    const notes = await testDb()`select 1 from public.notifications where user_id = ${bob.id} and data ->> 'comment_id' = ${id}`;
+    expect(notes).toHaveLength(1);
+
+    const reply = await bob.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, parent_id: id, body: 'Je réponds' });
+    expect(reply.status).toBe(303);
+    const replyId = commentIdFrom(reply.location);
+    page = await bob.browser.get(path);
+    expect(page.html).toMatch(new RegExp(`data-replies-of="${id}"[\\s\\S]*id="comment-${replyId}"`));
+
+    const edited = await alice.browser.post(act('editComment'), { comment_id: id, body: 'Texte corrigé' });
+    expect(edited.status).toBe(303);
+    page = await bob.browser.get(path);
+    expect(page.text).toContain('Texte corrigé');
+    expect(page.text).toContain('(modifié)');
+    // Bob cannot edit Alice's comment: 403, nothing changed.
+    const notMine = await bob.browser.post(act('editComment'), { comment_id: id, body: 'piraté' });
+    expect(notMine.status).toBe(403);
+    expect((await testDb()`select body from public.comments where id = ${id}`)[0]!['body']).toBe('Texte corrigé');
+
+    expect((await bob.browser.post(act('voteComment'), { comment_id: id, value: 'up' })).status).toBe(303);
+    page = await bob.browser.get(path);
+    expect(page.text).toContain('D’accord (1)');
+    // The same vote again withdraws it.
+    expect((await bob.browser.post(act('voteComment'), { comment_id: id, value: 'up' })).status).toBe(303);
+    expect((await testDb()`select up_votes from public.comments where id = ${id}`)[0]!['up_votes']).toBe(0);
+
+    const reported = await bob.browser.post(act('reportComment'), { comment_id: id, reason: 'offensive' });
+    expect(reported.status).toBe(303);
+    expect(reported.location).toContain('comments=reported');
+    expect((await bob.browser.get(reported.location!)).text).toContain('votre signalement a été transmis');
+
+    // A participant cannot hide; the moderator can, and the comment leaves the public page.
+    expect((await bob.browser.post(act('hideComment'), { comment_id: replyId, hidden: 'true' })).status).toBe(403);
+    expect((await mod.browser.post(act('hideComment'), { comment_id: replyId, hidden: 'true' })).status).toBe(303);
+    expect((await new Browser().get(path)).html).not.toContain(`id="comment-${replyId}"`);
+    expect((await mod.browser.get(path)).text).toContain('Commentaire masqué en attente de modération');
+    expect((await mod.browser.post(act('hideComment'), { comment_id: replyId, hidden: 'false' })).status).toBe(303);
+
+    expect((await alice.browser.post(act('deleteComment'), { comment_id: id })).status).toBe(303);
+    page = await new Browser().get(path);
+    expect(page.text).toContain('Ce commentaire a été supprimé.');
+    expect(page.text).not.toContain('Texte corrigé');
+  });
+
+  it('hostile input: scripts rendered inert, javascript: links dropped', async () => {
+    const r = await alice.browser.post(act('addComment'), {
+      resource_type: 'page',
+      resource_id: componentId,
+      body: '<script>alert(1)</script> <img src=x onerror=alert(2)> [clic](javascript:alert(3)) "><b>x</b>',
+    });
+    expect(r.status).toBe(303);
+    const id = commentIdFrom(r.location);
+    const page = await new Browser().get(path);
+    const article = new RegExp(`<article[^>]*id="comment-${id}"[\\s\\S]*?</article>`).exec(page.html)?.[0] ?? '';
+    expect(article).not.toMatch(/<script|<img|<b>|href="javascript/i);
+    expect(article).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+  });
+
+  it('refusals: too long, 1 MB, NUL, invalid UTF-8, blocked phase, signed out — 4xx, a translated message, nothing changed', async () => {
+    const before = await commentCount();
+    const post = (body: string) => alice.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, body });
+
+    const long = await post('x'.repeat(1001));
+    expect(long.status).toBe(422);
+    expect(alertText(long)).toBe('Votre texte est trop long.');
+    // What was typed comes back in the textarea.
+    expect(long.html).toContain(`>${'x'.repeat(1001)}</textarea`);
+
+    const huge = await post('x'.repeat(1024 * 1024));
+    expect(huge.status).toBeGreaterThanOrEqual(400);
+    expect(huge.status).toBeLessThan(500);
+
+    const nul = await post('a\u0000b');
+    expect(nul.status).toBe(400);
+    expect(alertText(nul)).toBe('Le texte contient des caractères invalides.');
+
+    const raw = await alice.browser.request(act('addComment'), {
+      method: 'POST',
+      headers: { origin: alice.browser.base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.concat([Buffer.from(`resource_type=page&resource_id=${componentId}&body=`), Buffer.from([0xc3, 0x28, 0xff, 0xfe])]),
+    });
+    expect(raw.status).toBe(400);
+
+    await testDb()`update public.components set phase_settings = ${testDb().json({ [phaseId]: { comments_blocked: true } })} where id = ${componentId}`;
+    try {
+      const blocked = await post('Pendant la phase bloquée');
+      expect(blocked.status).toBe(403);
+      expect(alertText(blocked)).toBe('Les commentaires sont fermés pendant cette phase : votre commentaire n’a pas été publié.');
+      expect((await alice.browser.get(path)).text).toContain('Les commentaires sont fermés pour le moment.');
+    } finally {
+      await testDb()`update public.components set phase_settings = ${testDb().json({ [phaseId]: { comments_blocked: false } })} where id = ${componentId}`;
+    }
+
+    const anon = await new Browser().post(act('addComment'), { resource_type: 'page', resource_id: componentId, body: 'anonyme' });
+    expect(anon.status).toBe(401);
+
+    expect(await commentCount()).toBe(before);
+  });
+
+  it('sorts and "show more" page through a long thread with a keyset cursor', async () => {
+    const resource = randomUUID();
+    await testDb()`
+      insert into public.components (id, space_id, feature, name, published_at, settings)
+      values (${resource}, ${spaceId}, 'pages', ${testDb().json({ fr: 'Longue' })}, now(), ${testDb().json({ comments_enabled: true })})`;
+    await testDb()`
+      insert into public.comments (resource_type, resource_id, component_id, author_id, body, created_at, up_votes)
+      select 'page', ${resource}::uuid, ${resource}::uuid, ${alice.id}::uuid, 'Commentaire n°' || i, now() - (1000 - i) * interval '1 second', i % 7
+      from generate_series(1, 1000) i`;
+    const long = `/fr/processes/${slug}/f/${resource}`;
+    const first = await new Browser().get(long);
+    expect(first.status).toBe(200);
+    expect(first.text).toContain('(1000)');
+    expect(first.text).toContain('Commentaire n°1 ');
+    const more = /href="([^"]*after=[^"]*)"/.exec(first.html)?.[1];
+    expect(more).toBeTruthy();
+    const second = await new Browser().get(more!.replace(/&amp;/g, '&'));
+    expect(second.text).toContain('Commentaire n°21 ');
+    expect(second.text).not.toContain('Commentaire n°20 ');
+    const recent = await new Browser().get(`${long}?sort=recent`);
+    expect(recent.text).toContain('Commentaire n°1000 ');
+    const started = performance.now();
+    const best = await new Browser().get(`${long}?sort=best_rated`);
+    expect(best.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
