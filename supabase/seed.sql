@@ -161,13 +161,13 @@ select public.activate_phase('00000000-0000-4000-8003-000000000002');
 
 insert into public.components (id, space_id, feature, name, weight, published_at, settings, phase_settings) values
   ('00000000-0000-4000-8004-000000000001', '00000000-0000-4000-8002-000000000001', 'pages',
-    '{"fr": "Règlement", "en": "Rules"}', 0, '2026-09-15 09:00:00+02', '{}', '{}'),
+    '{"fr": "Règlement", "en": "Rules"}', 0, '2026-09-15 09:00:00+02', '{"comments_enabled": true, "comments_max_length": 1000, "alignment_enabled": false}', '{}'),
   ('00000000-0000-4000-8004-000000000002', '00000000-0000-4000-8002-000000000001', 'pages',
-    '{"fr": "Foire aux questions", "en": "Frequently asked questions"}', 1, null, '{}', '{}'),
+    '{"fr": "Foire aux questions", "en": "Frequently asked questions"}', 1, null, '{"comments_enabled": true, "comments_max_length": 1000, "alignment_enabled": false}', '{}'),
   ('00000000-0000-4000-8004-000000000003', '00000000-0000-4000-8002-000000000002', 'pages',
-    '{"fr": "Fonctionnement du conseil", "en": "How the council works"}', 0, '2026-01-10 10:00:00+01', '{}', '{}'),
+    '{"fr": "Fonctionnement du conseil", "en": "How the council works"}', 0, '2026-01-10 10:00:00+01', '{"comments_enabled": true, "comments_max_length": 1000, "alignment_enabled": false}', '{}'),
   ('00000000-0000-4000-8004-000000000004', '00000000-0000-4000-8002-000000000004', 'pages',
-    '{"fr": "Documents de travail", "en": "Working documents"}', 0, '2026-01-15 18:00:00+01', '{}', '{}')
+    '{"fr": "Documents de travail", "en": "Working documents"}', 0, '2026-01-15 18:00:00+01', '{"comments_enabled": true, "comments_max_length": 1000, "alignment_enabled": false}', '{}')
 on conflict (id) do nothing;
 
 insert into public.pages (component_id, body) values

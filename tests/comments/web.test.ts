@@ -185,6 +185,46 @@ describe('comments without JavaScript', () => {
     expect(await commentCount()).toBe(before);
   });
 
+  it('the space admins\' moderation queue lists reported and hidden comments, and hides/unhides them', async () => {
+    const admin = await person();
+    await testDb()`insert into public.space_roles (space_id, user_id, role) values (${spaceId}, ${admin.id}, 'admin')`;
+    const r = await alice.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, body: 'À modérer' });
+    const id = commentIdFrom(r.location);
+    expect((await bob.browser.post(act('reportComment'), { comment_id: id, reason: 'spam' })).status).toBe(303);
+    const queuePath = `/fr/admin/spaces/${spaceId}/moderation`;
+    let queue = await admin.browser.get(queuePath);
+    expect(queue.status).toBe(200);
+    expect(queue.html).toContain(`id="moderation-${id}"`);
+    expect(queue.text).toContain('1 signalement(s)');
+    const hid = await admin.browser.post(`${queuePath}?_action=comments.hideComment`, { comment_id: id, hidden: 'true' });
+    expect(hid.status).toBe(303);
+    queue = await admin.browser.get(queuePath);
+    expect(queue.text).toMatch(/À modérer.*Masqué/);
+    expect((await new Browser().get(path)).html).not.toContain(`id="comment-${id}"`);
+    // Participants do not enter the admin area.
+    expect((await bob.browser.get(queuePath)).status).toBe(403);
+  });
+
+  it('the live island\'s endpoints answer as the visitor may see (hidden: 404 for participants)', async () => {
+    const r = await alice.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, body: 'Pour le direct' });
+    const id = commentIdFrom(r.location);
+    const res = await new Browser().request(`/api/comments/${id}`);
+    expect(res.status).toBe(200);
+    const { comment } = (await res.json()) as { comment: { id: string; html: string; body: string } };
+    expect(comment).toMatchObject({ id, html: '<p>Pour le direct</p>' });
+    await testDb()`update public.comments set hidden_at = now() where id = ${id}`;
+    expect((await new Browser().request(`/api/comments/${id}`)).status).toBe(404);
+    expect((await mod.browser.request(`/api/comments/${id}`)).status).toBe(200);
+    expect((await new Browser().request('/api/comments/not-a-uuid')).status).toBe(404);
+    const since = '2000-01-01 00:00:00+00';
+    const changes = await new Browser().request(`/api/comments/changes?resource_type=page&resource_id=${componentId}&since=${encodeURIComponent(since)}&ids=${id}`);
+    expect(changes.status).toBe(200);
+    const body = (await changes.json()) as { comments: { id: string }[]; removed: string[] };
+    expect(body.removed).toEqual([id]);
+    expect(body.comments.map((c) => c.id)).not.toContain(id);
+    expect((await new Browser().request('/api/comments/changes?resource_type=page')).status).toBe(400);
+  });
+
   it('sorts and "show more" page through a long thread with a keyset cursor', async () => {
     const resource = randomUUID();
     await testDb()`
