@@ -12,6 +12,7 @@ import { asUser } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { benchRealtime } from './realtime.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 
@@ -91,6 +92,7 @@ try {
   });
   row('GET /auth/v1/health (HTTP ceiling)', ping);
   console.log(`  ratio getUser / health: ${(getUser.perSecond / ping.perSecond).toFixed(2)}`);
+  await benchRealtime(config, sql);
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();
