@@ -34,7 +34,7 @@ export interface PgSubscriber {
   role: string;
   bindings: PgBinding[];
   /** Sends `{ids, data}` (`data` already JSON) to the client. */
-  deliver(ids: number[], dataJson: string): void;
+  deliver(ids: number[], dataJson: string, frames: Map<string, string | Buffer>): void;
 }
 
 /** phash2-like: the same params give the same id, as a positive 31-bit integer. */
@@ -233,24 +233,36 @@ export function createChangeDispatcher(opts: { sql: postgres.Sql; log: (line: st
     return cols;
   }
 
+  /**
+   * One round trip: a simple-protocol query of two statements runs as one implicit transaction,
+   * so the local settings vanish with it (and with an error). Values are quoted literals
+   * (standard_conforming_strings is on, as on every supported Postgres).
+   */
   async function visible(rel: Relation, role: string, claims: Claims, pk: { name: string; cast: string; value: string }[]): Promise<boolean> {
-    const where = pk.map((k, i) => `${quoteIdent(k.name)} = $${i + 1}::${k.cast}`).join(' and ');
-    const query = `select 1 from ${quoteIdent(rel.schema)}.${quoteIdent(rel.table)} where ${where} limit 1`;
+    const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const where = pk.map((k) => `${quoteIdent(k.name)} = ${lit(k.value)}::${k.cast}`).join(' and ');
+    const sub = typeof claims.sub === 'string' ? claims.sub : '';
+    const table = `${quoteIdent(rel.schema)}.${quoteIdent(rel.table)}`;
+    // First, as the API's own (superuser) connection: is the row there at all? The commit can reach
+    // logical replication a moment before it is visible to other sessions; then we look again.
+    const query =
+      `select 1 as present from ${table} where ${where} limit 1;\n` +
+      `select set_config('role', ${lit(role)}, true), set_config('request.jwt.claims', ${lit(JSON.stringify(claims))}, true), ` +
+      `set_config('request.jwt.claim.sub', ${lit(sub)}, true), set_config('request.jwt.claim.role', ${lit(role)}, true);\n` +
+      `select 1 as visible from ${table} where ${where} limit 1`;
     try {
-      return await sql.begin(async (tx) => {
-        await tx`select set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                        set_config('request.jwt.claim.sub', ${typeof claims.sub === 'string' ? claims.sub : ''}, true),
-                        set_config('request.jwt.claim.role', ${role}, true)`;
-        const rows = await tx.unsafe(query, pk.map((k) => k.value));
-        return rows.length > 0;
-      });
+      for (let attempt = 0; ; attempt++) {
+        const results = (await sql.unsafe(query).simple()) as unknown as postgres.Row[][];
+        if (results[0]?.length || attempt >= 5) return (results[2]?.length ?? 0) > 0;
+        await new Promise((r) => setTimeout(r, 2 * 2 ** attempt));
+      }
     } catch (err) {
       log(`realtime: RLS check on ${rel.schema}.${rel.table} as ${role} failed: ${String(err)}`);
       return false;
     }
   }
 
-  async function dispatchChange(change: Change, commitTimestamp: string): Promise<void> {
+  async function prepareChange(change: Change, commitTimestamp: string): Promise<(() => void)[]> {
     const rel = change.relation;
     const subs: { sub: PgSubscriber; ids: number[] }[] = [];
     for (const sub of opts.subscribers()) {
@@ -263,7 +275,8 @@ export function createChangeDispatcher(opts: { sql: postgres.Sql; log: (line: st
       }
       if (ids) subs.push({ sub, ids });
     }
-    if (!subs.length) return;
+    const out: (() => void)[] = [];
+    if (!subs.length) return out;
     const ri = await relationInfo(rel);
     const toRow = (t: (string | null | undefined)[] | null, keysOnly = false) => {
       if (!t) return null;
@@ -293,7 +306,7 @@ export function createChangeDispatcher(opts: { sql: postgres.Sql; log: (line: st
       });
       if (keep.length) matched.push({ sub, ids: keep });
     }
-    if (!matched.length) return;
+    if (!matched.length) return out;
 
     // One visibility check and one rendering per distinct (role, claims).
     const groups = new Map<string, { role: string; claims: Claims; members: typeof matched }>();
@@ -329,9 +342,13 @@ export function createChangeDispatcher(opts: { sql: postgres.Sql; log: (line: st
         if (change.type !== 'DELETE') data.record = errors ? {} : strip(record);
         if (change.type !== 'INSERT') data.old_record = strip(old);
         const json = JSON.stringify(data);
-        for (const m of g.members) m.sub.deliver(m.ids, json);
+        out.push(() => {
+          const frames = new Map<string, string | Buffer>();
+          for (const m of g.members) m.sub.deliver(m.ids, json, frames);
+        });
       }),
     );
+    return out;
   }
 
   return {
@@ -340,16 +357,17 @@ export function createChangeDispatcher(opts: { sql: postgres.Sql; log: (line: st
     },
     /** Transactions are processed one after another, in commit order. */
     onTransaction(tx: Transaction, other: (change: Change, commitTimestamp: string) => void) {
+      // Checks start at once (in parallel, bounded by the pool); deliveries keep commit order.
+      const ts = tx.commitTime.toISOString();
+      const prepared = tx.changes.map((change) => {
+        if (change.relation.schema === 'realtime' && change.relation.table === 'messages') return Promise.resolve([() => other(change, ts)]);
+        return prepareChange(change, ts).catch((err: unknown) => {
+          log(`realtime: dispatching a change failed: ${String(err)}`);
+          return [];
+        });
+      });
       queue = queue.then(async () => {
-        const ts = tx.commitTime.toISOString();
-        for (const change of tx.changes) {
-          try {
-            if (change.relation.schema === 'realtime' && change.relation.table === 'messages') other(change, ts);
-            else await dispatchChange(change, ts);
-          } catch (err) {
-            log(`realtime: dispatching a change failed: ${String(err)}`);
-          }
-        }
+        for (const p of prepared) for (const send of await p) send();
       });
     },
     /** Forget cached privileges (after DDL, a policy or a grant change is picked up by RLS anyway). */

@@ -144,14 +144,15 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
 
   // -------------------------------------------------------------------------------- sending
 
-  function sendRaw(conn: Conn, data: string | Buffer): void {
+  /** `text`: a Buffer holding UTF-8 JSON, sent as a text frame (encoded once for many clients). */
+  function sendRaw(conn: Conn, data: string | Buffer, text = false): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       log('realtime: disconnecting a client that does not keep up');
       conn.ws.terminate();
       return;
     }
-    conn.ws.send(data);
+    conn.ws.send(data, { binary: typeof data !== 'string' && !text });
   }
   const push = (conn: Conn, m: Message) => sendRaw(conn, encode(conn.vsn, m));
   const reply = (conn: Conn, m: Message, status: 'ok' | 'error', response: unknown) =>
@@ -162,7 +163,7 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
   /** Sends one server message to every channel of a room, encoding once per serializer version. */
   function fanout(room: Room | undefined, topic: string, event: string, payload: unknown, except?: Channel, binary?: { event: string; body: Buffer }) {
     if (!room) return;
-    const cache: Partial<Record<Vsn, string>> = {};
+    const cache: Partial<Record<Vsn, Buffer>> = {};
     const frame = binary && encodeUserBroadcast(topic, binary.event, binary.body);
     for (const ch of room.channels) {
       if (ch === except) continue;
@@ -171,7 +172,7 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
         continue;
       }
       const v = ch.conn.vsn;
-      sendRaw(ch.conn, (cache[v] ??= encode(v, { joinRef: null, ref: null, topic, event, payload })));
+      sendRaw(ch.conn, (cache[v] ??= Buffer.from(encode(v, { joinRef: null, ref: null, topic, event, payload }))), true);
     }
   }
 
@@ -317,14 +318,19 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
       presenceKey: typeof presence.key === 'string' && presence.key ? presence.key : randomUUID(),
       presenceRef: undefined, presenceMeta: undefined, expTimer: undefined,
       claims, role, bindings,
-      deliver(ids, dataJson) {
-        // Hand-assembled so the data is serialised once for every subscriber of the same role.
-        const ref = 'null';
-        const topicJson = JSON.stringify(ch.topic);
-        const payloadJson = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`;
-        sendRaw(ch.conn, ch.conn.vsn === 2
-          ? `[${ref},${ref},${topicJson},"postgres_changes",${payloadJson}]`
-          : `{"topic":${topicJson},"event":"postgres_changes","payload":${payloadJson},"ref":null,"join_ref":null}`);
+      deliver(ids, dataJson, frames) {
+        // Hand-assembled once per (serializer, topic, ids) for all subscribers of the same role.
+        const key = `${ch.conn.vsn}|${ch.topic}|${ids.join(',')}`;
+        let frame = frames.get(key);
+        if (frame === undefined) {
+          const topicJson = JSON.stringify(ch.topic);
+          const payloadJson = `{"ids":${JSON.stringify(ids)},"data":${dataJson}}`;
+          frame = Buffer.from(ch.conn.vsn === 2
+            ? `[null,null,${topicJson},"postgres_changes",${payloadJson}]`
+            : `{"topic":${topicJson},"event":"postgres_changes","payload":${payloadJson},"ref":null,"join_ref":null}`);
+          frames.set(key, frame);
+        }
+        sendRaw(ch.conn, frame, true);
       },
     };
     // Replication must be running before the join is confirmed, so changes and database
