@@ -139,6 +139,8 @@ export default function CommentsLive(props: Props) {
       await supabase.realtime.setAuth();
       if (stopped) return;
       channel.subscribe((status) => {
+        // Says on the thread whether it is live (styles and tests read it).
+        section.dataset['live'] = status === 'SUBSCRIBED' ? 'on' : 'off';
         if (status !== 'SUBSCRIBED') return;
         if (joinedBefore) void catchUp();
         joinedBefore = true;
