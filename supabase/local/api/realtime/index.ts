@@ -141,6 +141,12 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     for (const c of conns) if (c.lastSeen < limit) c.ws.terminate();
   }, 15_000);
   sweeper.unref();
+  // Database broadcasts are delivered from the WAL; the rows are only kept for a while, as Supabase
+  // keeps a few days of realtime.messages partitions.
+  const pruner = setInterval(() => {
+    sql`delete from realtime.messages where inserted_at < now() - interval '3 days'`.catch(() => {});
+  }, 3_600_000);
+  pruner.unref();
 
   // -------------------------------------------------------------------------------- sending
 
@@ -535,6 +541,7 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     },
     async close() {
       clearInterval(sweeper);
+      clearInterval(pruner);
       for (const c of conns) c.ws.terminate();
       wss.close();
       await replication?.stop();
