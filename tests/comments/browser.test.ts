@@ -57,6 +57,13 @@ describe('live comments in a real browser', () => {
       await page.waitForFunction(() => (document.querySelector('[data-comments-live-region]')?.textContent ?? '').includes('Awa Poste'));
     }
     expect(await typing.inputValue('#comment-body')).toBe('Mon brouillon en cours');
+    // The new comment works like the others: the signed-in reader can vote on it and reply.
+    expect(await typing.locator(`#comment-${id} button[name="value"][value="up"]`).textContent()).toContain('D’accord (0)');
+    expect(await typing.locator(`#comment-${id} textarea[name="body"]`).count()).toBe(1);
+    // A vote elsewhere updates the count in place.
+    expect((await reader.post(`${path}?_action=comments.voteComment`, { comment_id: id!, value: 'up' })).status).toBe(303);
+    await watching.waitForFunction((cid) => document.querySelector(`#comment-${cid} button[value="up"]`)?.textContent?.includes('(1)'), id);
+    expect(await typing.inputValue('#comment-body')).toBe('Mon brouillon en cours');
 
     // Hidden by a moderator: it disappears from open pages.
     await testDb()`update public.comments set hidden_at = now() where id = ${id!}`;

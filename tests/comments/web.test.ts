@@ -212,8 +212,14 @@ describe('comments without JavaScript', () => {
     expect(res.status).toBe(200);
     const { comment } = (await res.json()) as { comment: { id: string; html: string; body: string } };
     expect(comment).toMatchObject({ id, html: '<p>Pour le direct</p>' });
+    const fragment = await new Browser().get(`/api/comments/fragment/${id}?locale=fr&page=${encodeURIComponent(path)}`);
+    expect(fragment.status).toBe(200);
+    expect(fragment.html).toMatch(new RegExp(`^\\s*<article[^>]*id="comment-${id}"`));
+    expect(fragment.html).not.toContain('<html');
+    expect((await new Browser().get(`/api/comments/fragment/${id}?page=${encodeURIComponent('//evil.example/x')}`)).status).toBe(404);
     await testDb()`update public.comments set hidden_at = now() where id = ${id}`;
     expect((await new Browser().request(`/api/comments/${id}`)).status).toBe(404);
+    expect((await new Browser().get(`/api/comments/fragment/${id}?page=${encodeURIComponent(path)}`)).status).toBe(404);
     expect((await mod.browser.request(`/api/comments/${id}`)).status).toBe(200);
     expect((await new Browser().request('/api/comments/not-a-uuid')).status).toBe(404);
     const since = '2000-01-01 00:00:00+00';

@@ -20,7 +20,9 @@ interface Props {
   locale: string;
   /** The newest `updated_at` the server rendered: catch-up starts there. */
   since: string;
-  messages: { created: string; updated: string; removed: string };
+  maxLength: number;
+  alignmentEnabled: boolean;
+  messages: { created: string; updated: string; removed: string; deleted: string };
 }
 
 interface Broadcast {
@@ -57,7 +59,7 @@ export default function CommentsLive(props: Props) {
           if (body) {
             const p = document.createElement('p');
             p.className = 'comment__notice';
-            p.textContent = props.messages.removed;
+            p.textContent = props.messages.deleted;
             body.replaceWith(p);
           }
           announce(props.messages.removed);
@@ -73,20 +75,24 @@ export default function CommentsLive(props: Props) {
       if (c.deleted || c.hidden) return;
       const parent = c.parentId ? document.getElementById(`comment-${c.parentId}`) : null;
       if (c.parentId && !parent) return;
-      const article = document.createElement('article');
-      article.className = 'comment comment--live';
-      article.id = `comment-${c.id}`;
-      article.dataset['commentId'] = c.id;
-      article.dataset['updatedAt'] = c.updatedAt;
-      const title = document.createElement(`h${Math.min(3 + c.depth, 6)}`);
-      title.className = 'comment__author';
-      title.id = `comment-${c.id}-title`;
-      title.textContent = c.author?.name ?? '—';
-      article.setAttribute('aria-labelledby', title.id);
-      const body = document.createElement('div');
-      body.className = 'comment__body';
-      body.innerHTML = c.html;
-      article.append(title, body);
+      void insertRendered(c, parent);
+    };
+
+    /** A new comment, rendered by the server with its forms, placed at the end of its thread. */
+    const insertRendered = async (c: CommentView, parent: HTMLElement | null) => {
+      const q = new URLSearchParams({
+        page: window.location.pathname,
+        locale: props.locale,
+        max: String(props.maxLength),
+        alignment: String(props.alignmentEnabled),
+      });
+      const res = await fetch(`/api/comments/fragment/${encodeURIComponent(c.id)}?${q.toString()}`, { credentials: 'same-origin' });
+      if (!res.ok || stopped || document.getElementById(`comment-${c.id}`)) return;
+      const template = document.createElement('template');
+      // Server-rendered markup of our own (escaped text, sanitised Markdown), not user HTML.
+      template.innerHTML = (await res.text()).trim();
+      const article = template.content.querySelector('article');
+      if (!article) return;
       if (parent) {
         let replies = parent.querySelector<HTMLElement>(':scope > .comment__replies');
         if (!replies) {
@@ -96,6 +102,7 @@ export default function CommentsLive(props: Props) {
         }
         replies.append(article);
       } else {
+        list.querySelector(':scope > p:only-child')?.remove();
         list.append(article);
       }
       announce(props.messages.created.replace('{name}', c.author?.name ?? '—'));

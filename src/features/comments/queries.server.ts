@@ -182,6 +182,27 @@ export async function getThread(
   });
 }
 
+export interface ThreadFacts {
+  canComment: boolean;
+  canModerate: boolean;
+  canAnswer: boolean;
+}
+
+/** What the visitor may do in a thread (comment, moderate, answer officially). */
+export async function getThreadFacts(claims: Claims | null, resourceType: string, resourceId: string): Promise<ThreadFacts> {
+  const [f] = await asUser(
+    claims,
+    (tx) => tx<{ can_comment: boolean; can_moderate: boolean; can_answer: boolean }[]>`
+      with r as (select private.comment_resource_component(${resourceType}, ${resourceId}::uuid) as component)
+      select
+        (select auth.uid()) is not null and coalesce(private.component_allows(r.component, 'comment'), false) as can_comment,
+        coalesce(private.has_space_role((select space_id from public.components where id = r.component), 'moderator'), false) as can_moderate,
+        coalesce(private.has_space_role((select space_id from public.components where id = r.component), 'admin'), false) as can_answer
+      from r`,
+  );
+  return { canComment: f?.can_comment ?? false, canModerate: f?.can_moderate ?? false, canAnswer: f?.can_answer ?? false };
+}
+
 /** One comment as the visitor may see it (the island refetches what a broadcast names). */
 export async function getComment(claims: Claims | null, id: string): Promise<(CommentView & { resourceType: string; resourceId: string }) | null> {
   const me = claims?.sub ?? null;
