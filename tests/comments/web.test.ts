@@ -203,6 +203,15 @@ describe('comments without JavaScript', () => {
     expect((await new Browser().get(path)).html).not.toContain(`id="comment-${id}"`);
     // Participants do not enter the admin area.
     expect((await bob.browser.get(queuePath)).status).toBe(403);
+
+    // Official answer: the space admin marks one, shown apart; a moderator cannot.
+    const answer = await admin.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, body: 'La mairie répond : oui.' });
+    const answerId = commentIdFrom(answer.location);
+    expect((await mod.browser.post(act('markOfficialAnswer'), { comment_id: answerId, official: 'true' })).status).toBe(403);
+    expect((await admin.browser.post(act('markOfficialAnswer'), { comment_id: answerId, official: 'true' })).status).toBe(303);
+    const page = await new Browser().get(path);
+    expect(page.html).toMatch(/<section class="comments__official"[^>]*aria-labelledby="comments-official-title"[\s\S]*La mairie répond : oui\./);
+    expect(page.text).toContain('Réponse de l’organisation');
   });
 
   it('the live island\'s endpoints answer as the visitor may see (hidden: 404 for participants)', async () => {
