@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { asUser, type Claims, type Tx } from '../../src/lib/db/index.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { attempt, createUser, errorOf, outcomeOf, uniqueTag, userClaims } from '../db/fixtures.ts';
@@ -230,6 +230,26 @@ describe('votes and reports', () => {
     const seen = await attempt(sql, claimsOf('participant'), (tx) => tx`select 1 from public.comment_votes where comment_id = ${c}`);
     expect(seen.ok && seen.value.length).toBe(0);
     expect(await outcomeOf(sql, null, (tx) => tx`insert into public.comment_votes (comment_id, value) values (${c}, 1)`)).toBe('denied');
+  });
+
+  it('20 concurrent attempts by one person leave one vote; 20 people at once leave exactly 20', async () => {
+    const c = await comment('author', component.pub, 'encore un vote');
+    // 20 connections: the attempts really run at the same time.
+    const wide = postgres(inject('stack').databaseUrl, { max: 20, onnotice: () => {} });
+    const one = await Promise.allSettled(
+      Array.from({ length: 20 }, () => asUser(claimsOf('participant'), (tx) => tx`insert into public.comment_votes (comment_id, value) values (${c}, 1)`, wide)),
+    );
+    expect(one.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const crowd = await Promise.all(Array.from({ length: 20 }, (_, i) => createUser(sql, `crowd${i}-${tag}`)));
+    const all = await Promise.allSettled(
+      crowd.map((u) => asUser(userClaims(u), (tx) => tx`insert into public.comment_votes (comment_id, value) values (${c}, -1)`, wide)),
+    );
+    await wide.end();
+    expect(all.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    const [row] = await sql<{ up_votes: number; down_votes: number }[]>`select up_votes, down_votes from public.comments where id = ${c}`;
+    expect(row).toEqual({ up_votes: 1, down_votes: 20 });
+    const [n] = await sql<{ n: number }[]>`select count(*)::int as n from public.comment_votes where comment_id = ${c}`;
+    expect(n!.n).toBe(21);
   });
 
   it('the third report hides the comment pending review; one report per person; moderators unhide', async () => {
