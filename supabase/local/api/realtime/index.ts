@@ -288,7 +288,13 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     const payload = isRecord(m.payload) ? m.payload : {};
     const cfg = isRecord(payload.config) ? payload.config : {};
     const existing = conn.channels.get(m.topic);
-    if (existing) removeChannel(existing); // a rejoin replaces the old channel, as Phoenix does
+    if (existing) {
+      // A second join on a topic replaces the first, as Phoenix does, closing the old join.
+      if (existing.joinRef !== (m.joinRef ?? m.ref)) {
+        push(conn, { joinRef: existing.joinRef, ref: existing.joinRef, topic: m.topic, event: 'phx_close', payload: {} });
+      }
+      removeChannel(existing);
+    }
     const token = checkToken(conn, payload.access_token);
     if (!token.ok) return reply(conn, m, 'error', { reason: token.reason });
     const claims = token.claims;
