@@ -134,7 +134,9 @@ $$;
 create or replace function private.comment_parent(comment uuid)
 returns table (resource_type text, resource_id uuid, depth smallint, deleted_at timestamptz, hidden_at timestamptz)
 language sql stable security definer set search_path = '' as $$
-  select p.resource_type, p.resource_id, p.depth, p.deleted_at, p.hidden_at from public.comments p where p.id = comment
+  -- Only for comments in a component the caller sees: no probing other threads by id.
+  select p.resource_type, p.resource_id, p.depth, p.deleted_at, p.hidden_at from public.comments p
+  where p.id = comment and private.can_view_component(p.component_id)
 $$;
 
 -- Runs as the caller (not security definer) so that `is_api_role()` tells a person's write from
@@ -404,10 +406,27 @@ create policy "comments topics for whoever sees the resource" on realtime.messag
 -- Row-level security
 -- ---------------------------------------------------------------------------------------------
 
+-- The components the caller can see, and the spaces they moderate, computed once per query (an
+-- init plan) instead of once per row: a 1,000-comment thread is read at the cost of one lookup.
+create or replace function private.visible_component_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c where private.can_view_component_row(c.space_id, c.published_at)
+$$;
+create or replace function private.moderated_space_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select case
+    when (select auth.uid()) is null then '{}'::uuid[]
+    when private.is_org_admin() then (select coalesce(array_agg(s.id), '{}') from public.spaces s)
+    else (select coalesce(array_agg(distinct r.space_id), '{}') from public.space_roles r
+          where r.user_id = (select auth.uid()) and r.role in ('admin', 'moderator'))
+  end
+$$;
+grant execute on function private.visible_component_ids(), private.moderated_space_ids() to anon, authenticated, service_role;
+
 alter table public.comments enable row level security;
 create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
-  using ((select private.can_view_component(component_id))
-    and (hidden_at is null or (select private.has_space_role(space_id, 'moderator'))));
+  using (component_id = any ((select private.visible_component_ids())::uuid[])
+    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[])));
 create policy "signed-in people comment where the component allows it" on public.comments for insert to authenticated
   with check (author_id = (select auth.uid()) and (select private.component_allows(component_id, 'comment')));
 create policy "authors, moderators and admins update comments" on public.comments for update to authenticated
