@@ -86,6 +86,8 @@ export async function startEmbeddedPostgres(opts: {
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'max_connections=200',
       '-c', 'synchronous_commit=off',
+      // With asynchronous commit the WAL writer's pace is how soon Realtime sees a change.
+      '-c', 'wal_writer_delay=10ms',
       ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog: (m: unknown) => log(String(m)),

@@ -26,7 +26,7 @@ beforeAll(async () => {
     values (${componentId}, ${spaceId}, 'pages', ${db.json({ fr: 'Page en direct' })}, now(), ${db.json({ comments_enabled: true })})`;
   const [a, b] = await Promise.all([createConfirmedUser({ name: 'Awa Poste' }), createConfirmedUser({ name: 'Rémi Lit' })]);
   [poster, reader] = await Promise.all([signedIn(a.email, a.password), signedIn(b.email, b.password)]);
-  chromiumBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  chromiumBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 }, 60_000);
 
 afterAll(async () => {

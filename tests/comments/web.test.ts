@@ -203,6 +203,14 @@ describe('comments without JavaScript', () => {
     expect((await new Browser().get(path)).html).not.toContain(`id="comment-${id}"`);
     // Participants do not enter the admin area.
     expect((await bob.browser.get(queuePath)).status).toBe(403);
+    // The space's moderators reach its queue (linked from the thread), and no other admin page.
+    const modQueue = await mod.browser.get(queuePath);
+    expect(modQueue.status).toBe(200);
+    expect(modQueue.html).toContain(`id="moderation-${id}"`);
+    expect((await mod.browser.get(path)).html).toContain(`href="${queuePath}"`);
+    expect((await bob.browser.get(path)).html).not.toContain(`href="${queuePath}"`);
+    expect((await mod.browser.get(`/fr/admin/spaces/${spaceId}`)).status).toBe(403);
+    expect((await mod.browser.get('/fr/admin/spaces/not-a-uuid/moderation')).status).toBe(403);
 
     // Official answer: the space admin marks one, shown apart; a moderator cannot.
     const answer = await admin.browser.post(act('addComment'), { resource_type: 'page', resource_id: componentId, body: 'La mairie répond : oui.' });

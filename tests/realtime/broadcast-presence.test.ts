@@ -22,13 +22,17 @@ function client(c: SupabaseClient = anonClient()) {
 beforeAll(async () => {
   // A topic-based policy, as an app writes one: members listed in a table may read and write `<prefix>:members`.
   await db.unsafe(`
+    -- RLS on from the start (same transaction): another test file checks that no public table lacks it.
     create table public.${table}_members (user_id uuid primary key);
+    alter table public.${table}_members enable row level security;
+    create policy ${table}_members_read on public.${table}_members for select to authenticated using (true);
     create policy ${table}_read on realtime.messages for select to authenticated
       using (realtime.topic() = '${prefix}:members' and exists (select 1 from public.${table}_members m where m.user_id = auth.uid()));
     create policy ${table}_write on realtime.messages for insert to authenticated
       with check (realtime.topic() = '${prefix}:members' and exists (select 1 from public.${table}_members m where m.user_id = auth.uid()));
     grant select on public.${table}_members to authenticated;
     create table public.${table} (id bigint generated always as identity primary key, item text not null, count int not null default 0);
+    alter table public.${table} enable row level security;
     create function public.${table}_broadcast() returns trigger language plpgsql security definer set search_path = '' as $$
     begin
       perform realtime.send(jsonb_build_object('item', new.item, 'count', new.count), 'count', '${prefix}:counts', false);

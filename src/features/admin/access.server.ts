@@ -5,6 +5,8 @@ import { asUser, type Claims } from '../../lib/db/index.ts';
  * spaces only). This decides what the admin pages show; what anyone may change is decided again
  * by RLS on every write.
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface AdminAccess {
   orgAdmin: boolean;
   /** Spaces where the person holds the admin role. */
@@ -39,11 +41,22 @@ export type AdminGate =
  * The decision for an admin page: signed-out visitors go to sign-in (and come back), people
  * without an admin role get a 403, `need` narrows to organization admins or one space's admins.
  */
-export async function adminGate(locals: App.Locals, url: URL, need: { org?: boolean; spaceId?: string } = {}): Promise<AdminGate> {
+export async function adminGate(
+  locals: App.Locals,
+  url: URL,
+  need: { org?: boolean; spaceId?: string; moderateSpaceId?: string } = {},
+): Promise<AdminGate> {
   if (!locals.user || !locals.claims) {
     return { kind: 'sign-in', location: `/${locals.locale}/sign-in?next=${encodeURIComponent(url.pathname + url.search)}` };
   }
   const access = await getAdminAccess(locals.claims);
+  // A space's moderators (who are not admins) reach its moderation queue and nothing else.
+  const moderated = need.moderateSpaceId;
+  if (moderated !== undefined) {
+    if (!UUID.test(moderated)) return { kind: 'forbidden' };
+    const [row] = await asUser(locals.claims, (tx) => tx<{ ok: boolean }[]>`select private.has_space_role(${moderated}::uuid, 'moderator') as ok`);
+    return row?.ok && access ? { kind: 'ok', access } : { kind: 'forbidden' };
+  }
   if (!canEnterAdmin(access)) return { kind: 'forbidden' };
   if (need.org && !access.orgAdmin) return { kind: 'forbidden' };
   if (need.spaceId !== undefined && !canAdminSpace(access, need.spaceId)) return { kind: 'forbidden' };

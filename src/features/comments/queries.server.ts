@@ -113,6 +113,8 @@ export interface Thread {
   /** Is the visitor a moderator / admin of the space? */
   canModerate: boolean;
   canAnswer: boolean;
+  /** The space the resource belongs to (for the moderation queue link). */
+  spaceId: string | null;
 }
 
 export async function getThread(
@@ -162,8 +164,9 @@ export async function getThread(
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.resource_type = ${resourceType} and c.resource_id = ${resourceId} and c.official and c.deleted_at is null
       order by c.created_at`;
-    const [facts] = await tx<{ total: number; can_comment: boolean; can_moderate: boolean; can_answer: boolean }[]>`
+    const [facts] = await tx<{ total: number; can_comment: boolean; can_moderate: boolean; can_answer: boolean; space_id: string | null }[]>`
       select
+        (select space_id from public.components where id = private.comment_resource_component(${resourceType}, ${resourceId}::uuid)) as space_id,
         (select count(*)::int from public.comments c where c.resource_type = ${resourceType} and c.resource_id = ${resourceId}) as total,
         (select auth.uid()) is not null
           and coalesce(private.component_allows(private.comment_resource_component(${resourceType}, ${resourceId}::uuid), 'comment'), false) as can_comment,
@@ -178,6 +181,7 @@ export async function getThread(
       canComment: facts?.can_comment ?? false,
       canModerate: facts?.can_moderate ?? false,
       canAnswer: facts?.can_answer ?? false,
+      spaceId: facts?.space_id ?? null,
     };
   });
 }

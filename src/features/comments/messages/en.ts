@@ -62,6 +62,7 @@ export const en = {
   'comments.error.reason': "Choose a reason for the report.",
   'comments.error.alreadyReported': "You have already reported this comment.",
   'comments.status.reported': "Thank you, your report was passed on to the moderators.",
+  'comments.moderation.queueLink': "This space's moderation queue",
   'comments.moderation.title': "Comment moderation",
   'comments.moderation.empty': "No reported or hidden comments in this space.",
   'comments.moderation.reports': "{count} report(s)",

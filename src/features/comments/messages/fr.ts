@@ -59,6 +59,7 @@ export const fr = {
   'comments.error.reason': 'Choisissez un motif de signalement.',
   'comments.error.alreadyReported': 'Vous avez déjà signalé ce commentaire.',
   'comments.status.reported': 'Merci, votre signalement a été transmis aux modérateurs.',
+  'comments.moderation.queueLink': 'File de modération de cet espace',
   'comments.moderation.title': 'Modération des commentaires',
   'comments.moderation.empty': 'Aucun commentaire signalé ou masqué dans cet espace.',
   'comments.moderation.reports': '{count} signalement(s)',
