@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { inject } from 'vitest';
 import { signJwt } from '../../supabase/local/api/jwt.ts';
+import { mailsTo } from '../helpers/mail.ts';
 
 /**
  * Shared by the auth tests: clients built exactly as an app builds them, the maildev inbox, and raw
@@ -45,32 +46,18 @@ export interface CaughtEmail {
   otp: string;
 }
 
-interface MaildevEmail {
-  to: { address: string }[];
-  subject: string;
-  text?: string;
-  html?: string;
-  time?: string;
-  date?: string;
-}
-
 /** Every email maildev holds for `address`, oldest first. */
 export async function inbox(address: string, mailApiUrl = stack().mailApiUrl): Promise<CaughtEmail[]> {
-  const res = await fetch(`${mailApiUrl}/email`);
-  const all = (await res.json()) as MaildevEmail[];
-  return all
-    .filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()))
-    .sort((a, b) => Date.parse(a.time ?? a.date ?? '0') - Date.parse(b.time ?? b.date ?? '0'))
-    .map((m) => {
-      const text = m.text ?? '';
-      return {
-        subject: m.subject,
-        text,
-        html: m.html ?? '',
-        link: /(https?:\/\/\S+\/auth\/v1\/verify\?\S+)/.exec(text)?.[1] ?? '',
-        otp: /\b(\d{6})\b/.exec(text.slice(text.indexOf('code')))?.[1] ?? '',
-      };
-    });
+  return (await mailsTo(address, mailApiUrl)).map((m) => {
+    const text = m.text ?? '';
+    return {
+      subject: m.subject,
+      text,
+      html: m.html ?? '',
+      link: /(https?:\/\/\S+\/auth\/v1\/verify\?\S+)/.exec(text)?.[1] ?? '',
+      otp: /\b(\d{6})\b/.exec(text.slice(text.indexOf('code')))?.[1] ?? '',
+    };
+  });
 }
 
 /** Waits for the `count`-th email to `address` (1 = the first) and returns it. */

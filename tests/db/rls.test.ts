@@ -3,17 +3,9 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asServiceRole, asUser, type Claims } from '../../src/lib/db/index.ts';
 import { connectTestDb } from '../helpers/db.ts';
+import { createUser, userClaims } from './fixtures.ts';
 
 let sql: postgres.Sql;
-
-async function createUser(email: string): Promise<string> {
-  const id = randomUUID();
-  await sql`insert into auth.users (id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
-            values (${id}, 'authenticated', 'authenticated', ${email}, ${sql.json({ name: 'Test' })}, '{}', now(), now())`;
-  return id;
-}
-
-const userClaims = (sub: string): Claims => ({ role: 'authenticated', sub, aud: 'authenticated' });
 
 beforeAll(() => {
   sql = connectTestDb();
@@ -50,9 +42,8 @@ describe('profiles', () => {
   let bob: string;
 
   beforeAll(async () => {
-    const tag = Math.random().toString(36).slice(2, 8);
-    alice = await createUser(`alice-${tag}@example.org`);
-    bob = await createUser(`bob-${tag}@example.org`);
+    alice = await createUser(sql, 'alice');
+    bob = await createUser(sql, 'bob');
   });
 
   it('are created by the sign-up trigger with a unique, valid nickname', async () => {
@@ -111,9 +102,8 @@ describe('profiles', () => {
 
 describe('profile preferences', () => {
   it('are private to their owner', async () => {
-    const tag = Math.random().toString(36).slice(2, 8);
-    const carol = await createUser(`carol-${tag}@example.org`);
-    const dave = await createUser(`dave-${tag}@example.org`);
+    const carol = await createUser(sql, 'carol');
+    const dave = await createUser(sql, 'dave');
     await expect(asUser(null, (tx) => tx`select * from public.profile_preferences`, sql)).rejects.toThrow(/permission denied/);
     const seen = await asUser(userClaims(dave), (tx) => tx`select id from public.profile_preferences where id = ${carol}`, sql);
     expect(seen).toHaveLength(0);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@supabase/supabase-js';
 import { inject } from 'vitest';
+import { mailsTo, type MaildevEmail } from '../helpers/mail.ts';
 
 /**
  * A browser without a browser: real HTTP to the running site, a cookie jar, redirects followed
@@ -134,25 +135,11 @@ export function decodeEntities(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
-interface MailDevEmail {
-  id: string;
-  subject: string;
-  text?: string;
-  html?: string;
-  to: { address: string }[];
-  date?: string;
-}
-
-/** Waits for an email to `address` (matching `filter`) in the SMTP catcher. */
-export async function waitForEmail(address: string, filter: (m: MailDevEmail) => boolean = () => true, timeoutMs = 15_000): Promise<MailDevEmail> {
+/** Waits for an email to `address` (matching `filter`) in the SMTP catcher; the newest match wins. */
+export async function waitForEmail(address: string, filter: (m: MaildevEmail) => boolean = () => true, timeoutMs = 15_000): Promise<MaildevEmail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${stack().mailApiUrl}/email`);
-    const all = (await res.json()) as MailDevEmail[];
-    const found = all
-      .filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()))
-      .filter(filter)
-      .at(-1);
+    const found = (await mailsTo(address)).filter(filter).at(-1);
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`no email to ${address} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 150));
@@ -160,7 +147,7 @@ export async function waitForEmail(address: string, filter: (m: MailDevEmail) =>
 }
 
 /** The Auth server's confirmation link (`…/auth/v1/verify?token=…&type=…&redirect_to=…`) in an email. */
-export function verifyLink(mail: MailDevEmail): string {
+export function verifyLink(mail: MaildevEmail): string {
   const source = `${mail.html ?? ''}\n${mail.text ?? ''}`;
   const m = /https?:\/\/[^\s"'<>]+\/auth\/v1\/verify\?[^\s"'<>]+/.exec(source);
   if (!m) throw new Error(`no verify link in email "${mail.subject}"`);

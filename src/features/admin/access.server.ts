@@ -1,11 +1,11 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 /**
  * Who may enter the admin area: organization admins (everything) and space admins (their
  * spaces only). This decides what the admin pages show; what anyone may change is decided again
  * by RLS on every write.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface AdminAccess {
   orgAdmin: boolean;
@@ -53,7 +53,7 @@ export async function adminGate(
   // A space's moderators (who are not admins) reach its moderation queue and nothing else.
   const moderated = need.moderateSpaceId;
   if (moderated !== undefined) {
-    if (!UUID.test(moderated)) return { kind: 'forbidden' };
+    if (!isUuid(moderated)) return { kind: 'forbidden' };
     const [row] = await asUser(locals.claims, (tx) => tx<{ ok: boolean }[]>`select private.has_space_role(${moderated}::uuid, 'moderator') as ok`);
     return row?.ok && access ? { kind: 'ok', access } : { kind: 'forbidden' };
   }

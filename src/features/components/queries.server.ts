@@ -3,6 +3,7 @@ import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { MANIFESTS } from '../registry.ts';
 import type { ComponentView } from './components.ts';
 import type { Labels } from './settings.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 /*
  * Reads of components, as the visitor: RLS shows published components of visible spaces, and
@@ -27,11 +28,10 @@ const toView = (r: ComponentRow): ComponentView => ({
   publishedAt: r.published_at,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The components of a space in their order; `publishedOnly` for what everyone sees. */
 export async function listComponents(claims: Claims | null, spaceId: string, opts: { publishedOnly?: boolean } = {}): Promise<ComponentView[]> {
-  if (!UUID.test(spaceId)) return [];
+  if (!isUuid(spaceId)) return [];
   const rows = await asUser(
     claims,
     (tx) => tx<ComponentRow[]>`
@@ -51,7 +51,7 @@ export interface ComponentWithSettings {
 
 /** A component with its raw settings, for its admin pages. */
 export async function getComponent(claims: Claims | null, componentId: string): Promise<ComponentWithSettings | null> {
-  if (!UUID.test(componentId)) return null;
+  if (!isUuid(componentId)) return null;
   const [r] = await asUser(
     claims,
     (tx) => tx<(ComponentRow & { settings: unknown; phase_settings: Record<string, unknown> })[]>`
@@ -70,7 +70,7 @@ export interface ComponentInForce {
 
 /** A component of a given space as its public page needs it, with the settings in force now. */
 export async function getComponentInForce(claims: Claims | null, spaceId: string, componentId: string): Promise<ComponentInForce | null> {
-  if (!UUID.test(componentId) || !UUID.test(spaceId)) return null;
+  if (!isUuid(componentId) || !isUuid(spaceId)) return null;
   const [r] = await asUser(
     claims,
     (tx) => tx<(ComponentRow & { settings: unknown; active_settings: unknown })[]>`

@@ -48,3 +48,16 @@ export async function getOrganizationOrFallback(claims: Claims | null): Promise<
     return FALLBACK_ORGANIZATION;
   }
 }
+
+// The page and its layout both need the organization: one read per request, shared.
+const perRequest = new WeakMap<App.Locals, Promise<Organization>>();
+
+/** The organization for this request (read once, then shared by the page, its layout and parts). */
+export function requestOrganization(locals: App.Locals): Promise<Organization> {
+  let org = perRequest.get(locals);
+  if (!org) {
+    org = getOrganizationOrFallback(locals.claims);
+    perRequest.set(locals, org);
+  }
+  return org;
+}

@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import type { Phase, ProcessFilter, SpaceDetail, SpaceKind, SpaceSummary, TaxonomyRef } from './spaces.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 /*
  * Reads of participatory spaces, always as the visitor (`asUser`): row-level security decides
@@ -256,32 +257,12 @@ export async function listPhases(claims: Claims | null, spaceId: string): Promis
       select id, position, title, description, start_date::text as start_date, end_date::text as end_date, active, cta_text, cta_path
       from public.phases where space_id = ${spaceId} order by position`,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    position: r.position,
-    title: r.title,
-    description: r.description,
-    startDate: r.start_date,
-    endDate: r.end_date,
-    active: r.active,
-    ctaText: r.cta_text,
-    ctaPath: r.cta_path,
-  }));
+  return rows.map(toPhase);
 }
 
-/** One phase with the id of its process, if the visitor may see it. */
-export async function getPhase(claims: Claims | null, phaseId: string): Promise<(Phase & { spaceId: string }) | null> {
-  if (!isUuid(phaseId)) return null;
-  const [r] = await asUser(
-    claims,
-    (tx) => tx<(PhaseRow & { space_id: string })[]>`
-      select id, space_id, position, title, description, start_date::text as start_date, end_date::text as end_date, active, cta_text, cta_path
-      from public.phases where id = ${phaseId}`,
-  );
-  if (!r) return null;
+function toPhase(r: PhaseRow): Phase {
   return {
     id: r.id,
-    spaceId: r.space_id,
     position: r.position,
     title: r.title,
     description: r.description,
@@ -293,8 +274,16 @@ export async function getPhase(claims: Claims | null, phaseId: string): Promise<
   };
 }
 
-export function isUuid(v: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+/** One phase with the id of its process, if the visitor may see it. */
+export async function getPhase(claims: Claims | null, phaseId: string): Promise<(Phase & { spaceId: string }) | null> {
+  if (!isUuid(phaseId)) return null;
+  const [r] = await asUser(
+    claims,
+    (tx) => tx<(PhaseRow & { space_id: string })[]>`
+      select id, space_id, position, title, description, start_date::text as start_date, end_date::text as end_date, active, cta_text, cta_path
+      from public.phases where id = ${phaseId}`,
+  );
+  return r ? { ...toPhase(r), spaceId: r.space_id } : null;
 }
 
 /*

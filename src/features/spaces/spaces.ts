@@ -18,6 +18,11 @@ export type SpaceKind = (typeof SPACE_KINDS)[number];
 /** URL segment of each kind: `/fr/processes/<slug>`, `/fr/assemblies/<slug>`. */
 export const KIND_SEGMENT: Readonly<Record<SpaceKind, string>> = { process: 'processes', assembly: 'assemblies' };
 
+/** The kind a URL segment names (`processes` → process), or undefined for any other segment. */
+export function kindOfSegment(segment: string | undefined): SpaceKind | undefined {
+  return SPACE_KINDS.find((k) => KIND_SEGMENT[k] === segment);
+}
+
 export function spaceHref(locale: Locale, kind: SpaceKind, slug: string): string {
   return `/${locale}/${KIND_SEGMENT[kind]}/${slug}`;
 }

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getChangedSince, TIMESTAMP, visibleCommentIds } from '../../../features/comments/queries.server.ts';
+import { isUuid } from '../../../lib/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What changed in a thread since a moment (the live island catching up after a reconnect): the
@@ -12,8 +12,8 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const type = url.searchParams.get('resource_type') ?? '';
   const id = url.searchParams.get('resource_id') ?? '';
   const since = url.searchParams.get('since') ?? '';
-  const ids = (url.searchParams.get('ids') ?? '').split(',').filter((x) => UUID.test(x)).slice(0, 200);
-  if (!/^[a-z][a-z_]{1,39}$/.test(type) || !UUID.test(id) || !TIMESTAMP.test(since)) {
+  const ids = (url.searchParams.get('ids') ?? '').split(',').filter((x) => isUuid(x)).slice(0, 200);
+  if (!/^[a-z][a-z_]{1,39}$/.test(type) || !isUuid(id) || !TIMESTAMP.test(since)) {
     return json({ error: 'bad_request' }, 400);
   }
   const [comments, visible] = await Promise.all([getChangedSince(locals.claims, type, id, since), visibleCommentIds(locals.claims, ids)]);
