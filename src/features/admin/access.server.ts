@@ -1,3 +1,4 @@
+import type { AstroGlobal } from 'astro';
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import { isUuid } from '../../lib/ids.ts';
 
@@ -61,4 +62,18 @@ export async function adminGate(
   if (need.org && !access.orgAdmin) return { kind: 'forbidden' };
   if (need.spaceId !== undefined && !canAdminSpace(access, need.spaceId)) return { kind: 'forbidden' };
   return { kind: 'ok', access };
+}
+
+/**
+ * An admin page's way in: the person's access, or the response that turns them away (sign-in
+ * and back for visitors, the 403 page for people without the role).
+ */
+export async function enterAdmin(
+  astro: AstroGlobal,
+  need: { org?: boolean; spaceId?: string; moderateSpaceId?: string } = {},
+): Promise<AdminAccess | Response> {
+  const gate = await adminGate(astro.locals, astro.url, need);
+  if (gate.kind === 'sign-in') return astro.redirect(gate.location, 303);
+  if (gate.kind === 'forbidden') return astro.rewrite(`/${astro.locals.locale}/forbidden`);
+  return gate.access;
 }
