@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { getManifest } from '../registry.ts';
@@ -23,9 +23,9 @@ export async function addComponent(claims: Claims | null, input: AddComponentInp
         for (const p of phases) phaseSettings[p.id] = phaseDefaults;
         const [row] = await tx<{ id: string }[]>`
           insert into public.components (space_id, feature, name, weight, settings, phase_settings)
-          values (${input.space_id}, ${manifest.key}, ${JSON.stringify(input.name)}::text::jsonb,
+          values (${input.space_id}, ${manifest.key}, ${jsonb(tx, input.name)},
             (select coalesce(max(c.weight), -1) + 1 from public.components c where c.space_id = ${input.space_id}),
-            ${JSON.stringify(defaultSettings(manifest.settings.global))}::text::jsonb, ${JSON.stringify(phaseSettings)}::text::jsonb)
+            ${jsonb(tx, defaultSettings(manifest.settings.global))}, ${jsonb(tx, phaseSettings)})
           returning id`;
         if (!row) throw new Error('insert returned no row');
         return { id: row.id };

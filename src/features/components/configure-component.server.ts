@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, fieldFailures, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { issueMessage, type Message } from '../../lib/i18n/issues.ts';
@@ -50,8 +50,8 @@ export async function configureComponent(claims: Claims | null, form: FormData):
 
         const rows = await tx`
           update public.components
-          set name = ${JSON.stringify(name)}::text::jsonb, settings = ${JSON.stringify(global.value)}::text::jsonb,
-              phase_settings = ${JSON.stringify(phaseSettings)}::text::jsonb
+          set name = ${jsonb(tx, name)}, settings = ${jsonb(tx, global.value)},
+              phase_settings = ${jsonb(tx, phaseSettings)}
           where id = ${id}
           returning id`;
         if (rows.length === 0) throw new Refusal(failure(403, 'error.forbidden'));

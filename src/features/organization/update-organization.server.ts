@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { ORGANIZATION_CONSTRAINTS, type UpdateOrganizationInput } from './organization.ts';
@@ -17,10 +17,10 @@ export async function updateOrganization(claims: Claims | null, input: UpdateOrg
       asUser(claims, async (tx) => {
         const rows = await tx`
           update public.organization set
-            name = ${JSON.stringify(input.name)}::text::jsonb, description = ${JSON.stringify(input.description)}::text::jsonb,
+            name = ${jsonb(tx, input.name)}, description = ${jsonb(tx, input.description)},
             default_locale = ${input.default_locale}, contact_email = ${input.contact_email},
-            colors = ${JSON.stringify({ primary: input.color_primary, secondary: input.color_secondary })}::text::jsonb,
-            logo_url = ${input.logo_url}, terms_of_service = ${JSON.stringify(input.terms_of_service)}::text::jsonb,
+            colors = ${jsonb(tx, { primary: input.color_primary, secondary: input.color_secondary })},
+            logo_url = ${input.logo_url}, terms_of_service = ${jsonb(tx, input.terms_of_service)},
             time_zone = ${input.time_zone}
           returning id`;
         if (rows.length === 0) throw new Refusal(failure(403, 'error.forbidden'));

@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import type { UpdatePageInput } from './pages.ts';
@@ -15,7 +15,7 @@ export async function updatePage(claims: Claims | null, input: UpdatePageInput):
         const [component] = await tx<{ feature: string }[]>`select feature from public.components where id = ${input.component_id}`;
         if (!component || component.feature !== 'pages') throw new Refusal(failure(404, 'error.not_found'));
         await tx`
-          insert into public.pages (component_id, body) values (${input.component_id}, ${JSON.stringify(input.body)}::text::jsonb)
+          insert into public.pages (component_id, body) values (${input.component_id}, ${jsonb(tx, input.body)})
           on conflict (component_id) do update set body = excluded.body`;
         return { componentId: input.component_id };
       }),

@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { isSpaceAdmin, json } from './space-writes.server.ts';
+import { isSpaceAdmin } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type AddPhaseInput, type SpaceContext } from './spaces.ts';
 
 /**
@@ -18,8 +18,8 @@ export async function addPhase(ctx: SpaceContext, input: AddPhaseInput): Promise
           insert into public.phases (space_id, position, title, description, start_date, end_date, cta_text, cta_path)
           values (${input.space_id},
             (select coalesce(max(p.position), 0) + 1 from public.phases p where p.space_id = ${input.space_id}),
-            ${json(input.title)}::text::jsonb, ${json(input.description)}::text::jsonb, ${input.start_date}::date, ${input.end_date}::date,
-            ${json(input.cta_text)}::text::jsonb, ${input.cta_path})
+            ${jsonb(tx, input.title)}, ${jsonb(tx, input.description)}, ${input.start_date}::date, ${input.end_date}::date,
+            ${jsonb(tx, input.cta_text)}, ${input.cta_path})
           returning id`;
         if (!row) throw new Error('insert returned no row');
         return { id: row.id, spaceId: input.space_id };

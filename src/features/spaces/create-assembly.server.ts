@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { json, setSpaceTaxonomies } from './space-writes.server.ts';
+import { setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type AssemblyFields, type SpaceContext } from './spaces.ts';
 
 /**
@@ -16,9 +16,9 @@ export async function createAssembly(ctx: SpaceContext, input: AssemblyFields): 
         const [row] = await tx<{ id: string; slug: string }[]>`
           insert into public.spaces (kind, slug, title, subtitle, short_description, description, hero_image_url,
             purpose, composition, assembly_type, parent_id, promoted, private)
-          values ('assembly', ${input.slug}, ${json(input.title)}::text::jsonb, ${json(input.subtitle)}::text::jsonb,
-            ${json(input.short_description)}::text::jsonb, ${json(input.description)}::text::jsonb, ${input.hero_image_url},
-            ${json(input.purpose)}::text::jsonb, ${json(input.composition)}::text::jsonb, ${input.assembly_type}, ${input.parent_id}::uuid,
+          values ('assembly', ${input.slug}, ${jsonb(tx, input.title)}, ${jsonb(tx, input.subtitle)},
+            ${jsonb(tx, input.short_description)}, ${jsonb(tx, input.description)}, ${input.hero_image_url},
+            ${jsonb(tx, input.purpose)}, ${jsonb(tx, input.composition)}, ${input.assembly_type}, ${input.parent_id}::uuid,
             ${input.promoted}, ${input.private})
           returning id, slug`;
         if (!row) throw new Error('insert returned no row');

@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { json, setSpaceTaxonomies } from './space-writes.server.ts';
+import { setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type ProcessFields, type SpaceContext } from './spaces.ts';
 
 /**
@@ -16,8 +16,8 @@ export async function createProcess(ctx: SpaceContext, input: ProcessFields): Pr
         const [row] = await tx<{ id: string; slug: string }[]>`
           insert into public.spaces (kind, slug, title, subtitle, short_description, description, hero_image_url,
             start_date, end_date, promoted, private)
-          values ('process', ${input.slug}, ${json(input.title)}::text::jsonb, ${json(input.subtitle)}::text::jsonb,
-            ${json(input.short_description)}::text::jsonb, ${json(input.description)}::text::jsonb, ${input.hero_image_url},
+          values ('process', ${input.slug}, ${jsonb(tx, input.title)}, ${jsonb(tx, input.subtitle)},
+            ${jsonb(tx, input.short_description)}, ${jsonb(tx, input.description)}, ${input.hero_image_url},
             ${input.start_date}::date, ${input.end_date}::date, ${input.promoted}, ${input.private})
           returning id, slug`;
         if (!row) throw new Error('insert returned no row');

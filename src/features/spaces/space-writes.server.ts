@@ -5,12 +5,6 @@ import { failure, type Failure } from '../../lib/forms/index.ts';
  * Pieces shared by the space use cases (not a use case itself).
  */
 
-/**
- * A value for a jsonb column, to be cast in SQL as `${json(v)}::text::jsonb`: the text cast
- * matters, a string parameter inferred as jsonb would be stored as a JSON string.
- */
-export const json = (v: unknown) => JSON.stringify(v);
-
 /** Replaces a space's taxonomies with `ids` (RLS: space admins tag and untag their space). */
 export async function setSpaceTaxonomies(tx: Tx, spaceId: string, ids: readonly string[]): Promise<void> {
   const unique = [...new Set(ids)];

@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { json, missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
+import { missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type SpaceContext, type UpdateAssemblyInput } from './spaces.ts';
 
 /** Saves an assembly's information (RLS: its space admins and organization admins). */
@@ -12,10 +12,10 @@ export async function updateAssembly(ctx: SpaceContext, input: UpdateAssemblyInp
       asUser(ctx.claims, async (tx) => {
         const rows = await tx`
           update public.spaces set
-            slug = ${input.slug}, title = ${json(input.title)}::text::jsonb, subtitle = ${json(input.subtitle)}::text::jsonb,
-            short_description = ${json(input.short_description)}::text::jsonb, description = ${json(input.description)}::text::jsonb,
-            hero_image_url = ${input.hero_image_url}, purpose = ${json(input.purpose)}::text::jsonb,
-            composition = ${json(input.composition)}::text::jsonb, assembly_type = ${input.assembly_type},
+            slug = ${input.slug}, title = ${jsonb(tx, input.title)}, subtitle = ${jsonb(tx, input.subtitle)},
+            short_description = ${jsonb(tx, input.short_description)}, description = ${jsonb(tx, input.description)},
+            hero_image_url = ${input.hero_image_url}, purpose = ${jsonb(tx, input.purpose)},
+            composition = ${jsonb(tx, input.composition)}, assembly_type = ${input.assembly_type},
             parent_id = ${input.parent_id}::uuid, promoted = ${input.promoted}, private = ${input.private}
           where id = ${input.space_id} and kind = 'assembly'
           returning id`;

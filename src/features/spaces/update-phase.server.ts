@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { json, missingOrForbidden } from './space-writes.server.ts';
+import { missingOrForbidden } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type SpaceContext, type UpdatePhaseInput } from './spaces.ts';
 
 /** Saves a phase (RLS: the process's admins). Dates in reverse order are a field error on the end date. */
@@ -12,9 +12,9 @@ export async function updatePhase(ctx: SpaceContext, input: UpdatePhaseInput): P
       asUser(ctx.claims, async (tx) => {
         const [row] = await tx<{ space_id: string }[]>`
           update public.phases set
-            title = ${json(input.title)}::text::jsonb, description = ${json(input.description)}::text::jsonb,
+            title = ${jsonb(tx, input.title)}, description = ${jsonb(tx, input.description)},
             start_date = ${input.start_date}::date, end_date = ${input.end_date}::date,
-            cta_text = ${json(input.cta_text)}::text::jsonb, cta_path = ${input.cta_path}
+            cta_text = ${jsonb(tx, input.cta_text)}, cta_path = ${input.cta_path}
           where id = ${input.phase_id}
           returning space_id`;
         if (!row) throw new Refusal(await missingOrForbidden(tx, 'phases', input.phase_id));

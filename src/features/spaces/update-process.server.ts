@@ -1,7 +1,7 @@
-import { asUser } from '../../lib/db/index.ts';
+import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { json, missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
+import { missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type SpaceContext, type UpdateProcessInput } from './spaces.ts';
 
 /** Saves a process's information (RLS: its space admins and organization admins). */
@@ -12,8 +12,8 @@ export async function updateProcess(ctx: SpaceContext, input: UpdateProcessInput
       asUser(ctx.claims, async (tx) => {
         const rows = await tx`
           update public.spaces set
-            slug = ${input.slug}, title = ${json(input.title)}::text::jsonb, subtitle = ${json(input.subtitle)}::text::jsonb,
-            short_description = ${json(input.short_description)}::text::jsonb, description = ${json(input.description)}::text::jsonb,
+            slug = ${input.slug}, title = ${jsonb(tx, input.title)}, subtitle = ${jsonb(tx, input.subtitle)},
+            short_description = ${jsonb(tx, input.short_description)}, description = ${jsonb(tx, input.description)},
             hero_image_url = ${input.hero_image_url}, start_date = ${input.start_date}::date, end_date = ${input.end_date}::date,
             promoted = ${input.promoted}, private = ${input.private}
           where id = ${input.space_id} and kind = 'process'

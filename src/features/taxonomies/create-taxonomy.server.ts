@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { TAXONOMY_CONSTRAINTS, type CreateTaxonomyInput } from './taxonomies.ts';
@@ -11,7 +11,7 @@ export async function createTaxonomy(claims: Claims | null, input: CreateTaxonom
       asUser(claims, async (tx) => {
         const [row] = await tx<{ id: string }[]>`
           insert into public.taxonomies (name, parent_id, weight)
-          values (${JSON.stringify(input.name)}::text::jsonb, ${input.parent_id}::uuid, ${input.weight})
+          values (${jsonb(tx, input.name)}, ${input.parent_id}::uuid, ${input.weight})
           returning id`;
         if (!row) throw new Error('insert returned no row');
         return row;

@@ -1,4 +1,4 @@
-import { asUser, type Claims } from '../../lib/db/index.ts';
+import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { TAXONOMY_CONSTRAINTS, type UpdateTaxonomyInput } from './taxonomies.ts';
@@ -14,7 +14,7 @@ export async function updateTaxonomy(claims: Claims | null, input: UpdateTaxonom
       asUser(claims, async (tx) => {
         const rows = await tx`
           update public.taxonomies
-          set name = ${JSON.stringify(input.name)}::text::jsonb, parent_id = ${input.parent_id}::uuid, weight = ${input.weight}
+          set name = ${jsonb(tx, input.name)}, parent_id = ${input.parent_id}::uuid, weight = ${input.weight}
           where id = ${input.taxonomy_id}
           returning id`;
         if (rows.length === 0) {

@@ -71,3 +71,11 @@ export async function asServiceRole<T>(reason: string, fn: (tx: Tx) => Promise<T
     return fn(tx);
   }) as Promise<T>;
 }
+
+/**
+ * A value for a jsonb column. It goes as a typed JSON parameter: a pre-serialised string cast with
+ * `::jsonb` would be serialised again and stored as a JSON string, not an object.
+ */
+export function jsonb(tx: Sql | Tx, value: unknown) {
+  return tx.json(value as postgres.JSONValue);
+}
