@@ -1,11 +1,12 @@
 import type { AnyManifest } from './components/components.ts';
 import { pagesManifest } from './pages/manifest.ts';
+import { proposalsManifest } from './proposals/manifest.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 

@@ -1,0 +1,21 @@
+import type { Catalog } from '../../../lib/i18n/catalog.ts';
+import { adminEn } from './admin.en.ts';
+import { adminFr } from './admin.fr.ts';
+import { detailEn } from './detail.en.ts';
+import { detailFr } from './detail.fr.ts';
+import { en } from './en.ts';
+import { fr } from './fr.ts';
+import { listEn } from './list.en.ts';
+import { listFr } from './list.fr.ts';
+import { mapEn } from './map.en.ts';
+import { mapFr } from './map.fr.ts';
+
+/*
+ * One catalog for the feature, kept in parts (shared, list, proposal page, admin, map) so that
+ * each part's texts sit next to each other; the English parts have exactly the French keys.
+ */
+const frAll = { ...fr, ...listFr, ...detailFr, ...adminFr, ...mapFr };
+const enAll = { ...en, ...listEn, ...detailEn, ...adminEn, ...mapEn };
+
+export type ProposalsKey = keyof typeof frAll;
+export const proposalsCatalog: Catalog<ProposalsKey> = { fr: frAll, en: enAll };

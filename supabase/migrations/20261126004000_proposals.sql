@@ -1,0 +1,1354 @@
+-- The `proposals` feature (Decidim's decidim-proposals): citizens submit geolocated proposals,
+-- support ("vote") and like them, amend them, write them with co-authors; the organization answers
+-- them with its own states. Every rule lives here: limits per participant, vote limits, minimum
+-- votes, thresholds, edit window, per-phase switches, visibility of drafts, emendations and
+-- hidden proposals, who answers and who evaluates. Live counts go out as database broadcasts on a
+-- private channel per component.
+
+insert into public.component_features (feature) values ('proposals') on conflict do nothing;
+
+-- The manifest (src/features/proposals/manifest.ts) declares the same gating.
+insert into public.component_actions (feature, action, global_enabled_setting, phase_enabled_setting, phase_blocked_setting) values
+  ('proposals', 'create', null, 'creation_enabled', null),
+  ('proposals', 'vote', null, 'votes_enabled', 'votes_blocked'),
+  ('proposals', 'like', null, 'likes_enabled', 'likes_blocked'),
+  ('proposals', 'comment', 'comments_enabled', null, 'comments_blocked'),
+  ('proposals', 'amend', 'amendments_enabled', 'amendment_creation_enabled', null),
+  ('proposals', 'react_to_amendment', 'amendments_enabled', 'amendment_reaction_enabled', null),
+  ('proposals', 'promote_amendment', 'amendments_enabled', 'amendment_promotion_enabled', null)
+on conflict (feature, action) do update
+  set global_enabled_setting = excluded.global_enabled_setting,
+      phase_enabled_setting = excluded.phase_enabled_setting,
+      phase_blocked_setting = excluded.phase_blocked_setting;
+
+-- A whole-number setting of a component, or `fallback` when it is absent or malformed (a bad
+-- setting must not break every write that reads it).
+create or replace function private.int_setting(settings jsonb, name text, fallback integer) returns integer
+language sql immutable set search_path = '' as $$
+  select case when jsonb_typeof(settings -> name) = 'number' and (settings ->> name)::numeric between 0 and 1000000000
+         then (settings ->> name)::numeric::integer else fallback end
+$$;
+create or replace function private.bool_setting(settings jsonb, name text) returns boolean
+language sql immutable set search_path = '' as $$
+  select coalesce(settings ->> name = 'true', false)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- States: admin-defined, per component (Decidim's ProposalState); the three defaults on creation
+-- ---------------------------------------------------------------------------------------------
+
+create table public.proposal_states (
+  id uuid primary key default gen_random_uuid(),
+  component_id uuid not null references public.components (id) on delete cascade,
+  token text not null,
+  name jsonb not null,
+  -- Shown as a badge: text on a tinted background of this colour.
+  color text not null default '#53575a',
+  announcement jsonb not null default '{}',
+  weight integer not null default 0,
+  created_at timestamptz not null default now(),
+  unique (component_id, token),
+  unique (component_id, id),
+  constraint proposal_states_token check (token ~ '^[a-z][a-z0-9_]{1,39}$'),
+  constraint proposal_states_name check (private.is_translated(name, true)),
+  constraint proposal_states_announcement check (private.is_translated(announcement)),
+  constraint proposal_states_color check (color ~ '^#[0-9a-fA-F]{6}$')
+);
+
+create or replace function private.proposals_default_states() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.feature = 'proposals' then
+    insert into public.proposal_states (component_id, token, name, color, weight) values
+      (new.id, 'evaluating', '{"fr": "En cours d’évaluation", "en": "Evaluating"}', '#8a5300', 0),
+      (new.id, 'accepted', '{"fr": "Acceptée", "en": "Accepted"}', '#1f7a3d', 1),
+      (new.id, 'rejected', '{"fr": "Rejetée", "en": "Rejected"}', '#b3261e', 2);
+  end if;
+  return null;
+end $$;
+create trigger components_proposals_default_states after insert on public.components
+  for each row execute function private.proposals_default_states();
+
+-- ---------------------------------------------------------------------------------------------
+-- Proposals
+-- ---------------------------------------------------------------------------------------------
+
+create table public.proposals (
+  id uuid primary key default gen_random_uuid(),
+  -- What people quote: "proposition n° 42".
+  number bigint generated always as identity unique,
+  component_id uuid not null references public.components (id) on delete cascade,
+  -- Copied from the component by the insert trigger: policies read it without a join.
+  space_id uuid not null references public.spaces (id) on delete cascade,
+  -- Who started it (null for official proposals and once the account is deleted); the people
+  -- shown as authors are the accepted rows of proposal_coauthors.
+  author_id uuid references public.profiles (id) on delete set null default auth.uid(),
+  official boolean not null default false,
+  title text not null,
+  -- HTML of a small safe subset, sanitised by the server before it is stored.
+  body text not null default '',
+  taxonomy_id uuid references public.taxonomies (id) on delete set null,
+  address text,
+  latitude double precision,
+  longitude double precision,
+  -- Drafts (the wizard's steps) are seen by their authors only; publishing sets this.
+  published_at timestamptz,
+  withdrawn_at timestamptz,
+  hidden_at timestamptz,
+  -- The published answer (the internal one is in proposal_answers until published).
+  state_id uuid,
+  answer jsonb not null default '{}',
+  answered_at timestamptz,
+  cost numeric(14, 2),
+  cost_report jsonb not null default '{}',
+  execution_period jsonb not null default '{}',
+  -- An emendation is a proposal amending another one (Decidim's Amendment).
+  amends_id uuid references public.proposals (id) on delete cascade,
+  amendment_state text,
+  -- Split and merge keep a trace of where a proposal came from.
+  origin_ids uuid[] not null default '{}',
+  supports_count integer not null default 0,
+  -- Supports of people who have not yet cast the component's minimum: they count once they have.
+  pending_supports integer not null default 0,
+  likes_count integer not null default 0,
+  comments_count integer not null default 0,
+  follows_count integer not null default 0,
+  authors_count integer not null default 0,
+  reports_count integer not null default 0,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  edited_at timestamptz,
+  foreign key (component_id, state_id) references public.proposal_states (component_id, id),
+  constraint proposals_title_length check (char_length(btrim(title)) between 5 and 150),
+  constraint proposals_body_size check (char_length(body) <= 60000),
+  constraint proposals_address_length check (address is null or char_length(address) <= 300),
+  constraint proposals_point check (
+    (latitude is null and longitude is null)
+    or (latitude between -90 and 90 and longitude between -180 and 180)),
+  constraint proposals_amendment_state check (
+    (amends_id is null and amendment_state is null)
+    or (amends_id is not null and amendment_state in ('evaluating', 'accepted', 'rejected', 'withdrawn', 'promoted'))),
+  constraint proposals_answer check (private.is_translated(answer) and private.is_translated(cost_report)),
+  constraint proposals_execution_period check (private.is_translated(execution_period)),
+  constraint proposals_cost check (cost is null or cost >= 0),
+  constraint proposals_counts check (supports_count >= 0 and pending_supports >= 0 and likes_count >= 0 and comments_count >= 0
+    and follows_count >= 0 and authors_count >= 0 and reports_count >= 0)
+);
+create index proposals_component_recent_idx on public.proposals (component_id, published_at desc, id) where published_at is not null;
+create index proposals_component_supports_idx on public.proposals (component_id, supports_count desc, id) where published_at is not null;
+create index proposals_component_likes_idx on public.proposals (component_id, likes_count desc, id) where published_at is not null;
+create index proposals_component_comments_idx on public.proposals (component_id, comments_count desc, id) where published_at is not null;
+create index proposals_component_follows_idx on public.proposals (component_id, follows_count desc, id) where published_at is not null;
+-- Geographic queries (within a box, near a point) without PostGIS: a range scan on latitude
+-- inside the component, longitude checked on the rows it finds.
+create index proposals_component_point_idx on public.proposals (component_id, latitude, longitude) where latitude is not null;
+create index proposals_author_idx on public.proposals (author_id);
+create index proposals_amends_idx on public.proposals (amends_id) where amends_id is not null;
+create index proposals_taxonomy_idx on public.proposals (taxonomy_id) where taxonomy_id is not null;
+create index proposals_space_moderation_idx on public.proposals (space_id, reports_count) where reports_count > 0 or hidden_at is not null;
+
+create table public.proposal_coauthors (
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade,
+  -- Invited co-authors become authors when they accept; declining deletes the row.
+  status text not null default 'invited',
+  invited_by uuid references public.profiles (id) on delete set null default auth.uid(),
+  created_at timestamptz not null default now(),
+  accepted_at timestamptz,
+  primary key (proposal_id, user_id),
+  constraint proposal_coauthors_status check (status in ('invited', 'accepted'))
+);
+create index proposal_coauthors_user_idx on public.proposal_coauthors (user_id, status);
+
+-- The internal answer: written by space admins and the proposal's evaluators, copied to the
+-- proposal when published (at once or in bulk, per the component's settings).
+create table public.proposal_answers (
+  proposal_id uuid primary key references public.proposals (id) on delete cascade,
+  component_id uuid not null,
+  state_id uuid,
+  answer jsonb not null default '{}',
+  cost numeric(14, 2),
+  cost_report jsonb not null default '{}',
+  execution_period jsonb not null default '{}',
+  answered_by uuid references public.profiles (id) on delete set null default auth.uid(),
+  answered_at timestamptz not null default now(),
+  published_at timestamptz,
+  foreign key (component_id, state_id) references public.proposal_states (component_id, id),
+  constraint proposal_answers_texts check (
+    private.is_translated(answer) and private.is_translated(cost_report) and private.is_translated(execution_period)),
+  constraint proposal_answers_cost check (cost is null or cost >= 0)
+);
+
+create table public.proposal_versions (
+  id bigint generated always as identity primary key,
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  version integer not null,
+  title text not null,
+  body text not null,
+  taxonomy_id uuid,
+  address text,
+  editor_id uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  unique (proposal_id, version)
+);
+
+create table public.proposal_supports (
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  component_id uuid not null references public.components (id) on delete cascade,
+  -- False while the supporter has cast fewer than the component's minimum.
+  counted boolean not null default true,
+  created_at timestamptz not null default now(),
+  primary key (proposal_id, user_id)
+);
+create index proposal_supports_user_idx on public.proposal_supports (user_id, component_id);
+
+-- One row per supporter and component: the lock that serialises a person's concurrent clicks and
+-- the number their limit is checked against.
+create table public.proposal_support_tallies (
+  component_id uuid not null references public.components (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade,
+  supports integer not null default 0,
+  primary key (component_id, user_id),
+  constraint proposal_support_tallies_supports check (supports >= 0)
+);
+
+create table public.proposal_likes (
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  created_at timestamptz not null default now(),
+  primary key (proposal_id, user_id)
+);
+create index proposal_likes_user_idx on public.proposal_likes (user_id);
+
+create table public.proposal_reports (
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  reason text not null,
+  details text not null default '',
+  created_at timestamptz not null default now(),
+  primary key (proposal_id, user_id),
+  constraint proposal_reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
+  constraint proposal_reports_details check (char_length(details) <= 1000)
+);
+create index proposal_reports_user_idx on public.proposal_reports (user_id);
+
+create table public.proposal_evaluators (
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  user_id uuid not null references public.profiles (id) on delete cascade,
+  assigned_by uuid references public.profiles (id) on delete set null default auth.uid(),
+  created_at timestamptz not null default now(),
+  primary key (proposal_id, user_id)
+);
+create index proposal_evaluators_user_idx on public.proposal_evaluators (user_id);
+
+-- Private notes of admins and evaluators on a proposal, with replies one level deep.
+create table public.proposal_notes (
+  id uuid primary key default gen_random_uuid(),
+  proposal_id uuid not null references public.proposals (id) on delete cascade,
+  parent_id uuid references public.proposal_notes (id) on delete cascade,
+  author_id uuid references public.profiles (id) on delete set null default auth.uid(),
+  body text not null,
+  created_at timestamptz not null default now(),
+  constraint proposal_notes_body check (char_length(btrim(body)) between 1 and 5000)
+);
+create index proposal_notes_proposal_idx on public.proposal_notes (proposal_id, created_at);
+
+-- Follows: polymorphic over resources (proposals now; debates, meetings… later).
+create table public.follows (
+  resource_type text not null,
+  resource_id uuid not null,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  created_at timestamptz not null default now(),
+  primary key (resource_type, resource_id, user_id),
+  constraint follows_resource_type check (resource_type ~ '^[a-z][a-z_]{1,39}$')
+);
+create index follows_user_idx on public.follows (user_id);
+
+-- ---------------------------------------------------------------------------------------------
+-- Who is who
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function private.is_proposal_author(proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select (select auth.uid()) is not null and exists (
+    select 1 from public.proposal_coauthors a
+    where a.proposal_id = proposal and a.user_id = (select auth.uid()) and a.status = 'accepted')
+$$;
+
+create or replace function private.is_proposal_evaluator(proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select (select auth.uid()) is not null and exists (
+    select 1 from public.proposal_evaluators e where e.proposal_id = proposal and e.user_id = (select auth.uid()))
+$$;
+
+-- Space admins answer every proposal of the space; evaluators the ones assigned to them.
+create or replace function private.can_answer_proposal(proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select exists (
+    select 1 from public.proposals p where p.id = proposal
+      and (private.has_space_role(p.space_id, 'admin')
+        or (private.has_space_role(p.space_id, 'evaluator') and private.is_proposal_evaluator(p.id))))
+$$;
+
+-- The components whose active phase hides support counts ("votes_hidden"), once per query.
+create or replace function private.votes_hidden(component uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.bool_setting(private.component_phase_settings(component), 'votes_hidden')
+$$;
+
+-- Emendations are seen by everyone unless the active phase restricts them to their authors.
+create or replace function private.amendments_visible_to_all(component uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce(private.component_phase_settings(component) ->> 'amendments_visibility', 'all') <> 'participants'
+$$;
+
+-- May the current user see this proposal? Row values in (as for spaces): the policy must not read
+-- the table it guards. Drafts: their authors. Hidden: moderators. Emendations: per the phase.
+create or replace function private.can_view_proposal_row(
+  proposal uuid, component uuid, space uuid, published_at timestamptz, hidden_at timestamptz, amends_id uuid
+) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.can_view_component(component) and (
+    private.has_space_role(space, 'moderator')
+    or private.is_proposal_author(proposal)
+    or (published_at is not null and hidden_at is null
+        and (amends_id is null or private.amendments_visible_to_all(component))))
+$$;
+
+create or replace function private.can_view_proposal(proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select exists (
+    select 1 from public.proposals p where p.id = proposal
+      and private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id))
+$$;
+
+-- A proposal open to participation (supports, likes, follows, reports): published, visible,
+-- neither withdrawn nor hidden.
+create or replace function private.proposal_is_open(proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select exists (
+    select 1 from public.proposals p where p.id = proposal
+      and p.published_at is not null and p.withdrawn_at is null and p.hidden_at is null
+      and private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id))
+$$;
+
+-- The components the caller can see with the spaces they moderate, and their own proposals,
+-- computed once per query rather than once per row.
+create or replace function private.my_proposal_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(a.proposal_id), '{}') from public.proposal_coauthors a
+  where a.user_id = (select auth.uid()) and a.status = 'accepted'
+$$;
+create or replace function private.amendments_restricted_component_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c
+  where c.feature = 'proposals' and not private.amendments_visible_to_all(c.id)
+$$;
+
+-- Comments, follows and the live topic know proposals from here on.
+create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
+language sql stable security definer set search_path = '' as $$
+  select case resource_type
+    -- A page is its component: one page per pages component.
+    when 'page' then (select c.id from public.components c where c.id = resource_id and c.feature = 'pages')
+    -- A proposal's thread exists for whoever may see the proposal (not its draft, nor once hidden).
+    when 'proposal' then (select p.component_id from public.proposals p where p.id = resource_id
+                          and p.published_at is not null and private.can_view_proposal(p.id))
+  end
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Rules on write
+-- ---------------------------------------------------------------------------------------------
+
+-- The text of the body (tags out, entities as one character) for the length limit.
+create or replace function private.html_text_length(html text) returns integer
+language sql immutable set search_path = '' as $$
+  select char_length(regexp_replace(regexp_replace(html, '<[^>]*>', '', 'g'), '&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);', '.', 'g'))
+$$;
+
+create or replace function private.proposal_component(component uuid)
+returns table (space_id uuid, feature text, settings jsonb)
+language sql stable security definer set search_path = '' as $$
+  select c.space_id, c.feature, c.settings from public.components c where c.id = component
+$$;
+
+-- Checks shared by insert and update: body length, point, taxonomy of the organization.
+create or replace function private.proposals_check_content(p public.proposals, settings jsonb) returns void
+language plpgsql stable set search_path = '' as $$
+declare
+  max_length integer := private.int_setting(settings, 'proposal_length', 500);
+begin
+  if max_length > 0 and private.html_text_length(p.body) > max_length then
+    raise exception 'proposal longer than % characters', max_length using errcode = '23514', constraint = 'proposals_body_length';
+  end if;
+  if p.published_at is not null and char_length(btrim(regexp_replace(p.body, '<[^>]*>', '', 'g'))) < 15 then
+    raise exception 'a published proposal says what it proposes' using errcode = '23514', constraint = 'proposals_body_required';
+  end if;
+  if (p.latitude is not null or p.address is not null) and not private.bool_setting(settings, 'geocoding_enabled') then
+    raise exception 'proposals are not geolocated here' using errcode = '23514', constraint = 'proposals_geocoding';
+  end if;
+end $$;
+
+-- How many published, not withdrawn proposals the current user authors in a component (the
+-- per-participant limit), serialised per person by an advisory lock.
+create or replace function private.check_proposal_limit(component uuid, settings jsonb, proposal uuid) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  lim integer := private.int_setting(settings, 'proposal_limit', 0);
+  n integer;
+begin
+  if lim = 0 or (select auth.uid()) is null then
+    return;
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('proposal_limit:' || component::text || ':' || (select auth.uid())::text, 0));
+  select count(*) into n from public.proposals p
+  join public.proposal_coauthors a on a.proposal_id = p.id and a.user_id = (select auth.uid()) and a.status = 'accepted'
+  where p.component_id = component and p.published_at is not null and p.withdrawn_at is null
+    and p.amends_id is null and p.id <> proposal;
+  if n >= lim then
+    raise exception 'at most % proposals per participant', lim using errcode = '23514', constraint = 'proposals_limit';
+  end if;
+end $$;
+
+create or replace function private.proposals_before_insert() returns trigger
+language plpgsql set search_path = '' as $$
+declare
+  comp record;
+  amended record;
+begin
+  select * into comp from private.proposal_component(new.component_id);
+  if comp.feature is distinct from 'proposals' then
+    raise exception 'a proposal belongs to a proposals component' using errcode = '23514', constraint = 'proposals_component_feature';
+  end if;
+  new.space_id := comp.space_id;
+  if private.is_api_role() then
+    -- Counters, answers and moderation are never chosen by the author.
+    new.supports_count := 0; new.pending_supports := 0; new.likes_count := 0; new.comments_count := 0;
+    new.follows_count := 0; new.authors_count := 0; new.reports_count := 0;
+    new.state_id := null; new.answer := '{}'; new.answered_at := null; new.cost := null;
+    new.cost_report := '{}'; new.execution_period := '{}';
+    new.withdrawn_at := null; new.hidden_at := null; new.edited_at := null; new.origin_ids := '{}';
+    new.created_at := now(); new.updated_at := now();
+    if new.official then
+      -- Official proposals: the organization's, written by a space admin where enabled.
+      if not private.has_space_role(new.space_id, 'admin') or not private.bool_setting(comp.settings, 'official_proposals_enabled') then
+        raise exception 'only admins publish official proposals, where enabled' using errcode = '42501';
+      end if;
+      new.author_id := null;
+    else
+      new.author_id := (select auth.uid());
+    end if;
+    if new.amends_id is not null then
+      select p.component_id, p.amends_id, p.published_at, p.withdrawn_at into amended
+      from public.proposals p where p.id = new.amends_id and private.proposal_is_open(p.id);
+      if not found or amended.component_id <> new.component_id or amended.amends_id is not null then
+        raise exception 'an amendment amends an open proposal of the same component' using errcode = '23514', constraint = 'proposals_amends';
+      end if;
+      if not private.component_allows(new.component_id, 'amend') then
+        raise exception 'amendments are closed' using errcode = '42501';
+      end if;
+      new.amendment_state := 'evaluating';
+    else
+      new.amendment_state := null;
+      if not new.official and not private.component_allows(new.component_id, 'create') then
+        raise exception 'proposals are closed' using errcode = '42501';
+      end if;
+    end if;
+    if new.published_at is not null then
+      new.published_at := now();
+      if not new.official and new.amends_id is null then
+        perform private.check_proposal_limit(new.component_id, comp.settings, new.id);
+      end if;
+    end if;
+    -- Limits are the participants' rules; the admins' own functions (merge, split, import) are
+    -- trusted to pass what they copied.
+    perform private.proposals_check_content(new, comp.settings);
+  end if;
+  return new;
+end $$;
+create trigger proposals_before_insert before insert on public.proposals
+  for each row execute function private.proposals_before_insert();
+
+-- The creator is the first author (and follows what they proposed); a first version is kept.
+create or replace function private.proposals_after_insert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.author_id is not null then
+    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
+    values (new.id, new.author_id, 'accepted', new.author_id, now());
+    insert into public.follows (resource_type, resource_id, user_id) values ('proposal', new.id, new.author_id)
+    on conflict do nothing;
+  end if;
+  insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
+  values (new.id, 1, new.title, new.body, new.taxonomy_id, new.address, new.author_id);
+  return null;
+end $$;
+create trigger proposals_after_insert after insert on public.proposals
+  for each row execute function private.proposals_after_insert();
+
+-- Who may change what. Authors: the content within the edit window (before any answer), publish
+-- a draft, withdraw. Moderators: hide and unhide. Admins: official proposals' content. Counters
+-- and published answers come from the security definer functions below.
+create or replace function private.proposals_before_update() returns trigger
+language plpgsql set search_path = '' as $$
+declare
+  comp record;
+  content_changed boolean;
+  edit_minutes integer;
+begin
+  if not private.is_api_role() then
+    if (new.title, new.body, new.taxonomy_id, new.address) is distinct from (old.title, old.body, old.taxonomy_id, old.address) then
+      new.edited_at := now();
+    end if;
+    new.updated_at := now();
+    return new;
+  end if;
+  if (new.id, new.number, new.component_id, new.space_id, new.author_id, new.official, new.state_id, new.answer, new.answered_at,
+      new.cost, new.cost_report, new.execution_period, new.amends_id, new.amendment_state, new.origin_ids,
+      new.supports_count, new.pending_supports, new.likes_count, new.comments_count, new.follows_count, new.authors_count,
+      new.reports_count, new.created_at, new.edited_at)
+     is distinct from
+     (old.id, old.number, old.component_id, old.space_id, old.author_id, old.official, old.state_id, old.answer, old.answered_at,
+      old.cost, old.cost_report, old.execution_period, old.amends_id, old.amendment_state, old.origin_ids,
+      old.supports_count, old.pending_supports, old.likes_count, old.comments_count, old.follows_count, old.authors_count,
+      old.reports_count, old.created_at, old.edited_at) then
+    raise exception 'these columns are not editable' using errcode = '42501';
+  end if;
+  select * into comp from private.proposal_component(old.component_id);
+  content_changed := (new.title, new.body, new.taxonomy_id, new.address, new.latitude, new.longitude)
+    is distinct from (old.title, old.body, old.taxonomy_id, old.address, old.latitude, old.longitude);
+  if content_changed or new.published_at is distinct from old.published_at or new.withdrawn_at is distinct from old.withdrawn_at then
+    if not (private.is_proposal_author(old.id) or (old.official and private.has_space_role(old.space_id, 'admin'))) then
+      raise exception 'only the authors change a proposal' using errcode = '42501';
+    end if;
+    if old.withdrawn_at is not null then
+      raise exception 'a withdrawn proposal stays withdrawn' using errcode = '23514', constraint = 'proposals_withdrawn';
+    end if;
+  end if;
+  if new.published_at is distinct from old.published_at then
+    if old.published_at is not null then
+      raise exception 'a published proposal stays published' using errcode = '23514', constraint = 'proposals_published';
+    end if;
+    new.published_at := now();
+    if not old.official and old.amends_id is null then
+      if not private.component_allows(old.component_id, 'create') then
+        raise exception 'proposals are closed' using errcode = '42501';
+      end if;
+      perform private.check_proposal_limit(old.component_id, comp.settings, old.id);
+    end if;
+  end if;
+  if content_changed then
+    if old.published_at is not null then
+      if old.state_id is not null or old.answered_at is not null then
+        raise exception 'an answered proposal is no longer edited' using errcode = '23514', constraint = 'proposals_edit_window';
+      end if;
+      if coalesce(comp.settings ->> 'proposal_edit_time', 'limited') = 'limited' and not old.official then
+        edit_minutes := private.int_setting(comp.settings, 'edit_time_minutes', 5);
+        if now() > old.published_at + make_interval(mins => edit_minutes) then
+          raise exception 'proposals are edited within % minutes of publication', edit_minutes
+            using errcode = '23514', constraint = 'proposals_edit_window';
+        end if;
+      end if;
+      new.edited_at := now();
+    end if;
+  end if;
+  if new.withdrawn_at is distinct from old.withdrawn_at then
+    if old.published_at is null then
+      raise exception 'a draft is deleted, not withdrawn' using errcode = '23514', constraint = 'proposals_withdrawn';
+    end if;
+    new.withdrawn_at := now();
+  end if;
+  if new.hidden_at is distinct from old.hidden_at then
+    if not private.has_space_role(old.space_id, 'moderator') then
+      raise exception 'only moderators hide proposals' using errcode = '42501';
+    end if;
+    new.hidden_at := case when new.hidden_at is null then null else now() end;
+  end if;
+  perform private.proposals_check_content(new, comp.settings);
+  new.updated_at := now();
+  return new;
+end $$;
+create trigger proposals_before_update before update on public.proposals
+  for each row execute function private.proposals_before_update();
+
+-- Every change of the text is a new version (the proposal page shows them with diffs).
+create or replace function private.proposals_keep_version() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if (new.title, new.body, new.taxonomy_id, new.address) is distinct from (old.title, old.body, old.taxonomy_id, old.address) then
+    insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
+    values (new.id, coalesce((select max(v.version) from public.proposal_versions v where v.proposal_id = new.id), 0) + 1,
+            new.title, new.body, new.taxonomy_id, new.address, (select auth.uid()));
+  end if;
+  return null;
+end $$;
+create trigger proposals_keep_version after update of title, body, taxonomy_id, address on public.proposals
+  for each row execute function private.proposals_keep_version();
+
+-- Drafts only: a published proposal is withdrawn, not deleted (admins delete through cascades).
+create or replace function private.proposals_before_delete() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if private.is_api_role() and old.published_at is not null and not private.has_space_role(old.space_id, 'admin') then
+    raise exception 'a published proposal is withdrawn, not deleted' using errcode = '23514', constraint = 'proposals_published';
+  end if;
+  return old;
+end $$;
+create trigger proposals_before_delete before delete on public.proposals
+  for each row execute function private.proposals_before_delete();
+
+-- ---------------------------------------------------------------------------------------------
+-- Co-authors
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function private.proposal_coauthors_before_write() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if not private.is_api_role() then
+    return coalesce(new, old);
+  end if;
+  if tg_op = 'INSERT' then
+    -- Authors invite; the invitation waits for the invitee.
+    if not private.is_proposal_author(new.proposal_id) then
+      raise exception 'only authors invite co-authors' using errcode = '42501';
+    end if;
+    new.status := 'invited';
+    new.invited_by := (select auth.uid());
+    new.accepted_at := null;
+    new.created_at := now();
+    return new;
+  elsif tg_op = 'UPDATE' then
+    if (new.proposal_id, new.user_id, new.invited_by, new.created_at) is distinct from (old.proposal_id, old.user_id, old.invited_by, old.created_at)
+       or old.user_id <> (select auth.uid()) or old.status <> 'invited' or new.status <> 'accepted' then
+      raise exception 'the invitee accepts their invitation' using errcode = '42501';
+    end if;
+    new.accepted_at := now();
+    return new;
+  else
+    -- The invitee declines, an author withdraws an invitation or a co-author leaves; the last
+    -- author never leaves a proposal authorless.
+    if old.status = 'accepted' and (select count(*) from public.proposal_coauthors a
+                                    where a.proposal_id = old.proposal_id and a.status = 'accepted') <= 1 then
+      raise exception 'a proposal keeps at least one author' using errcode = '23514', constraint = 'proposal_coauthors_last';
+    end if;
+    return old;
+  end if;
+end $$;
+create trigger proposal_coauthors_before_write before insert or update or delete on public.proposal_coauthors
+  for each row execute function private.proposal_coauthors_before_write();
+
+create or replace function private.proposal_coauthors_after_write() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  pid uuid := coalesce(new.proposal_id, old.proposal_id);
+begin
+  update public.proposals set authors_count = (
+    select count(*) from public.proposal_coauthors a where a.proposal_id = pid and a.status = 'accepted')
+  where id = pid;
+  if tg_op = 'INSERT' and new.status = 'invited' then
+    insert into public.notifications (user_id, kind, resource_type, resource_id, data)
+    values (new.user_id, 'proposals.coauthor_invited', 'proposal', new.proposal_id, jsonb_build_object('invited_by', new.invited_by));
+  end if;
+  if tg_op = 'UPDATE' and new.status = 'accepted' then
+    insert into public.follows (resource_type, resource_id, user_id) values ('proposal', new.proposal_id, new.user_id)
+    on conflict do nothing;
+  end if;
+  return null;
+end $$;
+create trigger proposal_coauthors_after_write after insert or update or delete on public.proposal_coauthors
+  for each row execute function private.proposal_coauthors_after_write();
+
+-- ---------------------------------------------------------------------------------------------
+-- Supports: limit per person, minimum before they count, threshold per proposal
+-- ---------------------------------------------------------------------------------------------
+
+-- Runs as the table owner for every insert. Order of locks: the supporter's tally row (serialises
+-- one person's clicks), then the proposal row (serialises the threshold check), then — when the
+-- minimum is reached — the person's other supported proposals in id order.
+create or replace function private.proposal_supports_before_insert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  p record;
+  settings jsonb;
+  vote_limit integer;
+  minimum integer;
+  threshold integer;
+  cast_before integer;
+  other record;
+begin
+  select x.component_id, x.supports_count, x.pending_supports, x.published_at, x.withdrawn_at, x.hidden_at
+  into p from public.proposals x where x.id = new.proposal_id;
+  if not found then
+    raise exception 'no such proposal' using errcode = '23503', constraint = 'proposal_supports_proposal_id_fkey';
+  end if;
+  new.component_id := p.component_id;
+  new.user_id := coalesce((select auth.uid()), new.user_id);
+  new.created_at := now();
+  select c.settings into settings from public.components c where c.id = p.component_id;
+  vote_limit := private.int_setting(settings, 'vote_limit', 0);
+  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
+  threshold := private.int_setting(settings, 'threshold_per_proposal', 0);
+
+  insert into public.proposal_support_tallies as t (component_id, user_id, supports) values (p.component_id, new.user_id, 1)
+  on conflict (component_id, user_id) do update set supports = t.supports + 1
+  returning t.supports - 1 into cast_before;
+  if vote_limit > 0 and cast_before >= vote_limit then
+    raise exception 'at most % supports per participant', vote_limit using errcode = '23514', constraint = 'proposal_supports_limit';
+  end if;
+
+  -- Lock the proposal, then read its counts as they are now.
+  select x.supports_count, x.pending_supports into p from public.proposals x where x.id = new.proposal_id for update;
+  if threshold > 0 and not private.bool_setting(settings, 'can_accumulate_votes_beyond_threshold')
+     and p.supports_count + p.pending_supports >= threshold then
+    raise exception 'this proposal has reached its threshold' using errcode = '23514', constraint = 'proposal_supports_threshold';
+  end if;
+
+  new.counted := minimum <= 0 or cast_before + 1 >= minimum;
+  if new.counted then
+    update public.proposals set supports_count = supports_count + 1 where id = new.proposal_id;
+  else
+    update public.proposals set pending_supports = pending_supports + 1 where id = new.proposal_id;
+  end if;
+  if minimum > 0 and cast_before + 1 = minimum then
+    -- This support reaches the minimum: the person's earlier supports count from now on.
+    for other in
+      select s.proposal_id from public.proposal_supports s
+      where s.user_id = new.user_id and s.component_id = p.component_id and not s.counted
+      order by s.proposal_id
+    loop
+      update public.proposals set supports_count = supports_count + 1, pending_supports = pending_supports - 1
+      where id = other.proposal_id;
+      update public.proposal_supports set counted = true where proposal_id = other.proposal_id and user_id = new.user_id;
+    end loop;
+  end if;
+  return new;
+end $$;
+create trigger proposal_supports_before_insert before insert on public.proposal_supports
+  for each row execute function private.proposal_supports_before_insert();
+
+create or replace function private.proposal_supports_after_delete() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  settings jsonb;
+  minimum integer;
+  remaining integer;
+  other record;
+begin
+  update public.proposal_support_tallies set supports = supports - 1
+  where component_id = old.component_id and user_id = old.user_id
+  returning supports into remaining;
+  if old.counted then
+    update public.proposals set supports_count = supports_count - 1 where id = old.proposal_id;
+  else
+    update public.proposals set pending_supports = pending_supports - 1 where id = old.proposal_id;
+  end if;
+  select c.settings into settings from public.components c where c.id = old.component_id;
+  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
+  if minimum > 0 and old.counted and remaining = minimum - 1 then
+    -- Below the minimum again: the person's other supports wait until they reach it once more.
+    for other in
+      select s.proposal_id from public.proposal_supports s
+      where s.user_id = old.user_id and s.component_id = old.component_id and s.counted
+      order by s.proposal_id
+    loop
+      update public.proposals set supports_count = supports_count - 1, pending_supports = pending_supports + 1
+      where id = other.proposal_id;
+      update public.proposal_supports set counted = false where proposal_id = other.proposal_id and user_id = old.user_id;
+    end loop;
+  end if;
+  return null;
+end $$;
+create trigger proposal_supports_after_delete after delete on public.proposal_supports
+  for each row execute function private.proposal_supports_after_delete();
+
+-- A deleted tally row would let a person start from zero: tallies are written by the triggers only.
+create or replace function private.proposal_supports_lock_first() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  -- Lock the tally before the row goes, so two withdrawals by one person run one after the other.
+  perform 1 from public.proposal_support_tallies t where t.component_id = old.component_id and t.user_id = old.user_id for update;
+  return old;
+end $$;
+create trigger proposal_supports_before_delete before delete on public.proposal_supports
+  for each row execute function private.proposal_supports_lock_first();
+
+-- ---------------------------------------------------------------------------------------------
+-- Likes, follows, reports, comments: counters
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function private.proposal_likes_count() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  update public.proposals set likes_count = likes_count + case when tg_op = 'INSERT' then 1 else -1 end
+  where id = coalesce(new.proposal_id, old.proposal_id);
+  return null;
+end $$;
+create trigger proposal_likes_count after insert or delete on public.proposal_likes
+  for each row execute function private.proposal_likes_count();
+
+create or replace function private.follows_count() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if coalesce(new.resource_type, old.resource_type) = 'proposal' then
+    update public.proposals set follows_count = follows_count + case when tg_op = 'INSERT' then 1 else -1 end
+    where id = coalesce(new.resource_id, old.resource_id);
+  end if;
+  return null;
+end $$;
+create trigger follows_count after insert or delete on public.follows
+  for each row execute function private.follows_count();
+
+-- The third report hides the proposal pending review (once: after a moderator unhides it, later
+-- reports no longer hide it on their own).
+create or replace function private.proposal_reports_count() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  update public.proposals
+  set reports_count = reports_count + 1,
+      hidden_at = case when reports_count + 1 = 3 and hidden_at is null then now() else hidden_at end
+  where id = new.proposal_id;
+  return null;
+end $$;
+create trigger proposal_reports_count after insert on public.proposal_reports
+  for each row execute function private.proposal_reports_count();
+
+create or replace function private.proposal_comments_count() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.resource_type = 'proposal' and new.deleted_at is null and new.hidden_at is null then
+    update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
+  end if;
+  return null;
+end $$;
+create trigger comments_count_on_proposals after insert on public.comments
+  for each row execute function private.proposal_comments_count();
+create or replace function private.proposal_comments_uncount() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.resource_type = 'proposal' then
+    if (old.deleted_at is null and old.hidden_at is null) and (new.deleted_at is not null or new.hidden_at is not null) then
+      update public.proposals set comments_count = comments_count - 1 where id = new.resource_id;
+    elsif (old.deleted_at is not null or old.hidden_at is not null) and new.deleted_at is null and new.hidden_at is null then
+      update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
+    end if;
+  end if;
+  return null;
+end $$;
+create trigger comments_uncount_on_proposals after update of deleted_at, hidden_at on public.comments
+  for each row execute function private.proposal_comments_uncount();
+
+-- ---------------------------------------------------------------------------------------------
+-- Answers: internal, then published (at once, or in bulk)
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function private.proposal_answers_before_write() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  comp record;
+begin
+  select p.component_id, c.settings into comp from public.proposals p join public.components c on c.id = p.component_id
+  where p.id = new.proposal_id;
+  if private.is_api_role() and not private.bool_setting(comp.settings, 'proposal_answering_enabled') then
+    raise exception 'answers are not enabled here' using errcode = '23514', constraint = 'proposal_answers_enabled';
+  end if;
+  new.component_id := comp.component_id;
+  new.answered_at := now();
+  new.answered_by := coalesce((select auth.uid()), new.answered_by);
+  if (new.cost is not null or new.cost_report <> '{}' or new.execution_period <> '{}')
+     and not private.bool_setting(comp.settings, 'answers_with_costs') then
+    raise exception 'answers do not carry costs here' using errcode = '23514', constraint = 'proposal_answers_costs';
+  end if;
+  if private.bool_setting(comp.settings, 'publish_answers_immediately') then
+    new.published_at := now();
+  elsif tg_op = 'UPDATE' and new.published_at is not distinct from old.published_at then
+    -- A changed answer waits to be published again.
+    new.published_at := null;
+  end if;
+  return new;
+end $$;
+create trigger proposal_answers_before_write before insert or update on public.proposal_answers
+  for each row execute function private.proposal_answers_before_write();
+
+create or replace function private.proposal_answers_publish() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if new.published_at is not null then
+    update public.proposals
+    set state_id = new.state_id, answer = new.answer, answered_at = new.published_at,
+        cost = new.cost, cost_report = new.cost_report, execution_period = new.execution_period
+    where id = new.proposal_id;
+    insert into public.notifications (user_id, kind, resource_type, resource_id, data)
+    select f.user_id, 'proposals.answered', 'proposal', new.proposal_id, jsonb_build_object('state_id', new.state_id)
+    from public.follows f where f.resource_type = 'proposal' and f.resource_id = new.proposal_id;
+  end if;
+  return null;
+end $$;
+create trigger proposal_answers_publish after insert or update on public.proposal_answers
+  for each row execute function private.proposal_answers_publish();
+
+-- Publishes the waiting answers of these proposals (Decidim's "publish answers" bulk action).
+create or replace function public.publish_proposal_answers(ids uuid[]) returns integer
+language plpgsql security definer set search_path = '' as $$
+declare
+  n integer;
+begin
+  if exists (select 1 from unnest(ids) i where not private.can_answer_proposal(i)) then
+    raise exception 'only those who answer publish answers' using errcode = '42501';
+  end if;
+  update public.proposal_answers a set published_at = now()
+  where a.proposal_id = any (ids) and a.published_at is null;
+  get diagnostics n = row_count;
+  return n;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Amendments: the amended proposal's authors accept or reject; a rejected one can be promoted
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function public.react_to_amendment(emendation uuid, accept boolean) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  e record;
+begin
+  select * into e from public.proposals p where p.id = emendation and p.amends_id is not null for update;
+  if not found or not private.can_view_proposal(emendation) then
+    raise exception 'no such amendment' using errcode = '23503', constraint = 'proposals_amends';
+  end if;
+  if not private.is_proposal_author(e.amends_id) then
+    raise exception 'the authors of the amended proposal react to amendments' using errcode = '42501';
+  end if;
+  if not private.component_allows(e.component_id, 'react_to_amendment') then
+    raise exception 'reactions to amendments are closed' using errcode = '42501';
+  end if;
+  if e.amendment_state <> 'evaluating' then
+    raise exception 'this amendment was already answered' using errcode = '23514', constraint = 'proposals_amendment_answered';
+  end if;
+  update public.proposals set amendment_state = case when accept then 'accepted' else 'rejected' end where id = emendation;
+  if accept then
+    -- The amended text becomes the proposal's; the amendment's authors become co-authors.
+    update public.proposals set title = e.title, body = e.body where id = e.amends_id;
+    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
+    select e.amends_id, a.user_id, 'accepted', (select auth.uid()), now() from public.proposal_coauthors a
+    where a.proposal_id = emendation and a.status = 'accepted'
+    on conflict (proposal_id, user_id) do update set status = 'accepted', accepted_at = now();
+  end if;
+end $$;
+
+create or replace function public.promote_amendment(emendation uuid) returns uuid
+language plpgsql security definer set search_path = '' as $$
+declare
+  e record;
+  created uuid;
+begin
+  select * into e from public.proposals p where p.id = emendation and p.amends_id is not null for update;
+  if not found or not private.is_proposal_author(emendation) then
+    raise exception 'the authors of an amendment promote it' using errcode = '42501';
+  end if;
+  if e.amendment_state <> 'rejected' then
+    raise exception 'only a rejected amendment is promoted' using errcode = '23514', constraint = 'proposals_amendment_promote';
+  end if;
+  if not private.component_allows(e.component_id, 'promote_amendment') then
+    raise exception 'promotion of amendments is closed' using errcode = '42501';
+  end if;
+  insert into public.proposals (component_id, space_id, author_id, title, body, taxonomy_id, address, latitude, longitude, published_at, origin_ids)
+  values (e.component_id, e.space_id, (select auth.uid()), e.title, e.body, e.taxonomy_id, e.address, e.latitude, e.longitude, now(), array[emendation])
+  returning id into created;
+  update public.proposals set amendment_state = 'promoted' where id = emendation;
+  return created;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Split and merge (space admins): new proposals from old ones, the old ones withdrawn from view
+-- ---------------------------------------------------------------------------------------------
+
+-- Merges proposals of one component into a new official-looking proposal whose authors are all of
+-- theirs; the originals are hidden behind it (Decidim removes them from the list). Returns its id.
+create or replace function public.merge_proposals(ids uuid[], title text, body text) returns uuid
+language plpgsql security definer set search_path = '' as $$
+declare
+  comp uuid;
+  space uuid;
+  created uuid;
+begin
+  if cardinality(ids) < 2 then
+    raise exception 'merge at least two proposals' using errcode = '23514', constraint = 'proposals_merge_count';
+  end if;
+  select min(p.component_id::text)::uuid, min(p.space_id::text)::uuid into comp, space from public.proposals p where p.id = any (ids);
+  if (select count(distinct p.component_id) from public.proposals p where p.id = any (ids)) <> 1
+     or (select count(*) from public.proposals p where p.id = any (ids)) <> cardinality(ids) then
+    raise exception 'merged proposals come from one component' using errcode = '23514', constraint = 'proposals_merge_component';
+  end if;
+  if not private.has_space_role(space, 'admin') then
+    raise exception 'space admins merge proposals' using errcode = '42501';
+  end if;
+  insert into public.proposals (component_id, space_id, author_id, official, title, body, published_at, origin_ids)
+  values (comp, space, null, true, title, body, now(), ids)
+  returning id into created;
+  insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
+  select distinct created, a.user_id, 'accepted', (select auth.uid()), now()
+  from public.proposal_coauthors a where a.proposal_id = any (ids) and a.status = 'accepted'
+  on conflict do nothing;
+  update public.proposals set official = (select count(*) = 0 from public.proposal_coauthors a where a.proposal_id = created)
+  where id = created;
+  update public.proposals set withdrawn_at = now() where id = any (ids) and withdrawn_at is null;
+  return created;
+end $$;
+
+-- Splits one proposal into several (one per {title, body} in `parts`); the original is withdrawn.
+create or replace function public.split_proposal(proposal uuid, parts jsonb) returns uuid[]
+language plpgsql security definer set search_path = '' as $$
+declare
+  src record;
+  part jsonb;
+  created uuid;
+  out_ids uuid[] := '{}';
+begin
+  select * into src from public.proposals p where p.id = proposal;
+  if not found or not private.has_space_role(src.space_id, 'admin') then
+    raise exception 'space admins split proposals' using errcode = '42501';
+  end if;
+  if jsonb_typeof(parts) <> 'array' or jsonb_array_length(parts) < 2 then
+    raise exception 'split into at least two proposals' using errcode = '23514', constraint = 'proposals_split_count';
+  end if;
+  for part in select value from jsonb_array_elements(parts) loop
+    insert into public.proposals (component_id, space_id, author_id, official, title, body, taxonomy_id, address, latitude, longitude,
+                                  published_at, origin_ids)
+    values (src.component_id, src.space_id, null, src.official, part ->> 'title', coalesce(part ->> 'body', ''), src.taxonomy_id,
+            src.address, src.latitude, src.longitude, now(), array[proposal])
+    returning id into created;
+    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
+    select created, a.user_id, 'accepted', (select auth.uid()), now()
+    from public.proposal_coauthors a where a.proposal_id = proposal and a.status = 'accepted';
+    out_ids := array_append(out_ids, created);
+  end loop;
+  update public.proposals set withdrawn_at = now() where id = proposal and withdrawn_at is null;
+  return out_ids;
+end $$;
+
+-- Copies proposals of another proposals component (optionally only those in some states) into
+-- this one; the copies remember their origin. Both components' admin role is required.
+create or replace function public.import_proposals(source uuid, target uuid, state_tokens text[]) returns integer
+language plpgsql security definer set search_path = '' as $$
+declare
+  src record;
+  dst record;
+  geo boolean;
+  n integer;
+begin
+  select c.space_id, c.feature into src from public.components c where c.id = source;
+  select c.space_id, c.feature, private.bool_setting(c.settings, 'geocoding_enabled') as geo into dst from public.components c where c.id = target;
+  if src.feature is distinct from 'proposals' or dst.feature is distinct from 'proposals' or source = target then
+    raise exception 'import from another proposals component' using errcode = '23514', constraint = 'proposals_import_source';
+  end if;
+  if not private.has_space_role(src.space_id, 'admin') or not private.has_space_role(dst.space_id, 'admin') then
+    raise exception 'admins of both spaces import proposals' using errcode = '42501';
+  end if;
+  geo := dst.geo;
+  with copied as (
+    insert into public.proposals (component_id, space_id, author_id, official, title, body, address, latitude, longitude, published_at, origin_ids)
+    select target, dst.space_id, p.author_id, p.official, p.title, p.body,
+           case when geo then p.address end, case when geo then p.latitude end, case when geo then p.longitude end, now(), array[p.id]
+    from public.proposals p
+    left join public.proposal_states s on s.id = p.state_id
+    where p.component_id = source and p.published_at is not null and p.withdrawn_at is null and p.hidden_at is null
+      and p.amends_id is null
+      and (state_tokens is null or cardinality(state_tokens) = 0 or s.token = any (state_tokens))
+      and not exists (select 1 from public.proposals d where d.component_id = target and p.id = any (d.origin_ids))
+    returning id, origin_ids
+  ), authors as (
+    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
+    select c.id, a.user_id, 'accepted', (select auth.uid()), now()
+    from copied c join public.proposal_coauthors a on a.proposal_id = c.origin_ids[1] and a.status = 'accepted'
+    on conflict do nothing
+  )
+  select count(*) into n from copied;
+  return n;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Geography without PostGIS
+-- ---------------------------------------------------------------------------------------------
+
+-- Great-circle distance in metres (haversine, mean Earth radius).
+create or replace function public.geo_distance_m(lat1 double precision, lng1 double precision, lat2 double precision, lng2 double precision)
+returns double precision
+language sql immutable parallel safe set search_path = '' as $$
+  select 2 * 6371008.8 * asin(least(1, sqrt(
+    power(sin(radians(lat2 - lat1) / 2), 2)
+    + cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lng2 - lng1) / 2), 2))))
+$$;
+
+-- Is a point within a box? West greater than east means the box crosses the antimeridian.
+create or replace function public.geo_in_box(lat double precision, lng double precision,
+  south double precision, west double precision, north double precision, east double precision) returns boolean
+language sql immutable parallel safe set search_path = '' as $$
+  select lat between south and north and (case when west <= east then lng between west and east else lng >= west or lng <= east end)
+$$;
+
+-- The box around a point that holds every point within `radius` metres (the index prefilter of
+-- a "near" query; the exact distance is checked after).
+create or replace function public.geo_box_around(lat double precision, lng double precision, radius double precision,
+  out south double precision, out west double precision, out north double precision, out east double precision)
+language plpgsql immutable parallel safe set search_path = '' as $$
+declare
+  dlat double precision := degrees(radius / 6371008.8);
+  dlng double precision;
+begin
+  south := greatest(-90, lat - dlat);
+  north := least(90, lat + dlat);
+  if north >= 90 or south <= -90 or cos(radians(lat)) < 1e-9 then
+    west := -180; east := 180;
+  else
+    dlng := degrees(asin(least(1, sin(radius / 6371008.8) / cos(radians(lat)))));
+    if dlng >= 180 then
+      west := -180; east := 180;
+    else
+      west := lng - dlng; east := lng + dlng;
+      if west < -180 then west := west + 360; end if;
+      if east > 180 then east := east - 360; end if;
+    end if;
+  end if;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Live: broadcasts on a private channel per component (counts, states, new and hidden ones)
+-- ---------------------------------------------------------------------------------------------
+
+create or replace function private.proposals_topic(component uuid) returns text
+language sql immutable set search_path = '' as $$
+  select 'proposals:' || component::text
+$$;
+
+-- What changed and the public counters; never text (drafts, emendations restricted to their
+-- authors and hidden proposals are fetched by the page as the viewer, who may not see them).
+create or replace function private.proposals_broadcast() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  changes text[] := '{}';
+  hide_votes boolean;
+begin
+  if tg_op = 'INSERT' then
+    if new.published_at is null then return null; end if;
+    changes := array['created'];
+  else
+    if new.published_at is distinct from old.published_at then changes := array_append(changes, 'created'); end if;
+    if old.published_at is null and new.published_at is null then return null; end if;
+    if (new.supports_count) is distinct from (old.supports_count) then changes := array_append(changes, 'supports'); end if;
+    if new.likes_count is distinct from old.likes_count then changes := array_append(changes, 'likes'); end if;
+    if new.comments_count is distinct from old.comments_count then changes := array_append(changes, 'comments'); end if;
+    if new.follows_count is distinct from old.follows_count then changes := array_append(changes, 'follows'); end if;
+    if (new.state_id, new.answer, new.answered_at) is distinct from (old.state_id, old.answer, old.answered_at) then
+      changes := array_append(changes, 'answer');
+    end if;
+    if new.hidden_at is distinct from old.hidden_at then
+      changes := array_append(changes, case when new.hidden_at is null then 'unhidden' else 'hidden' end);
+    end if;
+    if new.withdrawn_at is distinct from old.withdrawn_at then changes := array_append(changes, 'withdrawn'); end if;
+    if (new.title, new.body, new.latitude, new.longitude, new.taxonomy_id) is distinct from
+       (old.title, old.body, old.latitude, old.longitude, old.taxonomy_id) then
+      changes := array_append(changes, 'edited');
+    end if;
+    if new.amendment_state is distinct from old.amendment_state then changes := array_append(changes, 'amendment'); end if;
+  end if;
+  if cardinality(changes) = 0 then
+    return null;
+  end if;
+  hide_votes := private.bool_setting(
+    coalesce((select c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active)
+              from public.components c where c.id = new.component_id),
+             (select c.phase_settings -> 'default' from public.components c where c.id = new.component_id)),
+    'votes_hidden');
+  perform realtime.send(
+    jsonb_strip_nulls(jsonb_build_object(
+      'proposal_id', new.id,
+      'amends_id', new.amends_id,
+      'changes', to_jsonb(changes),
+      'supports', case when hide_votes then null else new.supports_count end,
+      'likes', new.likes_count,
+      'comments', new.comments_count,
+      'follows', new.follows_count,
+      'updated_at', new.updated_at)),
+    'proposal', private.proposals_topic(new.component_id), true);
+  return null;
+end $$;
+create trigger proposals_broadcast after insert or update on public.proposals
+  for each row execute function private.proposals_broadcast();
+
+create or replace function private.can_view_proposals_topic(topic text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select coalesce((
+    select private.can_view_component(parts[1]::uuid)
+    from (select regexp_match(topic, '^proposals:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$') as parts) t
+    where parts is not null
+  ), false)
+$$;
+
+create policy "proposals topics for whoever sees the component" on realtime.messages for select to anon, authenticated
+  using ((select realtime.topic()) like 'proposals:%' and (select private.can_view_proposals_topic(realtime.topic())));
+
+-- ---------------------------------------------------------------------------------------------
+-- Row-level security
+-- ---------------------------------------------------------------------------------------------
+
+alter table public.proposal_states enable row level security;
+create policy "states of visible components" on public.proposal_states for select to anon, authenticated
+  using ((select private.can_view_component(component_id)));
+create policy "space admins define states" on public.proposal_states for all to authenticated
+  using ((select private.has_space_role((select c.space_id from public.components c where c.id = component_id), 'admin')))
+  with check ((select private.has_space_role((select c.space_id from public.components c where c.id = component_id), 'admin')));
+revoke insert, update, delete on public.proposal_states from anon;
+revoke update on public.proposal_states from authenticated;
+grant update (token, name, color, announcement, weight) on public.proposal_states to authenticated;
+
+alter table public.proposals enable row level security;
+create policy "visible proposals" on public.proposals for select to anon, authenticated
+  using (component_id = any ((select private.visible_component_ids())::uuid[])
+    and (
+      space_id = any ((select private.moderated_space_ids())::uuid[])
+      or id = any ((select private.my_proposal_ids())::uuid[])
+      or (published_at is not null and hidden_at is null
+          and (amends_id is null or not component_id = any ((select private.amendments_restricted_component_ids())::uuid[])))));
+create policy "participants propose where creation is open; admins write official ones" on public.proposals for insert to authenticated
+  with check (component_id = any ((select private.visible_component_ids())::uuid[])
+    and ((not official and author_id = (select auth.uid())) or (official and (select private.has_space_role(space_id, 'admin')))));
+create policy "authors, moderators and admins update proposals" on public.proposals for update to authenticated
+  using ((select private.can_view_proposal_row(id, component_id, space_id, published_at, hidden_at, amends_id))
+    and ((select private.is_proposal_author(id)) or (select private.has_space_role(space_id, 'moderator'))))
+  with check ((select private.is_proposal_author(id)) or (select private.has_space_role(space_id, 'moderator')));
+create policy "authors delete drafts; admins delete proposals" on public.proposals for delete to authenticated
+  using ((published_at is null and (select private.is_proposal_author(id))) or (select private.has_space_role(space_id, 'admin')));
+revoke insert, update, delete on public.proposals from anon;
+revoke insert, update on public.proposals from authenticated;
+grant insert (component_id, official, title, body, taxonomy_id, address, latitude, longitude, published_at, amends_id) on public.proposals to authenticated;
+grant update (title, body, taxonomy_id, address, latitude, longitude, published_at, withdrawn_at, hidden_at) on public.proposals to authenticated;
+
+alter table public.proposal_coauthors enable row level security;
+create policy "authors of visible proposals; invitations to the invitee and the authors" on public.proposal_coauthors for select to anon, authenticated
+  using ((status = 'accepted' and (select private.can_view_proposal(proposal_id)))
+    or user_id = (select auth.uid()) or (select private.is_proposal_author(proposal_id)));
+create policy "authors invite" on public.proposal_coauthors for insert to authenticated
+  with check ((select private.is_proposal_author(proposal_id)));
+create policy "invitees accept" on public.proposal_coauthors for update to authenticated
+  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
+create policy "invitees decline, authors withdraw invitations, co-authors leave" on public.proposal_coauthors for delete to authenticated
+  using (user_id = (select auth.uid()) or (status = 'invited' and (select private.is_proposal_author(proposal_id))));
+revoke insert, update, delete on public.proposal_coauthors from anon;
+revoke insert, update on public.proposal_coauthors from authenticated;
+grant insert (proposal_id, user_id) on public.proposal_coauthors to authenticated;
+grant update (status) on public.proposal_coauthors to authenticated;
+
+alter table public.proposal_answers enable row level security;
+create policy "answers are read by those who answer" on public.proposal_answers for select to authenticated
+  using ((select private.can_answer_proposal(proposal_id)));
+create policy "admins and the proposal's evaluators answer" on public.proposal_answers for insert to authenticated
+  with check ((select private.can_answer_proposal(proposal_id)));
+create policy "admins and the proposal's evaluators change answers" on public.proposal_answers for update to authenticated
+  using ((select private.can_answer_proposal(proposal_id))) with check ((select private.can_answer_proposal(proposal_id)));
+revoke all on public.proposal_answers from anon;
+revoke insert, update, delete on public.proposal_answers from authenticated;
+grant insert (proposal_id, state_id, answer, cost, cost_report, execution_period) on public.proposal_answers to authenticated;
+grant update (state_id, answer, cost, cost_report, execution_period) on public.proposal_answers to authenticated;
+
+alter table public.proposal_versions enable row level security;
+create policy "versions of visible proposals" on public.proposal_versions for select to anon, authenticated
+  using ((select private.can_view_proposal(proposal_id)));
+revoke insert, update, delete on public.proposal_versions from anon, authenticated;
+
+alter table public.proposal_supports enable row level security;
+create policy "people see their own supports" on public.proposal_supports for select to authenticated
+  using (user_id = (select auth.uid()));
+create policy "signed-in people support open proposals where voting is open" on public.proposal_supports for insert to authenticated
+  with check (user_id = (select auth.uid()) and (select private.proposal_is_open(proposal_id))
+    and (select private.component_allows(component_id, 'vote')));
+create policy "people withdraw their support while voting is open" on public.proposal_supports for delete to authenticated
+  using (user_id = (select auth.uid()) and (select private.component_allows(component_id, 'vote')));
+revoke insert, update, delete on public.proposal_supports from anon;
+revoke insert, update on public.proposal_supports from authenticated;
+grant insert (proposal_id) on public.proposal_supports to authenticated;
+
+alter table public.proposal_support_tallies enable row level security;
+create policy "people see their own tally" on public.proposal_support_tallies for select to authenticated
+  using (user_id = (select auth.uid()));
+revoke insert, update, delete on public.proposal_support_tallies from anon, authenticated;
+
+alter table public.proposal_likes enable row level security;
+create policy "likes of visible proposals are public" on public.proposal_likes for select to anon, authenticated
+  using ((select private.can_view_proposal(proposal_id)));
+create policy "signed-in people like open proposals where likes are open" on public.proposal_likes for insert to authenticated
+  with check (user_id = (select auth.uid()) and (select private.proposal_is_open(proposal_id))
+    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
+create policy "people take back their like while likes are open" on public.proposal_likes for delete to authenticated
+  using (user_id = (select auth.uid())
+    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
+revoke insert, update, delete on public.proposal_likes from anon;
+revoke insert, update on public.proposal_likes from authenticated;
+grant insert (proposal_id) on public.proposal_likes to authenticated;
+
+alter table public.proposal_reports enable row level security;
+create policy "reporters and the space's moderators see reports" on public.proposal_reports for select to authenticated
+  using (user_id = (select auth.uid()) or exists (
+    select 1 from public.proposals p where p.id = proposal_id and (select private.has_space_role(p.space_id, 'moderator'))));
+create policy "signed-in people report proposals they see" on public.proposal_reports for insert to authenticated
+  with check (user_id = (select auth.uid()) and (select private.can_view_proposal(proposal_id)));
+revoke insert, update, delete on public.proposal_reports from anon;
+revoke update, delete on public.proposal_reports from authenticated;
+
+alter table public.proposal_evaluators enable row level security;
+create policy "assignments for space admins and the evaluator" on public.proposal_evaluators for select to authenticated
+  using (user_id = (select auth.uid())
+    or (select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin')));
+create policy "space admins assign evaluators of the space" on public.proposal_evaluators for insert to authenticated
+  with check ((select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin'))
+    and exists (select 1 from public.proposals p join public.space_roles r on r.space_id = p.space_id
+                where p.id = proposal_id and r.user_id = proposal_evaluators.user_id and r.role = 'evaluator'));
+create policy "space admins unassign evaluators" on public.proposal_evaluators for delete to authenticated
+  using ((select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin')));
+revoke insert, update, delete on public.proposal_evaluators from anon;
+revoke update on public.proposal_evaluators from authenticated;
+
+alter table public.proposal_notes enable row level security;
+create policy "notes for admins and the proposal's evaluators" on public.proposal_notes for select to authenticated
+  using ((select private.can_answer_proposal(proposal_id)));
+create policy "admins and the proposal's evaluators write notes" on public.proposal_notes for insert to authenticated
+  with check (author_id = (select auth.uid()) and (select private.can_answer_proposal(proposal_id))
+    and (parent_id is null or exists (select 1 from public.proposal_notes n where n.id = parent_id and n.proposal_id = proposal_notes.proposal_id
+                                      and n.parent_id is null)));
+revoke insert, update, delete on public.proposal_notes from anon;
+revoke update, delete on public.proposal_notes from authenticated;
+
+alter table public.follows enable row level security;
+create policy "people see their follows" on public.follows for select to authenticated
+  using (user_id = (select auth.uid()));
+create policy "people follow what they see" on public.follows for insert to authenticated
+  with check (user_id = (select auth.uid()) and (
+    (resource_type = 'proposal' and (select private.can_view_proposal(resource_id)))
+    or (resource_type <> 'proposal' and (select private.can_view_component(private.comment_resource_component(resource_type, resource_id))))));
+create policy "people unfollow" on public.follows for delete to authenticated
+  using (user_id = (select auth.uid()));
+revoke insert, update, delete on public.follows from anon;
+revoke update on public.follows from authenticated;
+
+create trigger proposal_states_log after insert or update or delete on public.proposal_states
+  for each row execute function private.log_admin_change();
+create trigger proposal_answers_log after insert or update on public.proposal_answers
+  for each row execute function private.log_admin_change();
+create trigger proposal_evaluators_log after insert or delete on public.proposal_evaluators
+  for each row execute function private.log_admin_change();
+
+grant execute on function
+  private.int_setting(jsonb, text, integer), private.bool_setting(jsonb, text),
+  private.is_proposal_author(uuid), private.is_proposal_evaluator(uuid), private.can_answer_proposal(uuid),
+  private.votes_hidden(uuid), private.amendments_visible_to_all(uuid),
+  private.can_view_proposal_row(uuid, uuid, uuid, timestamptz, timestamptz, uuid), private.can_view_proposal(uuid),
+  private.proposal_is_open(uuid), private.my_proposal_ids(), private.amendments_restricted_component_ids(),
+  private.html_text_length(text), private.proposal_component(uuid), private.proposals_check_content(public.proposals, jsonb),
+  private.check_proposal_limit(uuid, jsonb, uuid), private.proposals_topic(uuid), private.can_view_proposals_topic(text)
+  to anon, authenticated, service_role;
+revoke execute on function public.publish_proposal_answers(uuid[]), public.react_to_amendment(uuid, boolean),
+  public.promote_amendment(uuid), public.merge_proposals(uuid[], text, text), public.split_proposal(uuid, jsonb),
+  public.import_proposals(uuid, uuid, text[]) from public, anon;
+grant execute on function public.publish_proposal_answers(uuid[]), public.react_to_amendment(uuid, boolean),
+  public.promote_amendment(uuid), public.merge_proposals(uuid[], text, text), public.split_proposal(uuid, jsonb),
+  public.import_proposals(uuid, uuid, text[]) to authenticated, service_role;
