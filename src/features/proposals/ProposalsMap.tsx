@@ -1,0 +1,269 @@
+import type { GeoJSONSource, Map as MapboxMap, MapMouseEvent, Marker, Popup } from 'mapbox-gl';
+import { useEffect, useRef } from 'preact/hooks';
+import {
+  MAP_BOUNDS_EVENT,
+  MAP_UPDATE_EVENT,
+  bboxParams,
+  boundsOf,
+  clusterLabel,
+  toFeatureCollection,
+  type Bbox,
+  type MapBoundsDetail,
+  type MapUpdateDetail,
+  type ProposalPoint,
+  type ProposalsMapProps,
+} from './map.ts';
+
+/*
+ * The proposals map: the proposals of the current filter, clustered. mapbox-gl is imported in the
+ * browser only (it touches `window` on import), so the wrapper renders this island `client:only`.
+ *
+ * Without a token nothing may reach Mapbox. mapbox-gl v3 itself only asks for a token for
+ * `mapbox://` URLs, but once the first frame is fully loaded it checks the map session with Mapbox's
+ * API, and without a token it then stops drawing (an "access token required" error and a blank
+ * canvas). That check, and all telemetry, only run while `baseApiUrl` is Mapbox's own API host
+ * (`config.EVENTS_URL` is null otherwise), so the tokenless mode points `baseApiUrl` at this site:
+ * with a style that has no `mapbox://` URL, no request goes anywhere but here.
+ */
+
+const SOURCE = 'proposals';
+const DEFAULT_COLOR = '#1f5f8b';
+const CLUSTER_COLOR = '#1f5f8b';
+// Cluster circle radius (px) by number of proposals: the HTML count label matches it.
+const radiusFor = (count: number) => (count < 10 ? 16 : count < 50 ? 20 : 26);
+
+type MapboxGl = typeof import('mapbox-gl').default;
+
+interface ClusterProps {
+  cluster_id: number;
+  point_count: number;
+}
+
+/*
+ * mapbox-gl's feature type leans on @types/geojson, which this project does not install: read the
+ * few fields used here through this shape instead.
+ */
+interface QueriedPoint<P> {
+  geometry: { type: string; coordinates: [number, number] };
+  properties: P | null;
+}
+function asPoint<P>(feature: unknown): { lngLat: [number, number]; properties: P } | null {
+  const f = feature as QueriedPoint<P> | undefined;
+  if (!f || f.geometry?.type !== 'Point' || !f.properties) return null;
+  return { lngLat: [f.geometry.coordinates[0], f.geometry.coordinates[1]], properties: f.properties };
+}
+
+export default function ProposalsMap(props: ProposalsMapProps) {
+  const region = useRef<HTMLDivElement>(null);
+  const canvasHost = useRef<HTMLDivElement>(null);
+  // The island mounts once per page: later prop changes come through MAP_UPDATE_EVENT instead.
+  const initial = useRef(props);
+
+  useEffect(() => {
+    const { features, styleUrl, token, center, zoom, labels, bboxParamNames } = initial.current;
+    const root = region.current!;
+    const host = canvasHost.current!;
+    let map: MapboxMap | undefined;
+    let disposed = false;
+    let points: ProposalPoint[] = features;
+    const clusterMarkers = new Map<number, Marker>();
+    let popup: Popup | undefined;
+
+    const mark = (ready: boolean) => {
+      root.dataset['mapPoints'] = String(toFeatureCollection(points).features.length);
+      root.dataset['mapReady'] = ready ? 'true' : 'false';
+    };
+    mark(false);
+
+    const fit = (m: MapboxMap, bbox: Bbox | null, animate: boolean) => {
+      if (!bbox) return;
+      const [w, s, e, n] = bbox;
+      if (w === e && s === n) m.jumpTo({ center: [w, s], zoom: Math.max(m.getZoom(), 14) });
+      else m.fitBounds([[w, s], [e, n]], { padding: 48, maxZoom: 16, animate });
+    };
+
+    // The count on each cluster, as an HTML button (no glyphs needed, and a real accessible name).
+    const syncClusterMarkers = (gl: MapboxGl, m: MapboxMap) => {
+      if (!m.getSource(SOURCE)) return;
+      const seen = new Set<number>();
+      for (const f of m.querySourceFeatures(SOURCE, { filter: ['has', 'point_count'] })) {
+        const point = asPoint<ClusterProps>(f);
+        if (!point || seen.has(point.properties.cluster_id)) continue;
+        const p = point.properties;
+        seen.add(p.cluster_id);
+        if (clusterMarkers.has(p.cluster_id)) continue;
+        const size = radiusFor(p.point_count) * 2;
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'proposals-map__cluster';
+        // Marker gives elements without a role role="img"; this one is a real button.
+        button.setAttribute('role', 'button');
+        button.textContent = String(p.point_count);
+        button.setAttribute('aria-label', clusterLabel(labels.cluster, p.point_count));
+        button.style.cssText = `width:${size}px;height:${size}px;`;
+        const [lng, lat] = point.lngLat;
+        const clusterId = p.cluster_id;
+        button.addEventListener('click', (ev) => {
+          ev.stopPropagation();
+          zoomIntoCluster(m, clusterId, [lng, lat]);
+        });
+        clusterMarkers.set(clusterId, new gl.Marker({ element: button }).setLngLat([lng, lat]).addTo(m));
+      }
+      for (const [id, marker] of clusterMarkers) {
+        if (!seen.has(id)) {
+          marker.remove();
+          clusterMarkers.delete(id);
+        }
+      }
+    };
+
+    const zoomIntoCluster = (m: MapboxMap, clusterId: number, lngLat: [number, number]) => {
+      (m.getSource(SOURCE) as GeoJSONSource).getClusterExpansionZoom(clusterId, (err, z) => {
+        if (err || z == null) return;
+        m.easeTo({ center: lngLat, zoom: z });
+      });
+    };
+
+    const openPopup = (gl: MapboxGl, m: MapboxMap, e: MapMouseEvent) => {
+      const point = asPoint<{ title: string; href: string }>(e.features?.[0]);
+      if (!point) return;
+      const { title, href } = point.properties;
+      const content = document.createElement('p');
+      content.className = 'proposals-map__popup';
+      const link = document.createElement('a');
+      link.href = href;
+      link.textContent = title;
+      link.title = labels.open;
+      content.append(link);
+      popup?.remove();
+      popup = new gl.Popup({ offset: 12, maxWidth: '18rem', focusAfterOpen: true })
+        .setLngLat(point.lngLat)
+        .setDOMContent(content)
+        .addTo(m);
+      if (labels.close) popup.getElement()?.querySelector('.mapboxgl-popup-close-button')?.setAttribute('aria-label', labels.close);
+    };
+
+    const onUpdate = (ev: Event) => {
+      const detail = (ev as CustomEvent<MapUpdateDetail>).detail;
+      if (!detail || !Array.isArray(detail.features)) return;
+      points = detail.features;
+      const source = map?.getSource(SOURCE) as GeoJSONSource | undefined;
+      if (!map || !source) {
+        mark(false);
+        return; // 'load' will use `points`
+      }
+      mark(false);
+      popup?.remove();
+      source.setData(toFeatureCollection(points));
+      fit(map, boundsOf(points), true);
+      map.once('idle', () => !disposed && mark(true));
+    };
+    window.addEventListener(MAP_UPDATE_EVENT, onUpdate);
+
+    void (async () => {
+      const gl = (await import('mapbox-gl')).default;
+      if (disposed) return;
+      if (token) {
+        gl.accessToken = token;
+      } else {
+        // See the comment at the top: no Mapbox session check, no telemetry, nothing to Mapbox.
+        gl.baseApiUrl = window.location.origin;
+      }
+      const isMapboxStyle = styleUrl.startsWith('mapbox://');
+      map = new gl.Map({
+        container: host,
+        style: isMapboxStyle ? styleUrl : new URL(styleUrl, window.location.href).href,
+        center,
+        zoom,
+        cooperativeGestures: false,
+        collectResourceTiming: false,
+        performanceMetricsCollection: Boolean(token),
+        // Text shaping uses local fonts (no glyph requests) if a style ever adds labels.
+        localFontFamily: 'sans-serif',
+        attributionControl: Boolean(token),
+        locale: {
+          'Map.Title': labels.region,
+          ...(labels.zoomIn ? { 'NavigationControl.ZoomIn': labels.zoomIn } : {}),
+          ...(labels.zoomOut ? { 'NavigationControl.ZoomOut': labels.zoomOut } : {}),
+        },
+      });
+      const m = map;
+      m.addControl(new gl.NavigationControl({ showCompass: false }), 'top-right');
+      m.on('error', (e) => console.warn('[proposals map]', e.error?.message ?? e));
+
+      m.on('load', () => {
+        if (disposed) return;
+        m.addSource(SOURCE, {
+          type: 'geojson',
+          data: toFeatureCollection(points),
+          cluster: true,
+          clusterRadius: 48,
+          clusterMaxZoom: 16,
+        });
+        m.addLayer({
+          id: 'proposals-clusters',
+          type: 'circle',
+          source: SOURCE,
+          filter: ['has', 'point_count'],
+          paint: {
+            'circle-color': CLUSTER_COLOR,
+            'circle-opacity': 0.9,
+            'circle-radius': ['step', ['get', 'point_count'], radiusFor(1), 10, radiusFor(10), 50, radiusFor(50)],
+            'circle-stroke-width': 2,
+            'circle-stroke-color': '#ffffff',
+          },
+        });
+        m.addLayer({
+          id: 'proposals-points',
+          type: 'circle',
+          source: SOURCE,
+          filter: ['!', ['has', 'point_count']],
+          paint: {
+            'circle-color': ['coalesce', ['get', 'color'], DEFAULT_COLOR],
+            'circle-radius': 8,
+            'circle-stroke-width': 2,
+            'circle-stroke-color': '#ffffff',
+          },
+        });
+        m.on('click', 'proposals-clusters', (e) => {
+          const point = asPoint<ClusterProps>(e.features?.[0]);
+          if (point) zoomIntoCluster(m, point.properties.cluster_id, point.lngLat);
+        });
+        m.on('click', 'proposals-points', (e) => openPopup(gl, m, e));
+        for (const layer of ['proposals-clusters', 'proposals-points']) {
+          m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'));
+          m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''));
+        }
+        m.on('render', () => syncClusterMarkers(gl, m));
+        if (bboxParamNames) {
+          m.on('moveend', () => {
+            const b = m.getBounds();
+            if (!b) return;
+            const bbox: Bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+            window.dispatchEvent(
+              new CustomEvent<MapBoundsDetail>(MAP_BOUNDS_EVENT, { detail: { bbox, params: bboxParams(bbox, bboxParamNames) } }),
+            );
+          });
+        }
+        fit(m, boundsOf(points), false);
+        m.once('idle', () => !disposed && mark(true));
+      });
+    })().catch((err: unknown) => {
+      root.dataset['mapError'] = err instanceof Error ? err.message : String(err);
+      console.error('[proposals map]', err);
+    });
+
+    return () => {
+      disposed = true;
+      window.removeEventListener(MAP_UPDATE_EVENT, onUpdate);
+      for (const marker of clusterMarkers.values()) marker.remove();
+      map?.remove();
+    };
+  }, []);
+
+  return (
+    <div ref={region} class="proposals-map" role="region" aria-label={props.labels.region} data-map-ready="false">
+      <div ref={canvasHost} class="proposals-map__canvas" />
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+import type { SameKeys } from '../../../lib/i18n/catalog.ts';
+import type { mapFr } from './map.fr.ts';
+
+/** Texts of the proposals map, in English: exactly the French keys. */
+export const mapEn = {
+  'proposals.map.region': 'Map of the proposals',
+  'proposals.map.cluster': '{count} proposals',
+  'proposals.map.open': 'Open the proposal',
+  'proposals.map.close': 'Close',
+  'proposals.map.zoomIn': 'Zoom in',
+  'proposals.map.zoomOut': 'Zoom out',
+  'proposals.map.noscript': 'The map needs JavaScript. The list of proposals is still available.',
+} as const satisfies SameKeys<typeof mapFr>;

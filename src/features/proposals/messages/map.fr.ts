@@ -1,0 +1,13 @@
+/**
+ * Texts of the proposals map, in French (the reference: map.en.ts has exactly these keys). The
+ * proposals catalog merges them; `{count}` is filled in by the island.
+ */
+export const mapFr = {
+  'proposals.map.region': 'Carte des propositions',
+  'proposals.map.cluster': '{count} propositions',
+  'proposals.map.open': 'Ouvrir la proposition',
+  'proposals.map.close': 'Fermer',
+  'proposals.map.zoomIn': 'Zoomer',
+  'proposals.map.zoomOut': 'Dézoomer',
+  'proposals.map.noscript': 'La carte a besoin de JavaScript. La liste des propositions reste disponible.',
+} as const;
