@@ -28,9 +28,10 @@ language sql immutable set search_path = '' as $$
   select case when jsonb_typeof(settings -> name) = 'number' and (settings ->> name)::numeric between 0 and 1000000000
          then (settings ->> name)::numeric::integer else fallback end
 $$;
-create or replace function private.bool_setting(settings jsonb, name text) returns boolean
+-- `fallback` is the manifest's default, for a component saved before the setting existed.
+create or replace function private.bool_setting(settings jsonb, name text, fallback boolean default false) returns boolean
 language sql immutable set search_path = '' as $$
-  select coalesce(settings ->> name = 'true', false)
+  select case when settings ? name then coalesce(settings ->> name = 'true', false) else fallback end
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -386,7 +387,7 @@ begin
   if p.published_at is not null and char_length(btrim(regexp_replace(p.body, '<[^>]*>', '', 'g'))) < 15 then
     raise exception 'a published proposal says what it proposes' using errcode = '23514', constraint = 'proposals_body_required';
   end if;
-  if (p.latitude is not null or p.address is not null) and not private.bool_setting(settings, 'geocoding_enabled') then
+  if (p.latitude is not null or p.address is not null) and not private.bool_setting(settings, 'geocoding_enabled', true) then
     raise exception 'proposals are not geolocated here' using errcode = '23514', constraint = 'proposals_geocoding';
   end if;
 end $$;
@@ -433,7 +434,7 @@ begin
     new.created_at := now(); new.updated_at := now();
     if new.official then
       -- Official proposals: the organization's, written by a space admin where enabled.
-      if not private.has_space_role(new.space_id, 'admin') or not private.bool_setting(comp.settings, 'official_proposals_enabled') then
+      if not private.has_space_role(new.space_id, 'admin') or not private.bool_setting(comp.settings, 'official_proposals_enabled', true) then
         raise exception 'only admins publish official proposals, where enabled' using errcode = '42501';
       end if;
       new.author_id := null;
@@ -477,7 +478,9 @@ language plpgsql security definer set search_path = '' as $$
 begin
   if new.author_id is not null then
     insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
-    values (new.id, new.author_id, 'accepted', new.author_id, now());
+    values (new.id, new.author_id, 'accepted', new.author_id, now())
+    -- A copy (import) may have written its authors in the same statement already.
+    on conflict (proposal_id, user_id) do nothing;
     insert into public.follows (resource_type, resource_id, user_id) values ('proposal', new.id, new.author_id)
     on conflict do nothing;
   end if;
@@ -843,14 +846,16 @@ create trigger comments_uncount_on_proposals after update of deleted_at, hidden_
 -- Answers: internal, then published (at once, or in bulk)
 -- ---------------------------------------------------------------------------------------------
 
+-- Runs as the caller (not security definer) so that `is_api_role()` tells a person's answer from
+-- a trusted function's; those who answer can read the proposal and its component.
 create or replace function private.proposal_answers_before_write() returns trigger
-language plpgsql security definer set search_path = '' as $$
+language plpgsql set search_path = '' as $$
 declare
   comp record;
 begin
   select p.component_id, c.settings into comp from public.proposals p join public.components c on c.id = p.component_id
   where p.id = new.proposal_id;
-  if private.is_api_role() and not private.bool_setting(comp.settings, 'proposal_answering_enabled') then
+  if private.is_api_role() and not private.bool_setting(comp.settings, 'proposal_answering_enabled', true) then
     raise exception 'answers are not enabled here' using errcode = '23514', constraint = 'proposal_answers_enabled';
   end if;
   new.component_id := comp.component_id;
@@ -860,7 +865,7 @@ begin
      and not private.bool_setting(comp.settings, 'answers_with_costs') then
     raise exception 'answers do not carry costs here' using errcode = '23514', constraint = 'proposal_answers_costs';
   end if;
-  if private.bool_setting(comp.settings, 'publish_answers_immediately') then
+  if private.bool_setting(comp.settings, 'publish_answers_immediately', true) then
     new.published_at := now();
   elsif tg_op = 'UPDATE' and new.published_at is not distinct from old.published_at then
     -- A changed answer waits to be published again.
@@ -1038,7 +1043,7 @@ declare
   n integer;
 begin
   select c.space_id, c.feature into src from public.components c where c.id = source;
-  select c.space_id, c.feature, private.bool_setting(c.settings, 'geocoding_enabled') as geo into dst from public.components c where c.id = target;
+  select c.space_id, c.feature, private.bool_setting(c.settings, 'geocoding_enabled', true) as geo into dst from public.components c where c.id = target;
   if src.feature is distinct from 'proposals' or dst.feature is distinct from 'proposals' or source = target then
     raise exception 'import from another proposals component' using errcode = '23514', constraint = 'proposals_import_source';
   end if;
@@ -1338,7 +1343,7 @@ create trigger proposal_evaluators_log after insert or delete on public.proposal
   for each row execute function private.log_admin_change();
 
 grant execute on function
-  private.int_setting(jsonb, text, integer), private.bool_setting(jsonb, text),
+  private.int_setting(jsonb, text, integer), private.bool_setting(jsonb, text, boolean),
   private.is_proposal_author(uuid), private.is_proposal_evaluator(uuid), private.can_answer_proposal(uuid),
   private.votes_hidden(uuid), private.amendments_visible_to_all(uuid),
   private.can_view_proposal_row(uuid, uuid, uuid, timestamptz, timestamptz, uuid), private.can_view_proposal(uuid),
