@@ -1,4 +1,4 @@
-import type { GeoJSONSource, Map as MapboxMap, MapMouseEvent, Marker, Popup } from 'mapbox-gl';
+import type { default as MapboxGlModule, GeoJSONSource, Map as MapboxMap, MapMouseEvent, Marker, Popup } from 'mapbox-gl';
 import { useEffect, useRef } from 'preact/hooks';
 import {
   MAP_BOUNDS_EVENT,
@@ -32,7 +32,7 @@ const CLUSTER_COLOR = '#1f5f8b';
 // Cluster circle radius (px) by number of proposals: the HTML count label matches it.
 const radiusFor = (count: number) => (count < 10 ? 16 : count < 50 ? 20 : 26);
 
-type MapboxGl = typeof import('mapbox-gl').default;
+type MapboxGl = typeof MapboxGlModule;
 
 interface ClusterProps {
   cluster_id: number;
