@@ -15,6 +15,7 @@ let chromiumBrowser: Chromium;
 let context: BrowserContext;
 let page: Page;
 const external: string[] = [];
+const local: string[] = [];
 const consoleErrors: string[] = [];
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -80,12 +81,19 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('request', (req) => {
     if (!isLocal(req.url())) external.push(req.url());
+    else local.push(req.url());
   });
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') consoleErrors.push(msg.text());
   });
   page.on('pageerror', (err) => consoleErrors.push(String(err)));
   await page.goto(`${stack().siteUrl}/dev/map-preview`);
+  // The page sets bboxParamNames: the island announces the visible area after each move.
+  await page.evaluate(() => {
+    const w = window as unknown as { bounds: unknown[] };
+    w.bounds = [];
+    window.addEventListener('proposals:map-bounds', (e) => w.bounds.push((e as CustomEvent).detail));
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -98,6 +106,7 @@ describe('proposals map in a real browser, without a Mapbox token', () => {
     await waitReady(12);
     expect(await attr('aria-label')).toBe('Carte des propositions');
     expect(await page.locator(`${region} canvas.mapboxgl-canvas`).count()).toBe(1);
+    expect(local.some((u) => new URL(u).pathname === '/map/style.json')).toBe(true);
     // The 8 close points of the town centre are one cluster, a button with an accessible name.
     await page.waitForSelector('button.proposals-map__cluster[aria-label="8 propositions"]', { timeout: 10_000 });
     expect(await page.textContent('button.proposals-map__cluster[aria-label="8 propositions"]')).toBe('8');
@@ -114,6 +123,15 @@ describe('proposals map in a real browser, without a Mapbox token', () => {
   it('a click on a cluster zooms in until it splits', async () => {
     await page.click('button.proposals-map__cluster[aria-label="8 propositions"]');
     await page.waitForSelector('button.proposals-map__cluster[aria-label="8 propositions"]', { state: 'detached', timeout: 10_000 });
+    await page.waitForFunction(() => (window as unknown as { bounds: unknown[] }).bounds.length > 0);
+    const [first] = await page.evaluate(() => (window as unknown as { bounds: { bbox: number[]; params: Record<string, string> }[] }).bounds);
+    expect(Object.keys(first!.params).sort()).toEqual(['e', 'n', 's', 'w']);
+    const [w, s, e, n] = first!.bbox as [number, number, number, number];
+    expect(w).toBeLessThan(2.85);
+    expect(e).toBeGreaterThan(2.85);
+    expect(s).toBeLessThan(47.5);
+    expect(n).toBeGreaterThan(47.5);
+    expect(first!.params['w']).toBe(w.toFixed(5));
     expect(external).toEqual([]);
   }, 30_000);
 
