@@ -116,3 +116,21 @@ describe('GET /map/style.json (the platform style, served by the real site)', ()
     }
   });
 });
+
+describe('the map wrapper, rendered by the real site (dev preview page)', () => {
+  it('renders the island client-only, with the platform style, no token, and the French labels', async () => {
+    const res = await fetch(`${stack().siteUrl}/dev/map-preview`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const island = /<astro-island[^>]*component-url="[^"]*ProposalsMap\.tsx"[^>]*>/.exec(html)?.[0] ?? '';
+    expect(island).toContain('client="only"');
+    const props = island.replaceAll('&quot;', '"');
+    expect(props).toContain('"styleUrl":[0,"/map/style.json"]');
+    expect(props).toContain('"token":[0,null]');
+    expect(props).toContain('"region":[0,"Carte des propositions"]');
+    expect(props).toContain('"cluster":[0,"{count} propositions"]');
+    expect(html).toContain('<noscript>');
+    const en = await (await fetch(`${stack().siteUrl}/dev/map-preview?lang=en`)).text();
+    expect(en.replaceAll('&quot;', '"')).toContain('"cluster":[0,"{count} proposals"]');
+  });
+});
