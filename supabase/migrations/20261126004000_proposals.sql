@@ -697,12 +697,26 @@ begin
   insert into public.proposal_support_tallies as t (component_id, user_id, supports) values (p.component_id, new.user_id, 1)
   on conflict (component_id, user_id) do update set supports = t.supports + 1
   returning t.supports - 1 into cast_before;
+  -- A second support by the same person (a repeated click, or `on conflict do nothing`, whose
+  -- conflict is only checked after this trigger): refused here, before anything is counted.
+  if exists (select 1 from public.proposal_supports s where s.proposal_id = new.proposal_id and s.user_id = new.user_id) then
+    raise exception 'already supported' using errcode = '23505', constraint = 'proposal_supports_pkey';
+  end if;
   if vote_limit > 0 and cast_before >= vote_limit then
     raise exception 'at most % supports per participant', vote_limit using errcode = '23514', constraint = 'proposal_supports_limit';
   end if;
 
-  -- Lock the proposal, then read its counts as they are now.
-  select x.supports_count, x.pending_supports into p from public.proposals x where x.id = new.proposal_id for update;
+  -- Lock the proposal, then read its counts as they are now. When this support reaches the
+  -- minimum, the person's other supported proposals are updated too: all of them are locked first,
+  -- in id order, so that two people reaching the minimum at once do not deadlock.
+  if minimum > 0 and cast_before + 1 = minimum then
+    perform 1 from public.proposals x
+    where x.id = new.proposal_id
+       or x.id in (select s.proposal_id from public.proposal_supports s
+                   where s.user_id = new.user_id and s.component_id = p.component_id and not s.counted)
+    order by x.id for update;
+  end if;
+  select x.component_id, x.supports_count, x.pending_supports into p from public.proposals x where x.id = new.proposal_id for update;
   if threshold > 0 and not private.bool_setting(settings, 'can_accumulate_votes_beyond_threshold')
      and p.supports_count + p.pending_supports >= threshold then
     raise exception 'this proposal has reached its threshold' using errcode = '23514', constraint = 'proposal_supports_threshold';
@@ -742,13 +756,21 @@ begin
   update public.proposal_support_tallies set supports = supports - 1
   where component_id = old.component_id and user_id = old.user_id
   returning supports into remaining;
+  select c.settings into settings from public.components c where c.id = old.component_id;
+  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
+  if minimum > 0 and old.counted and remaining = minimum - 1 then
+    -- All the proposals this withdrawal changes, locked first in id order (no deadlocks).
+    perform 1 from public.proposals x
+    where x.id = old.proposal_id
+       or x.id in (select s.proposal_id from public.proposal_supports s
+                   where s.user_id = old.user_id and s.component_id = old.component_id and s.counted)
+    order by x.id for update;
+  end if;
   if old.counted then
     update public.proposals set supports_count = supports_count - 1 where id = old.proposal_id;
   else
     update public.proposals set pending_supports = pending_supports - 1 where id = old.proposal_id;
   end if;
-  select c.settings into settings from public.components c where c.id = old.component_id;
-  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
   if minimum > 0 and old.counted and remaining = minimum - 1 then
     -- Below the minimum again: the person's other supports wait until they reach it once more.
     for other in
@@ -1213,6 +1235,8 @@ create policy "visible proposals" on public.proposals for select to anon, authen
     and (
       space_id = any ((select private.moderated_space_ids())::uuid[])
       or id = any ((select private.my_proposal_ids())::uuid[])
+      -- A draft being inserted (`returning id`): its creator is made an author only after the row.
+      or (published_at is null and author_id = (select auth.uid()))
       or (published_at is not null and hidden_at is null
           and (amends_id is null or not component_id = any ((select private.amendments_restricted_component_ids())::uuid[])))));
 create policy "participants propose where creation is open; admins write official ones" on public.proposals for insert to authenticated
