@@ -1,0 +1,388 @@
+import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
+import type { TranslatedText } from '../../lib/i18n/translated.ts';
+import { encodeCursor, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Cursor, type ListFilters } from './list.ts';
+import type { ProposalSort } from './proposals.ts';
+
+/*
+ * The public list of a proposals component, read as the visitor (row-level security decides what
+ * they may see; the list then keeps the published, visible, non-emendation proposals). A page is
+ * a constant number of statements whatever its size: the component's facts (settings, whether
+ * supports are hidden, whether creation is open, its states) in one, the rows with their state,
+ * taxonomy and authors in one (joins and a lateral aggregate), the total in one. Pagination is by
+ * keyset on the order's key and the id: no OFFSET.
+ */
+
+export interface ListState {
+  token: string;
+  name: TranslatedText;
+  color: string;
+}
+
+export interface ProposalAuthor {
+  name: string;
+  nickname: string;
+}
+
+export interface ProposalListItem {
+  id: string;
+  number: number;
+  title: string;
+  official: boolean;
+  publishedAt: string;
+  withdrawn: boolean;
+  answeredAt: string | null;
+  /** The published answer's text (HTML, sanitised on render). */
+  answer: TranslatedText;
+  state: ListState | null;
+  taxonomy: { id: string; name: TranslatedText } | null;
+  authors: ProposalAuthor[];
+  /** null while the active phase hides support counts. */
+  supports: number | null;
+  likes: number;
+  comments: number;
+  follows: number;
+  supportedByMe: boolean;
+  lat: number | null;
+  lng: number | null;
+  address: string | null;
+}
+
+export interface ListFacts {
+  votesHidden: boolean;
+  canCreate: boolean;
+  threshold: number;
+  defaultSort: ProposalSort;
+  states: ListState[];
+}
+
+export interface ProposalListPage extends ListFacts {
+  items: ProposalListItem[];
+  /** The cursor of the next page, or null on the last one. */
+  next: string | null;
+  total: number;
+  /** The order used (the requested one, else the component's default; never most_voted while supports are hidden). */
+  sort: ProposalSort;
+  seed: string;
+}
+
+export interface ListPoint {
+  id: string;
+  title: string;
+  lat: number;
+  lng: number;
+  state: string | null;
+  color: string | null;
+}
+
+export interface PointsResult {
+  points: ListPoint[];
+  /** More matching proposals have a point than the cap. */
+  truncated: boolean;
+}
+
+const SORTS_SET = new Set<string>(['random', 'recent', 'most_voted', 'most_liked', 'most_commented', 'most_followed']);
+const DEFAULT_SEED = 'decidons';
+
+interface FactsRow {
+  settings: Record<string, unknown> | null;
+  votes_hidden: boolean;
+  can_create: boolean;
+  states: ListState[];
+}
+
+async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
+  const [row] = await tx<FactsRow[]>`
+    select c.settings, private.votes_hidden(c.id) as votes_hidden, private.component_allows(c.id, 'create') as can_create,
+      coalesce((select jsonb_agg(jsonb_build_object('token', s.token, 'name', s.name, 'color', s.color) order by s.weight, s.created_at)
+                from public.proposal_states s where s.component_id = c.id), '[]'::jsonb) as states
+    from public.components c where c.id = ${componentId}::uuid and c.feature = 'proposals'`;
+  if (!row) return null;
+  const settings = row.settings ?? {};
+  const threshold = typeof settings['threshold_per_proposal'] === 'number' ? Math.max(0, Math.trunc(settings['threshold_per_proposal'])) : 0;
+  const def = settings['default_sort'];
+  return {
+    votesHidden: row.votes_hidden,
+    canCreate: row.can_create,
+    threshold,
+    defaultSort: typeof def === 'string' && SORTS_SET.has(def) ? (def as ProposalSort) : 'random',
+    states: row.states,
+  };
+}
+
+/** The order actually used: never by supports while they are hidden. */
+export function effectiveSort(requested: ProposalSort | null, facts: Pick<ListFacts, 'defaultSort' | 'votesHidden'>): ProposalSort {
+  const sort = requested ?? facts.defaultSort;
+  if (sort === 'most_voted' && facts.votesHidden) return facts.defaultSort === 'most_voted' ? 'random' : facts.defaultSort;
+  return sort;
+}
+
+/** `%text%` for ILIKE with the pattern characters escaped (backslash is ILIKE's escape). */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The list's conditions (in addition to row-level security). */
+function whereOf(tx: Tx, componentId: string, f: ListFilters) {
+  const pattern = f.text ? likePattern(f.text) : null;
+  return tx`
+    p.component_id = ${componentId}::uuid and p.published_at is not null and p.hidden_at is null and p.amends_id is null
+    ${f.withdrawn ? tx`and p.withdrawn_at is not null` : tx`and p.withdrawn_at is null`}
+    ${pattern ? tx`and (p.title ilike ${pattern} or p.body ilike ${pattern})` : tx``}
+    ${f.taxonomyId
+      ? tx`and p.taxonomy_id in (
+          with recursive sub(id) as (
+            select ${f.taxonomyId}::uuid
+            union
+            select t.id from public.taxonomies t join sub on t.parent_id = sub.id
+          ) select id from sub)`
+      : tx``}
+    ${f.state === 'not_answered'
+      ? tx`and p.state_id is null`
+      : f.state
+        ? tx`and p.state_id = (select s.id from public.proposal_states s where s.component_id = ${componentId}::uuid and s.token = ${f.state})`
+        : tx``}
+    ${f.answer === 'answered' ? tx`and p.answered_at is not null` : f.answer === 'not_answered' ? tx`and p.answered_at is null` : tx``}
+    ${f.mine
+      ? tx`and exists (select 1 from public.proposal_coauthors a
+                       where a.proposal_id = p.id and a.user_id = (select auth.uid()) and a.status = 'accepted')`
+      : tx``}
+    ${f.supported
+      ? tx`and exists (select 1 from public.proposal_supports ps where ps.proposal_id = p.id and ps.user_id = (select auth.uid()))`
+      : tx``}
+    ${f.box
+      ? tx`and public.geo_in_box(p.latitude, p.longitude, ${f.box.s}::float8, ${f.box.w}::float8, ${f.box.n}::float8, ${f.box.e}::float8)`
+      : tx``}
+    ${f.near
+      ? tx`and p.latitude between (select b.south from public.geo_box_around(${f.near.lat}::float8, ${f.near.lng}::float8, ${f.near.radius}::float8) b)
+                              and (select b.north from public.geo_box_around(${f.near.lat}::float8, ${f.near.lng}::float8, ${f.near.radius}::float8) b)
+           and exists (select 1 from public.geo_box_around(${f.near.lat}::float8, ${f.near.lng}::float8, ${f.near.radius}::float8) b
+                       where public.geo_in_box(p.latitude, p.longitude, b.south, b.west, b.north, b.east))
+           and public.geo_distance_m(${f.near.lat}::float8, ${f.near.lng}::float8, p.latitude, p.longitude) <= ${f.near.radius}::float8`
+      : tx``}`;
+}
+
+/** The order's key (as text for the cursor), its ORDER BY and its "after this row" condition. */
+function orderOf(tx: Tx, sort: ProposalSort, seed: string, after: Cursor | null) {
+  const id = after?.id ?? null;
+  const k = after?.key ?? null;
+  const counted = (col: 'supports_count' | 'likes_count' | 'comments_count' | 'follows_count') => {
+    const c = tx(`p.${col}`);
+    return {
+      key: tx`${c}::text`,
+      order: tx`${c} desc, p.id`,
+      after: after ? tx`and (${c} < ${k}::int or (${c} = ${k}::int and p.id > ${id}::uuid))` : tx``,
+    };
+  };
+  switch (sort) {
+    case 'random':
+      return {
+        key: tx`md5(${seed} || p.id::text)`,
+        order: tx`md5(${seed} || p.id::text), p.id`,
+        after: after
+          ? tx`and (md5(${seed} || p.id::text) > ${k} or (md5(${seed} || p.id::text) = ${k} and p.id > ${id}::uuid))`
+          : tx``,
+      };
+    case 'recent':
+      return {
+        key: tx`p.published_at::text`,
+        order: tx`p.published_at desc, p.id`,
+        after: after
+          ? tx`and (p.published_at < ${k}::timestamptz or (p.published_at = ${k}::timestamptz and p.id > ${id}::uuid))`
+          : tx``,
+      };
+    case 'most_voted':
+      return counted('supports_count');
+    case 'most_liked':
+      return counted('likes_count');
+    case 'most_commented':
+      return counted('comments_count');
+    case 'most_followed':
+      return counted('follows_count');
+  }
+}
+
+interface ItemRow {
+  id: string;
+  number: string | number;
+  title: string;
+  official: boolean;
+  published_at: Date;
+  withdrawn_at: Date | null;
+  answered_at: Date | null;
+  answer: TranslatedText | null;
+  state_token: string | null;
+  state_name: TranslatedText | null;
+  state_color: string | null;
+  taxonomy_id: string | null;
+  taxonomy_name: TranslatedText | null;
+  authors: ProposalAuthor[] | null;
+  supports: number | null;
+  likes_count: number;
+  comments_count: number;
+  follows_count: number;
+  supported: boolean;
+  latitude: number | null;
+  longitude: number | null;
+  address: string | null;
+  k: string;
+}
+
+function columnsOf(tx: Tx, votesHidden: boolean) {
+  return tx`
+    p.id, p.number, p.title, p.official, p.published_at, p.withdrawn_at, p.answered_at, p.answer,
+    s.token as state_token, s.name as state_name, s.color as state_color,
+    t.id as taxonomy_id, t.name as taxonomy_name, au.authors,
+    ${votesHidden ? tx`null::int` : tx`p.supports_count`} as supports, p.likes_count, p.comments_count, p.follows_count,
+    exists (select 1 from public.proposal_supports ps where ps.proposal_id = p.id and ps.user_id = (select auth.uid())) as supported,
+    p.latitude, p.longitude, p.address`;
+}
+
+function joinsOf(tx: Tx) {
+  return tx`
+    left join public.proposal_states s on s.id = p.state_id
+    left join public.taxonomies t on t.id = p.taxonomy_id
+    left join lateral (
+      select coalesce(jsonb_agg(jsonb_build_object('name', pr.name, 'nickname', pr.nickname) order by a.accepted_at nulls first, a.created_at), '[]'::jsonb) as authors
+      from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
+      where a.proposal_id = p.id and a.status = 'accepted'
+    ) au on true`;
+}
+
+function toItem(r: ItemRow): ProposalListItem {
+  return {
+    id: r.id,
+    number: Number(r.number),
+    title: r.title,
+    official: r.official,
+    publishedAt: r.published_at.toISOString(),
+    withdrawn: r.withdrawn_at !== null,
+    answeredAt: r.answered_at ? r.answered_at.toISOString() : null,
+    answer: r.answer ?? {},
+    state: r.state_token ? { token: r.state_token, name: r.state_name ?? {}, color: r.state_color ?? '#53575a' } : null,
+    taxonomy: r.taxonomy_id ? { id: r.taxonomy_id, name: r.taxonomy_name ?? {} } : null,
+    authors: r.authors ?? [],
+    supports: r.supports,
+    likes: r.likes_count,
+    comments: r.comments_count,
+    follows: r.follows_count,
+    supportedByMe: r.supported,
+    lat: r.latitude,
+    lng: r.longitude,
+    address: r.address,
+  };
+}
+
+async function pageTx(
+  tx: Tx,
+  componentId: string,
+  facts: ListFacts,
+  filters: ListFilters,
+  cursor: Cursor | null,
+  pageSize: number,
+): Promise<ProposalListPage> {
+  const sort = effectiveSort(filters.sort, facts);
+  const seed = filters.seed ?? DEFAULT_SEED;
+  const after = cursor && cursor.sort === sort ? cursor : null;
+  const size = Math.min(Math.max(Math.trunc(pageSize) || LIST_PAGE_SIZE, 1), 200);
+  const o = orderOf(tx, sort, seed, after);
+  const rows = await tx<ItemRow[]>`
+    select ${columnsOf(tx, facts.votesHidden)}, ${o.key} as k
+    from public.proposals p ${joinsOf(tx)}
+    where ${whereOf(tx, componentId, filters)} ${o.after}
+    order by ${o.order}
+    limit ${size + 1}`;
+  const [count] = await tx<{ n: number }[]>`select count(*)::int as n from public.proposals p where ${whereOf(tx, componentId, filters)}`;
+  const more = rows.length > size;
+  const page = more ? rows.slice(0, size) : rows;
+  const last = page[page.length - 1];
+  return {
+    ...facts,
+    items: page.map(toItem),
+    next: more && last ? encodeCursor({ sort, key: last.k, id: last.id }) : null,
+    total: count?.n ?? 0,
+    sort,
+    seed,
+  };
+}
+
+async function pointsTx(tx: Tx, componentId: string, filters: ListFilters, cap: number): Promise<PointsResult> {
+  const rows = await tx<{ id: string; title: string; latitude: number; longitude: number; token: string | null; color: string | null }[]>`
+    select p.id, p.title, p.latitude, p.longitude, s.token, s.color
+    from public.proposals p left join public.proposal_states s on s.id = p.state_id
+    where ${whereOf(tx, componentId, filters)} and p.latitude is not null and p.longitude is not null
+    order by p.published_at desc, p.id
+    limit ${cap + 1}`;
+  return {
+    points: rows.slice(0, cap).map((r) => ({ id: r.id, title: r.title, lat: r.latitude, lng: r.longitude, state: r.token, color: r.color })),
+    truncated: rows.length > cap,
+  };
+}
+
+/**
+ * One page of the list as the visitor sees it (null when the component is not a proposals
+ * component they may see). The benchmark calls this: the statements it runs do not depend on the
+ * page size (the facts, the rows, the total).
+ */
+export async function listProposals(
+  claims: Claims | null,
+  componentId: string,
+  filters: ListFilters,
+  cursor: Cursor | null = null,
+  pageSize: number = LIST_PAGE_SIZE,
+): Promise<ProposalListPage | null> {
+  return asUser(claims, async (tx) => {
+    const facts = await factsTx(tx, componentId);
+    return facts ? pageTx(tx, componentId, facts, filters, cursor, pageSize) : null;
+  });
+}
+
+/** The list page and, for the map view, every matching point (up to the cap), in one transaction. */
+export async function listProposalsWithPoints(
+  claims: Claims | null,
+  componentId: string,
+  filters: ListFilters,
+  cursor: Cursor | null,
+  opts: { pageSize?: number; points: boolean; cap?: number },
+): Promise<{ page: ProposalListPage; points: PointsResult | null } | null> {
+  return asUser(claims, async (tx) => {
+    const facts = await factsTx(tx, componentId);
+    if (!facts) return null;
+    const page = await pageTx(tx, componentId, facts, filters, cursor, opts.pageSize ?? LIST_PAGE_SIZE);
+    const points = opts.points ? await pointsTx(tx, componentId, filters, opts.cap ?? MAP_POINTS_CAP) : null;
+    return { page, points };
+  });
+}
+
+/** Only the matching points (the map's live refresh). */
+export async function listProposalPoints(
+  claims: Claims | null,
+  componentId: string,
+  filters: ListFilters,
+  cap: number = MAP_POINTS_CAP,
+): Promise<PointsResult | null> {
+  return asUser(claims, async (tx) => {
+    const [c] = await tx<{ ok: boolean }[]>`select true as ok from public.components c where c.id = ${componentId}::uuid and c.feature = 'proposals'`;
+    return c ? pointsTx(tx, componentId, filters, cap) : null;
+  });
+}
+
+/**
+ * One proposal as a card of this list, if it belongs in the list under these filters (null
+ * otherwise: not visible, hidden, withdrawn, a draft, an emendation, or filtered out).
+ */
+export async function getListedProposal(
+  claims: Claims | null,
+  componentId: string,
+  proposalId: string,
+  filters: ListFilters,
+): Promise<{ item: ProposalListItem; facts: ListFacts } | null> {
+  return asUser(claims, async (tx) => {
+    const facts = await factsTx(tx, componentId);
+    if (!facts) return null;
+    const [row] = await tx<ItemRow[]>`
+      select ${columnsOf(tx, facts.votesHidden)}, '' as k
+      from public.proposals p ${joinsOf(tx)}
+      where ${whereOf(tx, componentId, filters)} and p.id = ${proposalId}::uuid`;
+    return row ? { item: toItem(row), facts } : null;
+  });
+}
