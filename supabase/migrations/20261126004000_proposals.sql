@@ -311,7 +311,7 @@ create or replace function private.can_view_proposal_row(
 ) returns boolean
 language sql stable security definer set search_path = '' as $$
   select private.can_view_component(component) and (
-    private.has_space_role(space, 'moderator')
+    (published_at is not null and private.has_space_role(space, 'moderator'))
     or private.is_proposal_author(proposal)
     or (published_at is not null and hidden_at is null
         and (amends_id is null or private.amendments_visible_to_all(component))))
@@ -1233,7 +1233,8 @@ alter table public.proposals enable row level security;
 create policy "visible proposals" on public.proposals for select to anon, authenticated
   using (component_id = any ((select private.visible_component_ids())::uuid[])
     and (
-      space_id = any ((select private.moderated_space_ids())::uuid[])
+      -- Moderators see hidden proposals; drafts are their authors' only.
+      (published_at is not null and space_id = any ((select private.moderated_space_ids())::uuid[]))
       or id = any ((select private.my_proposal_ids())::uuid[])
       -- A draft being inserted (`returning id`): its creator is made an author only after the row.
       or (published_at is null and author_id = (select auth.uid()))
@@ -1337,13 +1338,20 @@ create policy "space admins unassign evaluators" on public.proposal_evaluators f
 revoke insert, update, delete on public.proposal_evaluators from anon;
 revoke update on public.proposal_evaluators from authenticated;
 
+-- A reply's parent is a note of the same proposal that is not itself a reply (read as the owner:
+-- a policy on proposal_notes reading proposal_notes would recurse).
+create or replace function private.is_proposal_note_thread(parent uuid, proposal uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select exists (select 1 from public.proposal_notes n where n.id = parent and n.proposal_id = proposal and n.parent_id is null)
+$$;
+grant execute on function private.is_proposal_note_thread(uuid, uuid) to authenticated, service_role;
+
 alter table public.proposal_notes enable row level security;
 create policy "notes for admins and the proposal's evaluators" on public.proposal_notes for select to authenticated
   using ((select private.can_answer_proposal(proposal_id)));
 create policy "admins and the proposal's evaluators write notes" on public.proposal_notes for insert to authenticated
   with check (author_id = (select auth.uid()) and (select private.can_answer_proposal(proposal_id))
-    and (parent_id is null or exists (select 1 from public.proposal_notes n where n.id = parent_id and n.proposal_id = proposal_notes.proposal_id
-                                      and n.parent_id is null)));
+    and (parent_id is null or (select private.is_proposal_note_thread(parent_id, proposal_id))));
 revoke insert, update, delete on public.proposal_notes from anon;
 revoke update, delete on public.proposal_notes from authenticated;
 
