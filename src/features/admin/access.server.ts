@@ -42,11 +42,21 @@ export type AdminGate =
  * The decision for an admin page: signed-out visitors go to sign-in (and come back), people
  * without an admin role get a 403, `need` narrows to organization admins or one space's admins.
  */
-export async function adminGate(
-  locals: App.Locals,
-  url: URL,
-  need: { org?: boolean; spaceId?: string; moderateSpaceId?: string } = {},
-): Promise<AdminGate> {
+export interface AdminNeed {
+  org?: boolean;
+  spaceId?: string;
+  moderateSpaceId?: string;
+  /**
+   * With `spaceId`: this component's admin pages are also open to the space's evaluators when it
+   * is a feature with evaluators (proposals); what they see there is narrowed by RLS.
+   */
+  evaluateComponentId?: string;
+}
+
+/** Features whose admin pages a space's evaluators (not admins) may enter. */
+const EVALUATED_FEATURES = ['proposals'];
+
+export async function adminGate(locals: App.Locals, url: URL, need: AdminNeed = {}): Promise<AdminGate> {
   if (!locals.user || !locals.claims) {
     return { kind: 'sign-in', location: `/${locals.locale}/sign-in?next=${encodeURIComponent(url.pathname + url.search)}` };
   }
@@ -58,6 +68,19 @@ export async function adminGate(
     const [row] = await asUser(locals.claims, (tx) => tx<{ ok: boolean }[]>`select private.has_space_role(${moderated}::uuid, 'moderator') as ok`);
     return row?.ok && access ? { kind: 'ok', access } : { kind: 'forbidden' };
   }
+  const evaluated = need.evaluateComponentId;
+  if (evaluated !== undefined && need.spaceId !== undefined && access && !canAdminSpace(access, need.spaceId)) {
+    if (!isUuid(evaluated) || !isUuid(need.spaceId)) return { kind: 'forbidden' };
+    const spaceId = need.spaceId;
+    const [row] = await asUser(
+      locals.claims,
+      (tx) => tx<{ ok: boolean }[]>`
+        select exists (select 1 from public.space_roles r where r.space_id = ${spaceId}::uuid and r.user_id = auth.uid() and r.role = 'evaluator')
+          and exists (select 1 from public.components c where c.id = ${evaluated}::uuid and c.space_id = ${spaceId}::uuid
+                      and c.feature = any (${EVALUATED_FEATURES}::text[])) as ok`,
+    );
+    return row?.ok ? { kind: 'ok', access } : { kind: 'forbidden' };
+  }
   if (!canEnterAdmin(access)) return { kind: 'forbidden' };
   if (need.org && !access.orgAdmin) return { kind: 'forbidden' };
   if (need.spaceId !== undefined && !canAdminSpace(access, need.spaceId)) return { kind: 'forbidden' };
@@ -68,10 +91,7 @@ export async function adminGate(
  * An admin page's way in: the person's access, or the response that turns them away (sign-in
  * and back for visitors, the 403 page for people without the role).
  */
-export async function enterAdmin(
-  astro: AstroGlobal,
-  need: { org?: boolean; spaceId?: string; moderateSpaceId?: string } = {},
-): Promise<AdminAccess | Response> {
+export async function enterAdmin(astro: AstroGlobal, need: AdminNeed = {}): Promise<AdminAccess | Response> {
   const gate = await adminGate(astro.locals, astro.url, need);
   if (gate.kind === 'sign-in') return astro.redirect(gate.location, 303);
   if (gate.kind === 'forbidden') return astro.rewrite(`/${astro.locals.locale}/forbidden`);
