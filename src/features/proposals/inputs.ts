@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { uuidInput } from '../../lib/forms/fields.ts';
+import { escapeHtml, sanitizeHtml } from '../../lib/html/sanitize.ts';
+
+/*
+ * Input schemas of the participant forms of proposals (wizard, proposal page). Pure: the pages
+ * and the islands may import it. Limits that depend on the component (body length, proposals per
+ * participant, edit window…) are the database's; these only refuse what is malformed.
+ */
+
+/** The raw ceiling of a body as posted (the database stores at most 60,000 characters of HTML). */
+export const BODY_RAW_MAX = 60_000;
+
+/** Tags a proposal body keeps: paragraphs, line breaks, bold, italic, lists and links. */
+const BODY_TAGS = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'ul', 'ol', 'li', 'a']);
+
+/**
+ * A body as a participant typed it, to the stored HTML: text without any tag becomes paragraphs
+ * (blank lines) and line breaks; HTML goes through the site's allow-list, then loses whatever is
+ * not in the smaller proposal subset (headings, quotes, code…), keeping their text.
+ */
+export function proposalBodyHtml(input: string): string {
+  const text = input.replace(/\r\n?/g, '\n').trim();
+  if (text === '') return '';
+  const source = /<[a-zA-Z/][^>]*>/.test(text)
+    ? text
+    : text
+        .split(/\n{2,}/)
+        .map((para) => `<p>${escapeHtml(para.trim()).replace(/\n/g, '<br>')}</p>`)
+        .join('');
+  // The allow-list's output has only known tags, without attributes except a checked href.
+  return sanitizeHtml(source)
+    .replace(/<\/?([a-z0-9]+)(\s[^>]*)?>/g, (tag, name: string) => (BODY_TAGS.has(name) ? tag : ''))
+    .trim();
+}
+
+/** The text of a body (tags out, entities decoded): what lengths and diffs are about. */
+export function bodyText(html: string): string {
+  return html
+    .replace(/<\/(p|li)>|<br>/g, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#(\d+);/g, (_, n: string) => safeChar(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => safeChar(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function safeChar(code: number): string {
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+}
+
+/** Text typed by a person: NUL and U+FFFD (what invalid UTF-8 decodes to) are refused. */
+const cleanText = (s: string) => !s.includes('\u0000') && !s.includes('\uFFFD');
+const absent = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const titleInput = z
+  .string({ message: 'validation.required' })
+  .max(1000, { message: 'proposals.error.titleLength' })
+  .refine(cleanText, { message: 'proposals.detail.error.invalidText' })
+  .transform((s) => s.replace(/\s+/g, ' ').trim())
+  .refine((s) => s.length >= 5 && s.length <= 150, { message: 'proposals.error.titleLength' });
+
+export const bodyInput = z
+  .string({ message: 'validation.required' })
+  .max(BODY_RAW_MAX, { message: 'proposals.error.bodyLength' })
+  .refine(cleanText, { message: 'proposals.detail.error.invalidText' })
+  .transform(proposalBodyHtml)
+  .refine((s) => s.length <= BODY_RAW_MAX, { message: 'proposals.error.bodyLength' });
+
+export const proposalIdInput = z.object({ proposal_id: uuidInput });
+export type ProposalIdInput = z.infer<typeof proposalIdInput>;
+
+export const createProposalInput = z.object({ component_id: uuidInput, title: titleInput, body: bodyInput });
+export type CreateProposalInput = z.infer<typeof createProposalInput>;
+
+export const updateProposalInput = z.object({ proposal_id: uuidInput, title: titleInput, body: bodyInput });
+export type UpdateProposalInput = z.infer<typeof updateProposalInput>;
+
+const coordinate = (min: number, max: number) =>
+  z.preprocess(
+    absent,
+    z.coerce
+      .number({ message: 'proposals.detail.error.coordinates' })
+      .refine((n) => Number.isFinite(n) && n >= min && n <= max, { message: 'proposals.detail.error.coordinates' })
+      .optional(),
+  );
+
+/** The wizard's second step: taxonomy and place (address with a point), all optional. */
+export const completeProposalInput = z
+  .object({
+    proposal_id: uuidInput,
+    taxonomy_id: z.preprocess(absent, uuidInput.optional()),
+    address: z.preprocess(
+      absent,
+      z
+        .string()
+        .max(300, { message: 'proposals.detail.error.addressLength' })
+        .refine(cleanText, { message: 'proposals.detail.error.invalidText' })
+        .transform((s) => s.replace(/\s+/g, ' ').trim())
+        .optional(),
+    ),
+    latitude: coordinate(-90, 90),
+    longitude: coordinate(-180, 180),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.latitude === undefined) !== (v.longitude === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [v.latitude === undefined ? 'latitude' : 'longitude'], message: 'proposals.detail.error.coordinates' });
+    }
+  });
+export type CompleteProposalInput = z.infer<typeof completeProposalInput>;
+
+export const REPORT_REASONS = ['spam', 'offensive', 'does_not_belong'] as const;
+export const reportProposalInput = z.object({
+  proposal_id: uuidInput,
+  reason: z.enum(REPORT_REASONS, { message: 'proposals.detail.error.reason' }),
+  details: z.preprocess(
+    (v) => v ?? '',
+    z.string().max(1000, { message: 'proposals.detail.error.detailsLength' }).refine(cleanText, { message: 'proposals.detail.error.invalidText' }),
+  ),
+});
+export type ReportProposalInput = z.infer<typeof reportProposalInput>;
+
+export const inviteCoauthorInput = z.object({
+  proposal_id: uuidInput,
+  identifier: z
+    .string({ message: 'validation.required' })
+    .max(320, { message: 'proposals.detail.error.coauthorUnknown' })
+    .refine(cleanText, { message: 'proposals.detail.error.invalidText' })
+    .transform((s) => s.trim())
+    .refine((s) => s.length > 0, { message: 'validation.required' }),
+});
+export type InviteCoauthorInput = z.infer<typeof inviteCoauthorInput>;
+
+/** Withdrawing an invitation (an author) names the invitee. */
+export const coauthorInput = z.object({ proposal_id: uuidInput, user_id: uuidInput });
+export type CoauthorInput = z.infer<typeof coauthorInput>;
+
+export const createAmendmentInput = z.object({ proposal_id: uuidInput, title: titleInput, body: bodyInput });
+export type CreateAmendmentInput = z.infer<typeof createAmendmentInput>;
+
+export const reactToAmendmentInput = z.object({
+  emendation_id: uuidInput,
+  accept: z.enum(['true', 'false'], { message: 'validation.invalid' }).transform((v) => v === 'true'),
+});
+export type ReactToAmendmentInput = z.infer<typeof reactToAmendmentInput>;
+
+export const emendationIdInput = z.object({ emendation_id: uuidInput });
+export type EmendationIdInput = z.infer<typeof emendationIdInput>;

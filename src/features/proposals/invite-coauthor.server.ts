@@ -1,0 +1,35 @@
+import type { Claims } from '../../lib/db/index.ts';
+import { Refusal } from '../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../lib/forms/index.ts';
+import type { CoauthorInput, InviteCoauthorInput } from './inputs.ts';
+import { gateProposal, participate, type ProposalRef } from './participate.server.ts';
+
+/**
+ * An author invites a co-author by nickname or email (`public.find_coauthor`, which answers
+ * authors only and never reveals an email). The invitee is notified by the database and accepts
+ * or declines on the proposal's page.
+ */
+export async function inviteCoauthor(claims: Claims | null, input: InviteCoauthorInput): Promise<Result<ProposalRef>> {
+  return participate(claims, async (tx) => {
+    const g = await gateProposal(tx, input.proposal_id, null);
+    if (!g.author) throw new Refusal(failure(403, 'error.forbidden'));
+    if (g.withdrawn) throw new Refusal(failure(422, 'proposals.error.withdrawn'));
+    const [found] = await tx<{ id: string | null }[]>`select public.find_coauthor(${input.proposal_id}::uuid, ${input.identifier}) as id`;
+    if (!found?.id) throw new Refusal(failure(422, 'proposals.detail.error.coauthorUnknown', { field: 'identifier' }));
+    const [already] = await tx<{ status: string }[]>`
+      select status from public.proposal_coauthors where proposal_id = ${input.proposal_id} and user_id = ${found.id}`;
+    if (already) throw new Refusal(failure(409, 'proposals.detail.error.coauthorAlready', { field: 'identifier' }));
+    await tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${input.proposal_id}, ${found.id})`;
+    return { id: g.id, componentId: g.component_id };
+  });
+}
+
+/** An author withdraws a pending invitation. */
+export async function cancelInvitation(claims: Claims | null, input: CoauthorInput): Promise<Result<ProposalRef>> {
+  return participate(claims, async (tx) => {
+    const g = await gateProposal(tx, input.proposal_id, null);
+    if (!g.author) throw new Refusal(failure(403, 'error.forbidden'));
+    await tx`delete from public.proposal_coauthors where proposal_id = ${input.proposal_id} and user_id = ${input.user_id} and status = 'invited'`;
+    return { id: g.id, componentId: g.component_id };
+  });
+}
