@@ -130,7 +130,14 @@ describe('the map wrapper, rendered by the real site (dev preview page)', () => 
     expect(props).toContain('"region":[0,"Carte des propositions"]');
     expect(props).toContain('"cluster":[0,"{count} propositions"]');
     expect(html).toContain('<noscript>');
+    // The CSS comes with the client-only island, never in the server's HTML.
+    expect(html).not.toMatch(/mapbox-gl\.css|\.mapboxgl-/);
     const en = await (await fetch(`${stack().siteUrl}/dev/map-preview?lang=en`)).text();
     expect(en.replaceAll('&quot;', '"')).toContain('"cluster":[0,"{count} proposals"]');
   });
+});
+
+it('other pages carry none of the map: no mapbox-gl CSS leaks through the module graph', async () => {
+  const html = await (await fetch(`${stack().siteUrl}/fr/sign-up`)).text();
+  expect(html).not.toMatch(/mapbox|proposals-map/);
 });

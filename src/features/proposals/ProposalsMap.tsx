@@ -13,6 +13,10 @@ import {
   type ProposalPoint,
   type ProposalsMapProps,
 } from './map.ts';
+// CSS as URLs, linked at run time by the island: Astro would otherwise add it to every page whose
+// module graph reaches this island (the feature registry imports each feature's pages lazily).
+import mapboxCssUrl from 'mapbox-gl/dist/mapbox-gl.css?url';
+import ownCssUrl from './ProposalsMap.css?url';
 
 /*
  * The proposals map: the proposals of the current filter, clustered. mapbox-gl is imported in the
@@ -33,6 +37,24 @@ const CLUSTER_COLOR = '#1f5f8b';
 const radiusFor = (count: number) => (count < 10 ? 16 : count < 50 ? 20 : 26);
 
 type MapboxGl = typeof MapboxGlModule;
+
+/** Adds a stylesheet once and resolves when it applies (or failed: the map still works). */
+function linkStylesheet(href: string): Promise<void> {
+  const existing = document.querySelector<HTMLLinkElement>(`link[data-proposals-map-css="${CSS.escape(href)}"]`);
+  if (existing?.dataset['loaded']) return Promise.resolve();
+  const link = existing ?? Object.assign(document.createElement('link'), { rel: 'stylesheet', href });
+  link.dataset['proposalsMapCss'] = href;
+  const done = new Promise<void>((resolve) => {
+    const settle = () => {
+      link.dataset['loaded'] = 'true';
+      resolve();
+    };
+    link.addEventListener('load', settle, { once: true });
+    link.addEventListener('error', settle, { once: true });
+  });
+  if (!existing) document.head.append(link);
+  return done;
+}
 
 interface ClusterProps {
   cluster_id: number;
@@ -161,7 +183,8 @@ export default function ProposalsMap(props: ProposalsMapProps) {
     window.addEventListener(MAP_UPDATE_EVENT, onUpdate);
 
     void (async () => {
-      const gl = (await import('mapbox-gl')).default;
+      // The CSS first: mapbox-gl warns when its CSS is missing at construction.
+      const [{ default: gl }] = await Promise.all([import('mapbox-gl'), linkStylesheet(mapboxCssUrl), linkStylesheet(ownCssUrl)]);
       if (disposed) return;
       if (token) {
         gl.accessToken = token;
