@@ -1,0 +1,32 @@
+import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
+import { guarded, type ConstraintMap } from '../../lib/forms/db-errors.ts';
+import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { PROPOSAL_CONSTRAINTS } from './write.server.ts';
+
+/** Named refusals of the admin functions (merge, split, import, states) on top of the shared ones. */
+export const ADMIN_CONSTRAINTS: ConstraintMap = {
+  ...PROPOSAL_CONSTRAINTS,
+  proposals_merge_count: { field: 'ids', key: 'proposals.admin.error.mergeCount' },
+  proposals_merge_component: { field: 'ids', key: 'proposals.admin.error.mergeComponent' },
+  proposals_split_count: { field: 'title', key: 'proposals.admin.error.splitCount' },
+  proposals_import_source: { field: 'source_id', key: 'proposals.admin.error.source' },
+  proposal_states_component_id_token_key: { field: 'token', key: 'proposals.admin.error.tokenTaken' },
+  proposal_states_token: { field: 'token', key: 'proposals.admin.error.token' },
+  proposal_states_name: { field: 'name', key: 'validation.required' },
+  proposal_states_color: { field: 'color', key: 'validation.color' },
+  proposal_notes_body: { field: 'body', key: 'validation.required' },
+  proposal_notes_parent_id_fkey: { field: 'body', key: 'validation.invalid_reference' },
+  proposal_evaluators_user_id_fkey: { field: 'evaluator_id', key: 'proposals.admin.error.evaluator' },
+  proposal_answers_cost: { field: 'cost', key: 'proposals.admin.error.cost' },
+  proposals_cost: { field: 'cost', key: 'proposals.admin.error.cost' },
+};
+
+/**
+ * Every admin write: signed in, one transaction as the person (RLS, triggers and the security
+ * definer functions decide), the database's refusals as translated form errors.
+ */
+export async function adminWrite<T>(claims: Claims | null, write: (tx: Tx) => Promise<T>, constraints: ConstraintMap = ADMIN_CONSTRAINTS): Promise<Result<T>> {
+  if (!claims?.sub) return notOk(failure(401, 'error.unauthorized'));
+  const r = await guarded(() => asUser(claims, write), constraints);
+  return r.ok ? ok(r.value) : notOk(r.failure);
+}
