@@ -12,10 +12,14 @@ export async function createAmendment(claims: Claims | null, input: CreateAmendm
   return participate(claims, async (tx, ctx) => {
     const g = await gateProposal(tx, input.proposal_id, 'amend', { open: true });
     ctx.settings = g.settings;
-    const [row] = await tx<{ id: string }[]>`
+    // No RETURNING: where amendments are seen by their authors only, the new row is not visible
+    // to its author until the trigger has made them one (RLS checks RETURNING before that).
+    await tx`
       insert into public.proposals (component_id, title, body, amends_id, published_at)
-      values (${g.component_id}, ${input.title}, ${input.body}, ${input.proposal_id}, now())
-      returning id`;
+      values (${g.component_id}, ${input.title}, ${input.body}, ${input.proposal_id}, now())`;
+    const [row] = await tx<{ id: string }[]>`
+      select id from public.proposals where amends_id = ${input.proposal_id} and author_id = (select auth.uid())
+      order by created_at desc, number desc limit 1`;
     return { id: row!.id, componentId: g.component_id };
   });
 }
