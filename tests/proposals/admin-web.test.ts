@@ -80,7 +80,11 @@ describe('who enters the proposals admin', () => {
       expect((await outsider.browser.get(`${base}/${path}`)).status, path).toBe(403);
     }
     // Evaluators: the list and the exports, not the admin-only pages nor other admin pages.
-    expect((await evaluator.browser.get(`${base}/manage`)).status).toBe(200);
+    const evalPage = await evaluator.browser.get(`${base}/manage`);
+    expect(evalPage.status).toBe(200);
+    // No tabs to the space's other admin pages for them (admins have them).
+    expect(evalPage.html).not.toContain(`/fr/admin/spaces/${f.spaceId}/people`);
+    expect((await admin.browser.get(`${base}/manage`)).html).toContain(`/fr/admin/spaces/${f.spaceId}/people`);
     expect((await evaluator.browser.get(`${base}/proposals/export?format=csv`)).status).toBe(200);
     for (const path of ['proposals/states', 'proposals/new', 'proposals/import', `proposals/split?proposal=${p}`, `proposals/merge?ids=${p}`]) {
       expect((await evaluator.browser.get(`${base}/${path}`)).status, path).toBe(403);
