@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import postgres from 'postgres';
 import { parseConfig } from '../src/lib/config.ts';
-import { asUser } from '../src/lib/db/index.ts';
+import { asUser, closeDb } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
@@ -58,7 +59,13 @@ function row(name: string, r: Awaited<ReturnType<typeof measure>>) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'decidons-bench-'));
-const config = parseConfig(await localEnvOnFreePorts(dataDir, { AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '100000000' }));
+const env = await localEnvOnFreePorts(dataDir, { AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: '100000000' });
+const config = parseConfig(env);
+// The app's modules (the proposals list and page) read the configuration from the environment.
+// (The local stack's: a Supabase project's URL in this shell must not send them elsewhere.)
+delete process.env.DATABASE_URL;
+delete process.env.SUPABASE_URL;
+Object.assign(process.env, env);
 const stack = await startStack(config, { ephemeral: true });
 const sql = postgres(config.databaseUrl, { max: 8, onnotice: () => {}, prepare: false });
 try {
@@ -93,9 +100,11 @@ try {
   row('GET /auth/v1/health (HTTP ceiling)', ping);
   console.log(`  ratio getUser / health: ${(getUser.perSecond / ping.perSecond).toFixed(2)}`);
   await benchRealtime(config, sql);
+  await benchProposals(sql, config.databaseUrl, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();
+  await closeDb();
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
