@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type postgres from 'postgres';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeCursor, EMPTY_FILTERS, encodeCursor, parseListParams, type ListFilters } from '../../src/features/proposals/list.ts';
 import { listProposalPoints, listProposals } from '../../src/features/proposals/list-queries.server.ts';
-import { closeDb, type Claims } from '../../src/lib/db/index.ts';
+import { asUser, closeDb, type Claims } from '../../src/lib/db/index.ts';
 import { uniqueTag, userClaims } from '../db/fixtures.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { createProposal, createProposalsComponent, createUsers, grantRole, support, updatePhase, type ProposalsFixture } from './fixtures.ts';
@@ -83,6 +83,10 @@ beforeAll(async () => {
   // The jardin is answered (accepted, published answer).
   await sql`update public.proposals set state_id = ${f.states['accepted']!}, answer = ${sql.json({ fr: '<p>Retenue pour 2027.</p>' })}, answered_at = now()
             where id = ${p['jardin']}`;
+  // Co-authors: the supporter accepted to co-author the jardin; the moderator was only invited to the piste.
+  await asUser(userClaims(author1), (tx) => tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${p['jardin']!}, ${supporter})`, sql);
+  await asUser(userClaims(supporter), (tx) => tx`update public.proposal_coauthors set status = 'accepted' where proposal_id = ${p['jardin']!} and user_id = ${supporter}`, sql);
+  await asUser(userClaims(author2), (tx) => tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${p['piste']!}, ${moderator})`, sql);
   // The supporter supports the piste and the jardin.
   await support(sql, supporter, p['piste']);
   await support(sql, supporter, p['jardin']);
@@ -109,6 +113,25 @@ describe('what the list shows', () => {
     expect(jardin.state?.token).toBe('accepted');
     expect(jardin.state?.color).toMatch(/^#[0-9a-f]{6}$/i);
     expect(jardin.supports).toBe(1);
+    // Accepted co-authors are shown, in the order they became authors; invited ones are not.
+    expect(jardin.authors.map((a) => a.name)).toEqual([`list${tag}0`, `list${tag}2`]);
+    expect(page.items.find((i) => i.id === p['piste'])!.authors.map((a) => a.name)).toEqual([`list${tag}1`]);
+  });
+
+  it('the authors of a page come in one call that reveals nothing the co-authors policy hides', async () => {
+    const authorsOf = (claims: Claims | null, ids: string[]) =>
+      asUser(claims, (tx) => tx<{ proposal_id: string }[]>`select proposal_id from private.proposal_list_authors(${ids}::uuid[])`, sql);
+    const hiddenOnes = [p['masquee']!, p['brouillon']!];
+    expect(await authorsOf(null, hiddenOnes)).toEqual([]);
+    expect(await authorsOf(userClaims(supporter), hiddenOnes)).toEqual([]);
+    expect((await authorsOf(null, [p['bancs']!, p['masquee']!])).map((r) => r.proposal_id)).toEqual([p['bancs']]);
+    // A proposal of a component nobody else sees (unpublished): nothing for visitors.
+    const unpublished = await createProposalsComponent(sql, { published: false });
+    const [row] = await sql<{ id: string }[]>`
+      insert into public.proposals (component_id, author_id, title, published_at) values (${unpublished.componentId}, ${author1}, 'Dans un composant non publié', now())
+      returning id`;
+    expect(await authorsOf(null, [row!.id])).toEqual([]);
+    expect(await authorsOf(userClaims(author2), [row!.id])).toEqual([]);
   });
 
   it('"see withdrawn" shows the withdrawn ones only', async () => {
@@ -149,6 +172,8 @@ describe('filters', () => {
     expect(await ids(null, { mine: true })).toEqual([]);
     expect(await ids(userClaims(supporter), { supported: true })).toEqual(of('piste', 'jardin'));
     expect(await ids(userClaims(author1), { supported: true })).toEqual([]);
+    expect(await ids(userClaims(supporter), { mine: true })).toEqual(of('jardin'));
+    expect(await ids(userClaims(moderator), { mine: true })).toEqual([]);
     expect(await ids(null, { supported: true })).toEqual([]);
     const page = await list(userClaims(supporter), {});
     expect(page.items.filter((i) => i.supportedByMe).map((i) => i.id).sort()).toEqual(of('piste', 'jardin'));
@@ -261,6 +286,29 @@ describe('orders and keyset pages', () => {
     expect(decodeCursor(encodeCursor({ sort: 'recent', key: "2026-01-01'; drop table x", id: randomUUID() }))).toBeNull();
     expect(decodeCursor(encodeCursor({ sort: 'most_liked', key: '99999999999', id: randomUUID() }))).toBeNull();
     expect(decodeCursor(Buffer.from('{"s":"recent","k":"2026-01-01 00:00:00+00","i":"nope"}').toString('base64url'))).toBeNull();
+  });
+
+  it('a page is a fixed number of SQL statements, whatever its size', async () => {
+    const statements: string[] = [];
+    const counting = postgres(inject('stack').databaseUrl, { max: 1, onnotice: () => {}, debug: (_c, query) => void statements.push(query) });
+    try {
+      // The connection's own first queries (types) are not the list's.
+      await listProposals(null, g.componentId, { ...EMPTY_FILTERS }, null, 1, counting);
+      const counts: number[] = [];
+      for (const size of [1, 10, 50, 120]) {
+        for (const sort of ['random', 'recent', 'most_voted'] as const) {
+          statements.length = 0;
+          const page = await listProposals(userClaims(supporter), g.componentId, { ...EMPTY_FILTERS, sort, text: 'série', taxonomyId: null }, null, size, counting);
+          expect(page!.items.length).toBe(Math.min(size, 120));
+          counts.push(statements.length);
+        }
+      }
+      expect(new Set(counts).size).toBe(1);
+      // begin, the transaction's role and claims, the component's facts, the rows, the total, commit.
+      expect(counts[0]).toBe(6);
+    } finally {
+      await counting.end();
+    }
   });
 
   it('while the phase hides supports: no counts, no order by supports', async () => {
