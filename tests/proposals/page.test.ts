@@ -32,7 +32,7 @@ describe('the proposal page', () => {
       insert into public.proposal_answers (proposal_id, state_id, answer, cost, execution_period)
       values (${id}, ${state!.id}, ${db.json({ fr: '<p>Bonne idée, <strong>retenue</strong>.</p>', en: '<p>Good idea.</p>' })}, 1500,
         ${db.json({ fr: 'Printemps 2027', en: 'Spring 2027' })})`;
-    const [{ number }] = (await db<{ number: string }[]>`select number::text from public.proposals where id = ${id}`) as [{ number: string }];
+    const number = (await db<{ number: string }[]>`select number::text from public.proposals where id = ${id}`)[0]!.number;
     const fr = await new Browser().get(place.page(id));
     expect(fr.status).toBe(200);
     expect(fr.text).toContain(`Proposition n° ${number}`);
