@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asUser } from '../../src/lib/db/index.ts';
+import { userClaims } from '../db/fixtures.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { createConfirmedUser, signedIn, stack, type Browser } from '../web/helpers.ts';
 import { createProposal, createProposalsComponent, createUsers, support, type ProposalsFixture } from './fixtures.ts';
@@ -113,6 +115,9 @@ describe('the live list in a real browser', () => {
       await sql`update public.proposals set hidden_at = now() where id = ${p['trois']!}`;
       for (const page of [one, two]) await page.waitForSelector(`#proposal-${p['trois']}`, { state: 'detached', timeout: 10_000 });
       expect(await one.inputValue('#proposals-q')).toBe('un filtre en cours de saisie');
+      // Withdrawn by its author: gone too.
+      await asUser(userClaims(author), (tx) => tx`update public.proposals set withdrawn_at = now() where id = ${p['quatre']!}`, sql);
+      for (const page of [one, two]) await page.waitForSelector(`#proposal-${p['quatre']}`, { state: 'detached', timeout: 10_000 });
       await sql`update public.proposals set hidden_at = null where id = ${p['trois']!}`;
       await sql`update public.proposals set hidden_at = now() where id = ${fresh}`;
     } finally {
@@ -154,6 +159,21 @@ describe('the live list in a real browser', () => {
       expect(await expected('b')).toBe(inB + 1);
       await page.waitForTimeout(500);
       expect(await page.getAttribute(region, 'data-map-points')).toBe(String(inB + 1));
+
+      // "Search this area": the visible box becomes the filter (real SQL on the server).
+      const link = await page.waitForSelector('[data-search-area]:not([hidden])', { timeout: 15_000 });
+      const href = (await link.getAttribute('href')) ?? '';
+      const box = new URL(href, stack().siteUrl).searchParams;
+      for (const k of ['s', 'w', 'n', 'e']) expect(box.get(k)).toMatch(/^-?\d+\.\d+$/);
+      await Promise.all([page.waitForURL(/[?&]s=/), link.click()]);
+      await page.waitForSelector('text=Limitées à une zone de la carte.');
+      const [inBox] = await sql<{ n: number }[]>`
+        select count(*)::int as n from public.proposals p
+        where p.component_id = ${f.componentId} and p.published_at is not null and p.hidden_at is null and p.withdrawn_at is null
+          and p.amends_id is null and p.taxonomy_id = ${tax.b}
+          and public.geo_in_box(p.latitude, p.longitude, ${Number(box.get('s'))}, ${Number(box.get('w'))}, ${Number(box.get('n'))}, ${Number(box.get('e'))})`;
+      await page.waitForSelector(`${region}[data-map-ready="true"][data-map-points="${inBox!.n}"]`, { timeout: 30_000 });
+      expect(await page.getAttribute('[data-proposals-count]', 'data-total')).toBe(String(inBox!.n));
     } finally {
       await c1.close();
       await c2.close();

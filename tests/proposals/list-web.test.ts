@@ -144,6 +144,15 @@ describe('the list page without JavaScript', () => {
     }
   });
 
+  it('renders in English', async () => {
+    const page = await anon.get(path.replace(/^\/fr\//, '/en/'));
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/<legend[^>]*>Filter proposals<\/legend>/);
+    expect(page.text).toContain('63 proposal(s)');
+    expect(page.text).toContain('Sign in to submit a proposal');
+    expect(page.html).toContain('rel="next"');
+  });
+
   it('the "new proposal" link follows the phase', async () => {
     const signed = await signedIn(author.email, author.password);
     expect((await signed.get(path)).html).toContain(`href="${path}/proposals/new"`);

@@ -208,7 +208,10 @@ export default function ProposalsListLive(props: Props) {
         announce(fill(m.updated, { number: article.dataset['number'] ?? '' }));
         return;
       }
-      if (b.changes.includes('created') || b.changes.includes('unhidden') || b.changes.includes('withdrawn') || b.changes.includes('answer') || b.changes.includes('edited')) {
+      // New to this list: published, back from moderation, or (on the withdrawn list) just withdrawn.
+      // An edit or an answer of a proposal that is not on this page is not news (it may be on another page).
+      const withdrawnList = new URLSearchParams(props.query).get('withdrawn') === 'true';
+      if (b.changes.includes('created') || b.changes.includes('unhidden') || (withdrawnList && b.changes.includes('withdrawn'))) {
         pending.set(id, html);
         showBanner();
       }
