@@ -53,7 +53,7 @@ export const listEn = {
   'proposals.list.card.andOthers': '{names} and {count} other(s)',
   'proposals.list.card.taxonomy': 'Category: {name}',
   'proposals.list.card.state': 'State: {name}',
-  'proposals.list.card.answer': 'Answer',
+  'proposals.list.card.answer': 'Answer:',
   'proposals.list.card.threshold': '{count} support(s) out of {threshold}',
   'proposals.list.card.supportedByMe': 'You support it',
   'proposals.list.card.published': 'Published on {date}',

@@ -50,7 +50,7 @@ export const listFr = {
   'proposals.list.card.andOthers': '{names} et {count} autre(s)',
   'proposals.list.card.taxonomy': 'Catégorie : {name}',
   'proposals.list.card.state': 'État : {name}',
-  'proposals.list.card.answer': 'Réponse',
+  'proposals.list.card.answer': 'Réponse :',
   'proposals.list.card.threshold': '{count} soutien(s) sur {threshold}',
   'proposals.list.card.supportedByMe': 'Vous la soutenez',
   'proposals.list.card.published': 'Publiée le {date}',
