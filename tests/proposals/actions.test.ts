@@ -184,6 +184,13 @@ describe('co-authors', () => {
     const page = await new Browser().get(place.page(p));
     expect(page.text).toMatch(/Auteur·es\s*:?\s*Alice Autrice, Carole Co/);
 
+    // Drafts: their invitees could not see them to accept, so no invitations yet.
+    const [draft] = await testDb()<{ id: string }[]>`
+      insert into public.proposals (component_id, author_id, title, body) values (${place.componentId}, ${alice.id}, 'Un brouillon', '') returning id`;
+    const onDraft = await alice.browser.post(act(place.page(draft!.id), 'inviteCoauthor'), { proposal_id: draft!.id, identifier: bob.nickname });
+    expect(onDraft.status).toBe(422);
+    expect(onDraft.text).toContain('Publiez la proposition avant d’inviter des co-auteur·es.');
+
     // By email, then declined.
     expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: bob.email.toUpperCase() })).status).toBe(303);
     expect((await bob.browser.post(act(place.page(p), 'declineCoauthorship'), { proposal_id: p })).status).toBe(303);

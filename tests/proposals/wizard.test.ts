@@ -33,6 +33,10 @@ describe('the proposal wizard', () => {
     expect(form.text).toContain('Étape 1 sur 3 : Créer');
     expect(form.text).toContain('Au plus 200 caractères');
     expect(form.text).toContain('Vous avez publié 0 proposition(s) sur les 1 permises ici.');
+    const en = await alice.browser.get(newPath().replace('/fr/', '/en/'));
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('Step 1 of 3: Create');
+    expect(en.text).toContain('At most 200 characters');
 
     const created = await alice.browser.post(act(newPath(), 'createProposal'), {
       component_id: place.componentId,

@@ -14,6 +14,8 @@ export async function inviteCoauthor(claims: Claims | null, input: InviteCoautho
     const g = await gateProposal(tx, input.proposal_id, null);
     if (!g.author) throw new Refusal(failure(403, 'error.forbidden'));
     if (g.withdrawn) throw new Refusal(failure(422, 'proposals.error.withdrawn'));
+    // An invitee could not see a draft (drafts are their accepted authors' only) to accept it.
+    if (!g.published) throw new Refusal(failure(422, 'proposals.detail.error.inviteDraft', { field: 'identifier' }));
     const [found] = await tx<{ id: string | null }[]>`select public.find_coauthor(${input.proposal_id}::uuid, ${input.identifier}) as id`;
     if (!found?.id) throw new Refusal(failure(422, 'proposals.detail.error.coauthorUnknown', { field: 'identifier' }));
     const [already] = await tx<{ status: string }[]>`
