@@ -128,6 +128,16 @@ describe('the list page without JavaScript', () => {
     expect(body.points[0]!.href).toBe(`${path}/proposals/${p['arbres']}`);
   });
 
+  it('the API gives the current counts of the cards still in the list (catch-up after a reconnection)', async () => {
+    const ids = [p['velo']!, p['masquee']!, p['banc']!].join(',');
+    const res = await anon.request(`/api/proposals/list/${f.componentId}?size=1&ids=${ids}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { counts: { id: string; supports: number | null; likes: number }[] };
+    expect(body.counts.map((c) => c.id).sort()).toEqual([p['velo'], p['banc']].sort());
+    expect(body.counts.find((c) => c.id === p['velo'])?.supports).toBe(1);
+    expect((await anon.request(`/api/proposals/list/${f.componentId}?ids=nope`)).status).toBe(400);
+  });
+
   it('while supports are hidden: no counts, no "most supported" order', async () => {
     await updatePhase(sql, f, { votes_hidden: true });
     try {

@@ -45,6 +45,7 @@ interface Props {
 
 interface ListSummary {
   total: number;
+  counts?: Array<{ id: string; supports: number | null; likes: number; comments: number }>;
   points?: Array<Omit<ProposalPoint, 'href'> & { href: string }>;
   truncated?: boolean;
 }
@@ -166,16 +167,34 @@ export default function ProposalsListLive(props: Props) {
     };
 
     let summaryTimer: number | undefined;
-    const refreshSummary = () => {
+    /** The count and the map; after a reconnection, also the counts of every card shown (`catchUp`). */
+    let catchUpPending = false;
+    const refreshSummary = (catchUp = false) => {
       window.clearTimeout(summaryTimer);
+      catchUpPending ||= catchUp;
       summaryTimer = window.setTimeout(async () => {
-        const q = params({ points: props.map ? '1' : '0', size: '1', space: props.spaceHref });
+        const shown = catchUpPending
+          ? [...list.querySelectorAll<HTMLElement>('article[data-proposal-id]')].map((a) => a.dataset['proposalId'] ?? '').slice(0, 200)
+          : [];
+        catchUpPending = false;
+        const q = params({ points: props.map ? '1' : '0', size: '1', space: props.spaceHref, ...(shown.length ? { ids: shown.join(',') } : {}) });
         const res = await fetch(`/api/proposals/list/${encodeURIComponent(props.componentId)}?${q}`, {
           credentials: 'same-origin',
           headers: { accept: 'application/json' },
         });
         if (!res.ok || stopped) return;
         const data = (await res.json()) as ListSummary;
+        if (data.counts) {
+          const still = new Set(data.counts.map((c) => c.id));
+          for (const c of data.counts) {
+            const el = card(c.id);
+            if (!el) continue;
+            if (c.supports !== null) setCount(el, 'supports', c.supports);
+            setCount(el, 'likes', c.likes);
+            setCount(el, 'comments', c.comments);
+          }
+          for (const id of shown) if (!still.has(id)) remove(id);
+        }
         if (countEl) {
           countEl.dataset['total'] = String(data.total);
           countEl.textContent = fill(m.results, { count: data.total });
@@ -223,9 +242,9 @@ export default function ProposalsListLive(props: Props) {
       if (b.changes.some((c) => STRUCTURAL.has(c))) {
         void refetchCard(b);
         refreshSummary();
-      } else if (props.map && b.changes.includes('supports')) {
+      } else if (props.map && b.changes.includes('supports') && props.query.includes('supported=')) {
         // A support may move a proposal in or out of "supported by me".
-        if (props.query.includes('supported=')) refreshSummary();
+        refreshSummary();
       }
     };
 
@@ -257,7 +276,7 @@ export default function ProposalsListLive(props: Props) {
         section.dataset['live'] = status === 'SUBSCRIBED' ? 'on' : 'off';
         if (status !== 'SUBSCRIBED') return;
         // Back after a disconnection: the count and the map may have changed meanwhile.
-        if (joinedBefore) refreshSummary();
+        if (joinedBefore) refreshSummary(true);
         joinedBefore = true;
       });
     })();

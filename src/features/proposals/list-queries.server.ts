@@ -398,3 +398,31 @@ export async function getListedProposal(
     return row ? { item: toItem(row), facts } : null;
   });
 }
+
+export interface ListedCounts {
+  id: string;
+  supports: number | null;
+  likes: number;
+  comments: number;
+}
+
+/**
+ * The counts of the given proposals that still belong in the list under these filters (the live
+ * island's catch-up after a reconnection: cards missing from the answer are removed). One query.
+ */
+export async function listedCounts(
+  claims: Claims | null,
+  componentId: string,
+  ids: readonly string[],
+  filters: ListFilters,
+): Promise<ListedCounts[]> {
+  if (ids.length === 0) return [];
+  return asUser(claims, async (tx) => {
+    const rows = await tx<{ id: string; supports: number | null; likes: number; comments: number }[]>`
+      select p.id, case when private.votes_hidden(p.component_id) then null else p.supports_count end as supports,
+             p.likes_count as likes, p.comments_count as comments
+      from public.proposals p
+      where ${whereOf(tx, componentId, filters)} and p.id = any(${ids as string[]}::uuid[])`;
+    return rows.map((r) => ({ id: r.id, supports: r.supports, likes: r.likes, comments: r.comments }));
+  });
+}

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { LIST_PAGE_SIZE, parseListParams } from '../../../../features/proposals/list.ts';
-import { listProposalsWithPoints } from '../../../../features/proposals/list-queries.server.ts';
+import { listedCounts, listProposalsWithPoints } from '../../../../features/proposals/list-queries.server.ts';
 import { proposalsCatalog } from '../../../../features/proposals/messages/index.ts';
 import { proposalHref } from '../../../../features/proposals/proposals.ts';
 import { isLocale, useTranslations } from '../../../../lib/i18n/index.ts';
@@ -10,7 +10,8 @@ import { isUuid } from '../../../../lib/ids.ts';
  * The list of a proposals component as JSON, as the visitor sees it: the same parameters as the
  * page (q, taxonomy, state, answer, mine, supported, withdrawn, s/w/n/e, lat/lng/radius, sort,
  * seed, after), plus `size` (1–200), `points=1` for every matching point of the map (up to the
- * cap) and `space` (the space's path, for the links). Bad parameters: 400 with a code, the names
+ * cap), `space` (the space's path, for the links) and `ids` (up to 200: their counts, if they are
+ * still in the list). Bad parameters: 400 with a code, the names
  * and a translated message; an unknown or invisible component: 404.
  */
 export const GET: APIRoute = async ({ params, url, locals }) => {
@@ -27,6 +28,10 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   if (pointsParam !== null && pointsParam !== '0' && pointsParam !== '1') invalid.push('points');
   const space = url.searchParams.get('space');
   if (space !== null && !/^\/(fr|en)\/(processes|assemblies)\/[a-z0-9-]{1,80}$/.test(space)) invalid.push('space');
+  // `ids`: the cards a page shows, for their current counts (a reconnected island catching up).
+  const idsParam = url.searchParams.get('ids');
+  const ids = idsParam ? idsParam.split(',') : [];
+  if (ids.length > 200 || ids.some((id) => !isUuid(id))) invalid.push('ids');
   if (invalid.length > 0) {
     const names = [...new Set(invalid)];
     return json({ error: { code: 'invalid_params', params: names, message: t('proposals.list.error.params', { names: names.join(', ') }) } }, 400);
@@ -37,6 +42,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   });
   if (!result) return json({ error: { code: 'not_found', message: t('proposals.list.error.notFound') } }, 404);
   const { page, points } = result;
+  const counts = ids.length > 0 ? await listedCounts(locals.claims, componentId, ids, parsed.filters) : null;
   const href = (id: string) => (space ? proposalHref(space, componentId, id) : null);
   return json(
     {
@@ -61,6 +67,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
         lat: i.lat,
         lng: i.lng,
       })),
+      ...(counts ? { counts } : {}),
       ...(points
         ? {
             points: points.points.map((p) => ({ ...p, href: href(p.id) ?? '#' })),
