@@ -15,6 +15,7 @@ import {
   reactToAmendmentInput,
   reportProposalInput,
   updateProposalInput,
+  withdrawProposalInput,
 } from '../features/proposals/inputs.ts';
 import { cancelInvitation, inviteCoauthor } from '../features/proposals/invite-coauthor.server.ts';
 import { likeProposal, unlikeProposal } from '../features/proposals/like-proposal.server.ts';
@@ -36,7 +37,7 @@ export const proposals = {
   completeProposal: defineAction({ accept: 'form', input: completeProposalInput, handler: async (i, c) => unwrap(await completeProposal(c.locals.claims, i)) }),
   publishProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await publishProposal(c.locals.claims, i)) }),
   deleteDraft: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await deleteDraft(c.locals.claims, i)) }),
-  withdrawProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await withdrawProposal(c.locals.claims, i)) }),
+  withdrawProposal: defineAction({ accept: 'form', input: withdrawProposalInput, handler: async (i, c) => unwrap(await withdrawProposal(c.locals.claims, i)) }),
   supportProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await supportProposal(c.locals.claims, i)) }),
   unsupportProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await unsupportProposal(c.locals.claims, i)) }),
   likeProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await likeProposal(c.locals.claims, i)) }),

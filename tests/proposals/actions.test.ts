@@ -92,7 +92,7 @@ describe('supports', () => {
 
   it('a withdrawn proposal takes no support', async () => {
     const p = await published(place, alice.id);
-    expect((await alice.browser.post(act(place.page(p), 'withdrawProposal'), { proposal_id: p })).status).toBe(303);
+    expect((await alice.browser.post(act(place.page(p), 'withdrawProposal'), { proposal_id: p, confirm: 'yes' })).status).toBe(303);
     const refused = await carol.browser.post(act(place.page(p), 'supportProposal'), { proposal_id: p });
     expect(refused.status).toBe(422);
     expect(alertText(refused)).toContain('Cette proposition n’accepte plus de soutiens');

@@ -75,4 +75,30 @@ describe('a live proposal page in a real browser', () => {
     await signedInContext.close();
     await anonymousContext.close();
   }, 60_000);
+
+  it('the wizard\'s map picker fills latitude and longitude on a click', async () => {
+    const [draft] = await testDb()<{ id: string }[]>`
+      insert into public.proposals (component_id, author_id, title, body) values (${place.componentId}, ${author.id}, 'Un point à placer', '<p>Un texte assez long pour valoir.</p>') returning id`;
+    const site = new URL(stack().siteUrl);
+    const context = await chromiumBrowser.newContext();
+    await context.addCookies([...author.browser.cookies].map(([name, value]) => ({ name, value, domain: site.hostname, path: '/' })));
+    const page = await context.newPage();
+    await page.goto(`${stack().siteUrl}${place.page(draft!.id)}/complete`);
+    await page.waitForSelector('.wizard-map-picker[data-picker-ready="true"]', { timeout: 20_000 });
+    await page.click('.wizard-map-picker canvas', { position: { x: 100, y: 80 } });
+    await page.waitForFunction(() => (document.getElementById('field-latitude') as HTMLInputElement).value !== '');
+    const lat = Number(await page.inputValue('#field-latitude'));
+    const lng = Number(await page.inputValue('#field-longitude'));
+    expect(lat).toBeGreaterThan(40);
+    expect(lat).toBeLessThan(55);
+    expect(lng).toBeGreaterThan(-5);
+    expect(lng).toBeLessThan(10);
+    await page.fill('#field-address', 'Place du Marché');
+    await page.click('.wizard-form button[type="submit"]');
+    await page.waitForURL(/\/publish$/);
+    const [row] = await testDb()<{ latitude: number; longitude: number }[]>`select latitude, longitude from public.proposals where id = ${draft!.id}`;
+    expect(row!.latitude).toBeCloseTo(lat, 5);
+    expect(row!.longitude).toBeCloseTo(lng, 5);
+    await context.close();
+  }, 60_000);
 });

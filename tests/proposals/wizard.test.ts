@@ -164,11 +164,14 @@ describe('the proposal wizard', () => {
     const notMine = await bob.browser.post(act(`${place.page(id)}/edit`, 'updateProposal'), { proposal_id: id, title: 'Piraté !', body: 'Un texte suffisant pour passer.' });
     expect(notMine.status).toBe(403);
 
+    const unconfirmed = await alice.browser.post(act(place.page(old), 'withdrawProposal'), { proposal_id: old });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('Cochez la case pour confirmer.');
     const withdrawn = await alice.browser.post(act(place.page(old), 'withdrawProposal'), { proposal_id: old, confirm: 'yes' });
     expect(withdrawn.status).toBe(303);
     const page = await new Browser().get(place.page(old));
     expect(page.text).toContain('Cette proposition a été retirée par ses auteur·es');
-    const again = await alice.browser.post(act(place.page(old), 'withdrawProposal'), { proposal_id: old });
+    const again = await alice.browser.post(act(place.page(old), 'withdrawProposal'), { proposal_id: old, confirm: 'yes' });
     expect(again.status).toBe(422);
   });
 

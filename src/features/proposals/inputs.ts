@@ -75,6 +75,12 @@ export const bodyInput = z
 export const proposalIdInput = z.object({ proposal_id: uuidInput });
 export type ProposalIdInput = z.infer<typeof proposalIdInput>;
 
+/** Withdrawing is for good: the form has the person tick a confirmation. */
+export const withdrawProposalInput = z.object({
+  proposal_id: uuidInput,
+  confirm: z.literal('yes', { message: 'proposals.detail.error.confirm' }),
+});
+
 export const createProposalInput = z.object({ component_id: uuidInput, title: titleInput, body: bodyInput });
 export type CreateProposalInput = z.infer<typeof createProposalInput>;
 

@@ -134,6 +134,8 @@ export const detailEn = {
   'proposals.detail.error.inviteDraft': 'Publish the proposal before inviting co-authors.',
   'proposals.detail.editPlace': 'Edit the topic and place',
   'proposals.detail.map': 'Where the proposal is',
+  'proposals.detail.error.confirm': 'Tick the box to confirm.',
+  'proposals.wizard.mapPicker': 'Map: click to place the proposal’s point (or type its coordinates below)',
   'proposals.wizard.newTitle': 'New proposal',
   'proposals.wizard.editTitle': 'Edit the proposal',
   'proposals.wizard.steps': 'Steps',

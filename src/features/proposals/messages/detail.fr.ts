@@ -131,6 +131,8 @@ export const detailFr = {
   'proposals.detail.error.inviteDraft': 'Publiez la proposition avant d’inviter des co-auteur·es.',
   'proposals.detail.editPlace': 'Modifier le thème et le lieu',
   'proposals.detail.map': 'Emplacement de la proposition',
+  'proposals.detail.error.confirm': 'Cochez la case pour confirmer.',
+  'proposals.wizard.mapPicker': 'Carte : cliquez pour placer le point de la proposition (ou saisissez ses coordonnées ci-dessous)',
   'proposals.wizard.newTitle': 'Nouvelle proposition',
   'proposals.wizard.editTitle': 'Modifier la proposition',
   'proposals.wizard.steps': 'Étapes',
