@@ -77,6 +77,25 @@ export default function ProposalsListLive(props: Props) {
       }, 50);
     };
 
+    // Counts can move many times a second on a popular list: say the latest at most every 2 s.
+    let countsTimer: number | undefined;
+    let countsPending: string | null = null;
+    const announceCounts = (text: string) => {
+      if (countsTimer !== undefined) {
+        countsPending = text;
+        return;
+      }
+      announce(text);
+      countsTimer = window.setTimeout(function flush() {
+        countsTimer = undefined;
+        if (countsPending !== null && !stopped) {
+          const next = countsPending;
+          countsPending = null;
+          announceCounts(next);
+        }
+      }, 2000);
+    };
+
     const card = (id: string) => document.getElementById(`proposal-${id}`);
     const params = (extra: Record<string, string>) => {
       const q = new URLSearchParams(props.query);
@@ -108,7 +127,7 @@ export default function ProposalsListLive(props: Props) {
       if (typeof b.comments === 'number') changed = setCount(el, 'comments', b.comments) || changed;
       if (changed) {
         const hasSupports = typeof b.supports === 'number' && !!el.querySelector('[data-count="supports"]');
-        announce(
+        announceCounts(
           fill(m.counts, {
             number: el.dataset['number'] ?? '',
             supports: hasSupports ? fill(m.countsSupports, { count: b.supports ?? 0 }) : '',
@@ -283,6 +302,7 @@ export default function ProposalsListLive(props: Props) {
     return () => {
       stopped = true;
       window.clearTimeout(summaryTimer);
+      window.clearTimeout(countsTimer);
       showButton?.removeEventListener('click', insertPending);
       window.removeEventListener(MAP_BOUNDS_EVENT, onBounds);
       void supabase.removeChannel(channel);
