@@ -103,7 +103,7 @@ export async function published(place: Place, authorId: string, opts: { title?: 
 
 /** The text of the page's error alert, or of its error summary. */
 export function alertText(page: Page): string {
-  const m = /<div class="alert alert--error" role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(page.html) ?? /<div class="error-summary"[\s\S]*?<\/ul>/.exec(page.html);
+  const m = /<div class="alert alert--error[^"]*" role="alert"[^>]*>([\s\S]*?)<\/div>/.exec(page.html) ?? /<div class="error-summary"[\s\S]*?<\/ul>/.exec(page.html);
   return (m?.[1] ?? m?.[0] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
