@@ -233,6 +233,13 @@ describe('amendments', () => {
     expect(promoted.status).toBe(303);
     const newId = /proposals\/([0-9a-f-]{36})\?status=promoted$/.exec(promoted.location ?? '')![1]!;
     expect(newId).not.toBe(e2);
+    // An amendment withdrawn by its author is no longer answered.
+    const amend3 = await bob.browser.post(act(place.page(p), 'createAmendment'), { proposal_id: p, title: 'Des bancs rue Haute', body: 'Installer des bancs sous les arbres.' });
+    const e3 = /proposals\/([0-9a-f-]{36})\?/.exec(amend3.location ?? '')![1]!;
+    expect((await bob.browser.post(act(place.page(e3), 'withdrawProposal'), { proposal_id: e3, confirm: 'yes' })).status).toBe(303);
+    expect((await alice.browser.get(place.page(p))).html).toContain('data-amendment-state="withdrawn"');
+    expect((await alice.browser.post(act(place.page(p), 'reactToAmendment'), { emendation_id: e3, accept: 'true' })).status).toBe(422);
+
     const newPage = await new Browser().get(place.page(newId));
     expect(newPage.text).toContain('Des haies rue Haute');
     expect(newPage.text).toContain('Carole Co');

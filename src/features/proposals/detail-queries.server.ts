@@ -227,7 +227,8 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
     costReport: r.cost_report,
     executionPeriod: r.execution_period,
     amendsId: r.amends_id,
-    amendmentState: r.amendment_state,
+    // A withdrawn emendation waiting for an answer no longer waits.
+    amendmentState: r.withdrawn_at && r.amendment_state === 'evaluating' ? 'withdrawn' : r.amendment_state,
     supports: r.supports,
     likes: r.likes_count,
     comments: r.comments_count,
@@ -266,7 +267,8 @@ export async function listAmendments(claims: Claims | null, proposalId: string):
   const rows = await asUser(
     claims,
     (tx) => tx<{ id: string; number: string; title: string; amendment_state: string; authors: Person[]; mine: boolean }[]>`
-      select p.id, p.number::text as number, p.title, p.amendment_state,
+      select p.id, p.number::text as number, p.title,
+        case when p.withdrawn_at is not null and p.amendment_state = 'evaluating' then 'withdrawn' else p.amendment_state end as amendment_state,
         coalesce((select jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname) order by a.created_at)
                   from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
                   where a.proposal_id = p.id and a.status = 'accepted'), '[]') as authors,

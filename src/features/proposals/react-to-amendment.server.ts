@@ -13,6 +13,8 @@ export async function reactToAmendment(claims: Claims | null, input: ReactToAmen
   return participate(claims, async (tx) => {
     const g = await gateProposal(tx, input.emendation_id, 'react_to_amendment');
     if (!g.amends_id) throw new Refusal(failure(404, 'error.not_found'));
+    // Its authors withdrew it: there is nothing left to accept or reject.
+    if (g.withdrawn) throw new Refusal(failure(422, 'proposals.error.withdrawn'));
     await tx`select public.react_to_amendment(${input.emendation_id}::uuid, ${input.accept})`;
     return { id: g.amends_id, componentId: g.component_id };
   });
