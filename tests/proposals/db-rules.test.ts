@@ -119,12 +119,12 @@ describe('editing', () => {
     const f = await createProposalsComponent(sql);
     const [author, someone] = await createUsers(sql, 2, 'cols');
     const p = await createProposal(sql, f, author!);
-    for (const set of [
+    for (const [i, set] of [
       sql`supports_count = 100`, sql`likes_count = 5`, sql`comments_count = 5`, sql`follows_count = 5`, sql`state_id = ${f.states.accepted!}`,
       sql`official = true`, sql`answer = '{"fr":"Oui"}'`, sql`author_id = ${someone!}`, sql`amendment_state = 'accepted'`,
       sql`component_id = ${f.componentId}`, sql`pending_supports = 1`, sql`answered_at = now()`,
-    ]) {
-      await expect(as(author!, (tx) => tx`update public.proposals set ${set} where id = ${p}`), String(set.strings))
+    ].entries()) {
+      await expect(as(author!, (tx) => tx`update public.proposals set ${set} where id = ${p}`), `write #${i}`)
         .rejects.toMatchObject({ code: '42501' });
     }
     await expect(as(author!, (tx) => tx`update public.proposals set hidden_at = now() where id = ${p}`)).rejects.toMatchObject({ code: '42501' });
