@@ -5,10 +5,10 @@
  *     INSERT into a table with the same unique (proposal_id, user_id) on the same Postgres;
  * (b) server time p50/p95 of the list page (50 per page) over a component of 10,000 proposals, and
  *     of a proposal page whose thread holds 1,000 comments, through the app's own query modules;
- * (c) SQL statements per list page for 10, 50 and 100 per page (counted on the app's pool).
+ * (c) SQL statements per list page for 10, 50 and 100 per page (counted by a pool's debug hook).
  */
 import postgres from 'postgres';
-import { asUser, sql as appPool, type Claims } from '../src/lib/db/index.ts';
+import { asUser, type Claims } from '../src/lib/db/index.ts';
 import { getThread } from '../src/features/comments/queries.server.ts';
 import { getProposal, listAmendments, listLikers, listVersions } from '../src/features/proposals/detail-queries.server.ts';
 import { listProposals } from '../src/features/proposals/list-queries.server.ts';
@@ -212,19 +212,24 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
   row('  its thread alone, best rated', best);
 
   // (c) Statements per list page ----------------------------------------------------------------
-  const pool = appPool();
+  // A pool of its own whose debug hook sees every statement sent (begin, claims, queries, commit).
   let statements: string[] = [];
-  pool.options.debug = (_connection: number, query: string) => {
-    statements.push(query);
-  };
+  const counting = postgres(databaseUrl, {
+    max: 1, prepare: false, onnotice: () => {},
+    debug: (_connection: number, query: string) => {
+      statements.push(query);
+    },
+  });
+  // Once before counting: a new connection first reads the server's types.
+  await listProposals(visitor, big.componentId, filters, null, 10, counting);
   const counts: Record<number, number> = {};
   for (const size of [10, 50, 100]) {
     statements = [];
-    const p = await listProposals(visitor, big.componentId, filters, null, size);
+    const p = await listProposals(visitor, big.componentId, filters, null, size, counting);
     if (!p || p.items.length !== size) throw new Error(`list page of ${size} short`);
     counts[size] = statements.length;
   }
-  pool.options.debug = false;
+  await counting.end();
   const flat = counts[10] === counts[50] && counts[50] === counts[100];
   console.log(
     `  SQL statements per list page (incl. begin, claims, commit): 10 → ${counts[10]}, 50 → ${counts[50]}, 100 → ${counts[100]}` +
