@@ -562,6 +562,10 @@ begin
       raise exception 'a draft is deleted, not withdrawn' using errcode = '23514', constraint = 'proposals_withdrawn';
     end if;
     new.withdrawn_at := now();
+    -- A withdrawn amendment is no longer waiting for the authors' answer.
+    if old.amends_id is not null and old.amendment_state = 'evaluating' then
+      new.amendment_state := 'withdrawn';
+    end if;
   end if;
   if new.hidden_at is distinct from old.hidden_at then
     if not private.has_space_role(old.space_id, 'moderator') then
