@@ -1371,6 +1371,25 @@ create policy "people unfollow" on public.follows for delete to authenticated
 revoke insert, update, delete on public.follows from anon;
 revoke update on public.follows from authenticated;
 
+-- Comments are read per component (the comments feature's policy); a proposal's thread is read
+-- where the proposal is: not once it is hidden (but by moderators), nor an emendation restricted
+-- to its authors. The proposals the caller cannot see among those (few: hidden ones, restricted
+-- emendations; drafts have no thread), computed once per query.
+create index proposals_hidden_idx on public.proposals (id) where hidden_at is not null;
+create or replace function private.unviewable_proposal_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(p.id), '{}') from public.proposals p
+  where (p.hidden_at is not null
+         or (p.amends_id is not null and p.component_id = any ((select private.amendments_restricted_component_ids())::uuid[])))
+    and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
+$$;
+grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
+drop policy "comments of visible resources; hidden ones for moderators" on public.comments;
+create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
+  using (component_id = any ((select private.visible_component_ids())::uuid[])
+    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[]))
+    and (resource_type <> 'proposal' or not resource_id = any ((select private.unviewable_proposal_ids())::uuid[])));
+
 create trigger proposal_states_log after insert or update or delete on public.proposal_states
   for each row execute function private.log_admin_change();
 create trigger proposal_answers_log after insert or update on public.proposal_answers

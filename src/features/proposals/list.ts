@@ -83,7 +83,8 @@ const finite = (min: number, max: number) => z.coerce.number().refine(Number.isF
 const latSchema = finite(-90, 90);
 const lngSchema = finite(-180, 180);
 const radiusSchema = finite(1, NEAR_RADIUS_MAX);
-const textSchema = z.string().max(TEXT_FILTER_MAX);
+// NUL cannot reach Postgres text (it would be a 500): such a filter is invalid.
+const textSchema = z.string().max(TEXT_FILTER_MAX).refine((s) => !s.includes('\u0000'));
 const flag = (v: string | null) => v === 'true' || v === 'on' || v === '1';
 const FLAG_VALUES = new Set(['', 'true', 'on', '1', 'false', '0']);
 
