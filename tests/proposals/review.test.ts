@@ -332,3 +332,66 @@ describe('hostile input', () => {
     expect(await card.text()).not.toContain('<script>alert("t")');
   });
 });
+
+describe('hostile input on the admin side (a space admin)', () => {
+  it('NUL and invalid UTF-8 in admin forms, garbage in admin query strings: 4xx or defaults, never a 500', async () => {
+    const admin = await person('Ada Admin');
+    await sql`insert into public.space_roles (space_id, user_id, role) values (${place.spaceId}, ${admin.id}, 'admin')`;
+    const p = await published(place, alice.id, { title: 'Proposition pour l’administration' });
+    const p2 = await published(place, alice.id, { title: 'Deuxième proposition pour l’administration' });
+    const base = `/fr/admin/spaces/${place.spaceId}/components/${place.componentId}`;
+    const raw = (path: string, name: string, body: string) =>
+      admin.browser.request(`${base}/${path}?_action=proposalsAdmin.${name}`, {
+        method: 'POST', body, headers: { origin: admin.browser.base, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const posts: [string, string, string][] = [
+      [`proposals/${p}`, 'answerProposal', `proposal_id=${p}&answer.fr=R%C3%A9ponse%00nulle`],
+      [`proposals/${p}`, 'answerProposal', `proposal_id=${p}&cost_report.fr=%00&cost=12`],
+      [`proposals/${p}`, 'addNote', `proposal_id=${p}&body=Note%00nulle`],
+      ['proposals/states', 'saveState', `component_id=${place.componentId}&token=nul_state&name.fr=Nom%00nul&color=%23000000`],
+      ['proposals/merge', 'mergeProposals', `component_id=${place.componentId}&ids=${p}&ids=${p2}&title=Fusion%00nulle%20du%20titre&body=Un%20texte%20de%20fusion%20assez%20long.`],
+      [`proposals/split`, 'splitProposal', `proposal_id=${p}&title=Partie%00une&body=x&title=Partie%20deux&body=y`],
+      ['proposals/new', 'createOfficialProposal', `component_id=${place.componentId}&title=Officielle%00nulle&body=Un%20texte%20officiel%20assez%20long.`],
+      ['proposals/new', 'createOfficialProposal', `component_id=${place.componentId}&title=Officielle%20correcte&body=Un%20texte%00officiel%20assez%20long.`],
+    ];
+    for (const [path, name, body] of posts) {
+      const res = await raw(path, name, body);
+      expect(res.status, `${name} ${body}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${name} ${body}`).toBeLessThan(500);
+    }
+    // Invalid UTF-8 decodes to U+FFFD: an admin's text keeps it (no 500 either way).
+    expect((await raw(`proposals/${p}`, 'answerProposal', `proposal_id=${p}&answer.fr=R%FFponse`)).status).toBeLessThan(500);
+    for (const qs of ['q=%00', 'q=%FF', 'page=-1', 'page=1e20', 'page=%00', 'state=%00', 'taxonomy=nope', 'evaluator=%00', 'sort=%27;--', 'done=%00&n=1e400']) {
+      const r = await admin.browser.get(`${base}?${qs}`);
+      expect(r.status, qs).toBeLessThan(500);
+    }
+    for (const path of [`proposals/split?proposal=%00&parts=1e9`, `proposals/split?proposal=${p}&parts=-5`, `proposals/merge?ids=%00&ids=${p}`,
+      `proposals/states?edit=%00`, `proposals/%00`, `proposals/not-a-uuid`, `proposals/export?format=%00`, `proposals/${p}?done=%00`]) {
+      const r = await admin.browser.get(`${base}/${path}`);
+      expect(r.status, path).toBeLessThan(500);
+    }
+  });
+});
+
+describe('co-author lookup', () => {
+  it('nobody learns whose account an email is without inviting (and notifying) that person', async () => {
+    const carol = await person('Carol Discrète');
+    const [d] = await as(bob.id, (tx) => tx<{ id: string }[]>`insert into public.proposals (component_id, title) values (${place.componentId}, 'Brouillon de sondage') returning id`);
+    // The bare lookup is gone; on a draft nothing is answered.
+    expect((await errorOf(sql, userClaims(bob.id), (tx) => tx`select public.find_coauthor(${d!.id}::uuid, ${carol.email})`)).code).toBe('42883');
+    expect((await errorOf(sql, userClaims(bob.id), (tx) => tx`select * from public.invite_coauthor(${d!.id}::uuid, ${carol.email})`)).code).toBe('23514');
+    // Someone else's proposal: refused.
+    const p = await published(place, alice.id, { title: 'Proposition d’Alice pour la recherche' });
+    expect((await errorOf(sql, userClaims(bob.id), (tx) => tx`select * from public.invite_coauthor(${p}::uuid, ${carol.email})`)).code).toBe('42501');
+    // On their own published proposal, the answer is an invitation Carol is told about.
+    const mine = await published(place, bob.id, { title: 'Proposition publiée de Bob' });
+    const [r] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.email.toUpperCase()})`);
+    expect(r).toEqual({ invitee: carol.id, already: false });
+    const notes = await sql`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${mine}`;
+    expect(notes).toHaveLength(1);
+    const [again] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${`@${carol.nickname}`})`);
+    expect(again).toEqual({ invitee: carol.id, already: true });
+    const [none] = await as(bob.id, (tx) => tx<{ invitee: string | null }[]>`select * from public.invite_coauthor(${mine}::uuid, 'personne@nulle-part.invalid')`);
+    expect(none!.invitee).toBeNull();
+  });
+});

@@ -5,9 +5,9 @@ import type { CoauthorInput, InviteCoauthorInput } from './inputs.ts';
 import { gateProposal, participate, type ProposalRef } from './participate.server.ts';
 
 /**
- * An author invites a co-author by nickname or email (`public.find_coauthor`, which answers
- * authors only and never reveals an email). The invitee is notified by the database and accepts
- * or declines on the proposal's page.
+ * An author invites a co-author by nickname or email (`public.invite_coauthor`: the lookup and
+ * the invitation are one step, so that nobody learns whose account an email is without that
+ * person being invited and notified). The invitee accepts or declines on the proposal's page.
  */
 export async function inviteCoauthor(claims: Claims | null, input: InviteCoauthorInput): Promise<Result<ProposalRef>> {
   return participate(claims, async (tx) => {
@@ -16,12 +16,10 @@ export async function inviteCoauthor(claims: Claims | null, input: InviteCoautho
     if (g.withdrawn) throw new Refusal(failure(422, 'proposals.error.withdrawn'));
     // An invitee could not see a draft (drafts are their accepted authors' only) to accept it.
     if (!g.published) throw new Refusal(failure(422, 'proposals.detail.error.inviteDraft', { field: 'identifier' }));
-    const [found] = await tx<{ id: string | null }[]>`select public.find_coauthor(${input.proposal_id}::uuid, ${input.identifier}) as id`;
-    if (!found?.id) throw new Refusal(failure(422, 'proposals.detail.error.coauthorUnknown', { field: 'identifier' }));
-    const [already] = await tx<{ status: string }[]>`
-      select status from public.proposal_coauthors where proposal_id = ${input.proposal_id} and user_id = ${found.id}`;
-    if (already) throw new Refusal(failure(409, 'proposals.detail.error.coauthorAlready', { field: 'identifier' }));
-    await tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${input.proposal_id}, ${found.id})`;
+    const [found] = await tx<{ invitee: string | null; already: boolean }[]>`
+      select invitee, already from public.invite_coauthor(${input.proposal_id}::uuid, ${input.identifier})`;
+    if (!found?.invitee) throw new Refusal(failure(422, 'proposals.detail.error.coauthorUnknown', { field: 'identifier' }));
+    if (found.already) throw new Refusal(failure(409, 'proposals.detail.error.coauthorAlready', { field: 'identifier' }));
     return { id: g.id, componentId: g.component_id };
   });
 }
