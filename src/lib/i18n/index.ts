@@ -7,6 +7,7 @@ export * from './locales.ts';
 export * from './catalog.ts';
 export * from './translated.ts';
 export * from './issues.ts';
+export * from './plural.ts';
 export type { CommonKey };
 
 /** The site-wide catalog every page uses; features add theirs with `useTranslations(locale, featureCatalog)`. */

@@ -9,13 +9,15 @@ import { listEn } from './list.en.ts';
 import { listFr } from './list.fr.ts';
 import { mapEn } from './map.en.ts';
 import { mapFr } from './map.fr.ts';
+import { moderationEn } from './moderation.en.ts';
+import { moderationFr } from './moderation.fr.ts';
 
 /*
- * One catalog for the feature, kept in parts (shared, list, proposal page, admin, map) so that
+ * One catalog for the feature, kept in parts (shared, list, proposal page, admin, map, moderation queue) so that
  * each part's texts sit next to each other; the English parts have exactly the French keys.
  */
-const frAll = { ...fr, ...listFr, ...detailFr, ...adminFr, ...mapFr };
-const enAll = { ...en, ...listEn, ...detailEn, ...adminEn, ...mapEn };
+const frAll = { ...fr, ...listFr, ...detailFr, ...adminFr, ...mapFr, ...moderationFr };
+const enAll = { ...en, ...listEn, ...detailEn, ...adminEn, ...mapEn, ...moderationEn };
 
 export type ProposalsKey = keyof typeof frAll;
 export const proposalsCatalog: Catalog<ProposalsKey> = { fr: frAll, en: enAll };
