@@ -84,7 +84,7 @@ describe('the live list in a real browser', () => {
       await support(sql, supporters[0]!, p['deux']!);
       for (const page of [one, two]) {
         await page.waitForSelector(`${card}[data-value="1"]`, { timeout: 10_000 });
-        expect(await page.textContent(`${card} [data-count-text]`)).toBe('1 soutien(s)');
+        expect(await page.textContent(`${card} [data-count-text]`)).toBe('1 soutien');
         expect(await page.getAttribute(`${card} progress`, 'value')).toBe('1');
         await page.waitForFunction(() => /Proposition n° \d+ : 1 soutien/.test(document.querySelector('[data-proposals-live-region]')?.textContent ?? ''));
       }

@@ -1,5 +1,6 @@
 import { createBrowserClient } from '@supabase/ssr';
 import { useEffect } from 'preact/hooks';
+import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { dispatchMapUpdate, MAP_BOUNDS_EVENT, type MapBoundsDetail, type ProposalPoint } from './map.ts';
 import { proposalsTopic, type ProposalBroadcast } from './proposals.ts';
 
@@ -27,9 +28,10 @@ interface Props {
   map: boolean;
   threshold: number;
   messages: {
-    supports: string;
-    likes: string;
-    comments: string;
+    /** Counted messages: both forms, picked on the client by the locale's plural rules. */
+    supports: PluralForms;
+    likes: PluralForms;
+    comments: PluralForms;
     threshold: string;
     newOne: string;
     newMany: string;
@@ -108,7 +110,7 @@ export default function ProposalsListLive(props: Props) {
       if (!li || li.dataset['value'] === String(value)) return false;
       li.dataset['value'] = String(value);
       const text = li.querySelector<HTMLElement>('[data-count-text]');
-      if (text) text.textContent = fill(m[kind], { count: value });
+      if (text) text.textContent = pluralForm(props.locale, m[kind], value);
       const progress = li.querySelector<HTMLProgressElement>('progress');
       if (progress) {
         const max = Number(progress.dataset['threshold'] ?? progress.max);

@@ -98,6 +98,8 @@ export interface ProposalDetail {
     following: boolean;
     reported: boolean;
     moderator: boolean;
+    /** A space admin, or an evaluator assigned to this proposal: the admin's answer page is theirs. */
+    canAnswer: boolean;
     /** Supports cast in this component (the tally the vote limit is checked against). */
     supportsCast: number;
   };
@@ -148,6 +150,7 @@ interface Row {
   following: boolean;
   reported: boolean;
   moderator: boolean;
+  can_answer: boolean;
   supports_cast: number;
   can_vote: boolean;
   can_like: boolean;
@@ -183,6 +186,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         exists (select 1 from public.follows f where f.resource_type = 'proposal' and f.resource_id = p.id and f.user_id = (select auth.uid())) as following,
         exists (select 1 from public.proposal_reports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as reported,
         coalesce(private.has_space_role(p.space_id, 'moderator'), false) as moderator,
+        coalesce(private.can_answer_proposal(p.id), false) as can_answer,
         coalesce((select supports from public.proposal_support_tallies x where x.component_id = p.component_id and x.user_id = (select auth.uid())), 0) as supports_cast,
         coalesce(private.component_allows(p.component_id, 'vote'), false) as can_vote,
         coalesce(private.component_allows(p.component_id, 'like'), false) as can_like,
@@ -244,6 +248,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
       following: r.following,
       reported: r.reported,
       moderator: r.moderator,
+      canAnswer: r.can_answer,
       supportsCast: r.supports_cast,
     },
     can: { vote: r.can_vote, like: r.can_like, amend: r.can_amend, react: r.can_react, promote: r.can_promote, create: r.can_create },

@@ -53,6 +53,11 @@ export interface ListFacts {
   threshold: number;
   defaultSort: ProposalSort;
   states: ListState[];
+  /**
+   * What the viewer may do in the proposals admin: 'admin' (space admin: manage every proposal),
+   * 'evaluator' (a space evaluator: the proposals assigned to them), or null.
+   */
+  manage: 'admin' | 'evaluator' | null;
 }
 
 export interface ProposalListPage extends ListFacts {
@@ -88,11 +93,14 @@ interface FactsRow {
   votes_hidden: boolean;
   can_create: boolean;
   states: ListState[];
+  is_admin: boolean;
+  is_evaluator: boolean;
 }
 
 async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
   const [row] = await tx<FactsRow[]>`
     select c.settings, private.votes_hidden(c.id) as votes_hidden, private.component_allows(c.id, 'create') as can_create,
+      private.has_space_role(c.space_id, 'admin') as is_admin, private.has_space_role(c.space_id, 'evaluator') as is_evaluator,
       coalesce((select jsonb_agg(jsonb_build_object('token', s.token, 'name', s.name, 'color', s.color) order by s.weight, s.created_at)
                 from public.proposal_states s where s.component_id = c.id), '[]'::jsonb) as states
     from public.components c where c.id = ${componentId}::uuid and c.feature = 'proposals'`;
@@ -106,6 +114,7 @@ async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
     threshold,
     defaultSort: typeof def === 'string' && SORTS_SET.has(def) ? (def as ProposalSort) : 'random',
     states: row.states,
+    manage: row.is_admin ? 'admin' : row.is_evaluator ? 'evaluator' : null,
   };
 }
 

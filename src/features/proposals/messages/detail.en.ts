@@ -170,4 +170,5 @@ export const detailEn = {
   'proposals.wizard.notEditable': 'This proposal can no longer be edited.',
   'proposals.wizard.errorSummary': 'The form has errors',
   'proposals.wizard.alreadyPublished': 'This proposal is already published.',
+  'proposals.detail.answerLink': 'Answer this proposal',
 } as const satisfies SameKeys<typeof detailFr>;

@@ -167,4 +167,5 @@ export const detailFr = {
   'proposals.wizard.notEditable': 'Cette proposition ne peut plus être modifiée.',
   'proposals.wizard.errorSummary': 'Le formulaire contient des erreurs',
   'proposals.wizard.alreadyPublished': 'Cette proposition est déjà publiée.',
+  'proposals.detail.answerLink': 'Répondre à cette proposition',
 } as const;

@@ -67,4 +67,6 @@ export const listEn = {
   'proposals.list.live.inserted': '{count} proposal(s) added at the top of the list.',
   'proposals.list.error.params': 'The search criteria are not valid: {names}.',
   'proposals.list.error.notFound': 'This proposals component does not exist or is not available to you.',
+  'proposals.list.manage': 'Manage proposals',
+  'proposals.list.evaluate': 'My proposals to evaluate',
 } as const satisfies SameKeys<typeof listFr>;

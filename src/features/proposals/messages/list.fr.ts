@@ -64,4 +64,6 @@ export const listFr = {
   'proposals.list.live.inserted': '{count} proposition(s) ajoutée(s) en haut de la liste.',
   'proposals.list.error.params': 'Les critères de recherche ne sont pas valides : {names}.',
   'proposals.list.error.notFound': 'Ce composant de propositions n’existe pas ou ne vous est pas accessible.',
+  'proposals.list.manage': 'Gérer les propositions',
+  'proposals.list.evaluate': 'Mes propositions à évaluer',
 } as const;
