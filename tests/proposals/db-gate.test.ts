@@ -35,7 +35,7 @@ describe('the participation gate agrees with the general helpers', () => {
 
   beforeAll(async () => {
     people = await createUsers(sql, 4, 'gate');
-    const [author, member, outsider, moderator] = people as [string, string, string, string];
+    const [author, member, , moderator] = people as [string, string, string, string];
     publicF = await createProposalsComponent(sql, { settings: { amendments_enabled: true }, phase: { amendment_creation_enabled: true } });
     privateF = await createProposalsComponent(sql, { private: true });
     await sql`insert into public.space_members (space_id, user_id) values (${privateF.spaceId}, ${member}), (${privateF.spaceId}, ${author})`;
