@@ -1186,6 +1186,11 @@ begin
   if cardinality(changes) = 0 then
     return null;
   end if;
+  -- An emendation restricted to its authors is not announced on the component's topic (everyone
+  -- who sees the component listens there: its id, the amended one and its counts would show).
+  if new.amends_id is not null and not private.amendments_visible_to_all(new.component_id) then
+    return null;
+  end if;
   hide_votes := private.bool_setting(
     coalesce((select c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active)
               from public.components c where c.id = new.component_id),

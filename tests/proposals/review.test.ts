@@ -395,3 +395,95 @@ describe('co-author lookup', () => {
     expect(none!.invitee).toBeNull();
   });
 });
+
+describe('live topic payloads', () => {
+  it('an emendation restricted to its authors is not announced on the component’s topic', async () => {
+    const restricted = await proposalsPlace({}, { amendments_visibility: 'participants' });
+    const p = await published(restricted, alice.id, { title: 'Proposition amendée en privé' });
+    // No RETURNING (as the app): the row is its author's only once the trigger has made them one.
+    await as(bob.id, (tx) => tx`
+      insert into public.proposals (component_id, title, body, published_at, amends_id)
+      values (${restricted.componentId}, 'Amendement discret de Bob', '<p>Un texte d’amendement assez long.</p>', now(), ${p})`);
+    const [e] = await sql<{ id: string }[]>`select id from public.proposals where amends_id = ${p}`;
+    await as(bob.id, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${e!.id})`);
+    await as(alice.id, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    const sent = await sql<{ id: string | null; amends: string | null }[]>`
+      select payload ->> 'proposal_id' as id, payload ->> 'amends_id' as amends from realtime.messages
+      where topic = ${`proposals:${restricted.componentId}`}`;
+    expect(sent.map((m) => m.id)).toContain(p);
+    expect(sent.filter((m) => m.id === e!.id || m.amends === p)).toEqual([]);
+  });
+});
+
+describe('limits under concurrent requests and after the window', () => {
+  it('publishing five drafts at once with a limit of one publishes one; an edit after the window is refused with a message', async () => {
+    const lim = await proposalsPlace({ proposal_limit: 1, proposal_edit_time: 'limited', edit_time_minutes: 5 });
+    const drafts: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [d] = await as(alice.id, (tx) => tx<{ id: string }[]>`
+        insert into public.proposals (component_id, title, body) values (${lim.componentId}, ${`Brouillon concurrent ${i}`}, '<p>Un texte assez long pour être publié.</p>') returning id`);
+      drafts.push(d!.id);
+    }
+    const res = await Promise.all(drafts.map((id) => alice.browser.post(act(`${lim.page(id)}/publish`, 'publishProposal'), { proposal_id: id })));
+    for (const r of res) expect(r.status).toBeLessThan(500);
+    expect(res.filter((r) => r.status === 303)).toHaveLength(1);
+    const [n] = await sql<{ n: number }[]>`select count(*)::int as n from public.proposals where component_id = ${lim.componentId} and published_at is not null`;
+    expect(n!.n).toBe(1);
+
+    const old = await published(lim, bob.id, { title: 'Publiée il y a longtemps', publishedAt: new Date(Date.now() - 3_600_000) });
+    const edit = await bob.browser.post(act(`${lim.page(old)}/edit`, 'updateProposal'), { proposal_id: old, title: 'Titre modifié trop tard', body: 'Un texte modifié trop tard pour compter.' });
+    expect(edit.status).toBeGreaterThanOrEqual(400);
+    expect(edit.status).toBeLessThan(500);
+    expect(alertText(edit)).not.toBe('');
+    const [row] = await sql<{ title: string }[]>`select title from public.proposals where id = ${old}`;
+    expect(row!.title).toBe('Publiée il y a longtemps');
+  });
+
+  it('while votes are hidden no count nor order by supports shows anywhere', async () => {
+    const hid = await proposalsPlace({ threshold_per_proposal: 10 }, { votes_hidden: true });
+    const top = await published(hid, alice.id, { title: 'La plus soutenue en secret' });
+    const low = await published(hid, alice.id, { title: 'La moins soutenue en secret' });
+    const [f1, f2, f3] = await Promise.all([person(), person(), person()]);
+    for (const u of [f1!, f2!, f3!]) await as(u.id, (tx) => tx`insert into public.proposal_supports (proposal_id) values (${top})`);
+    const api = (await (await anon.request(`/api/proposals/list/${hid.componentId}?sort=most_voted&ids=${top},${low}`)).json()) as {
+      sort: string; items: { supports: number | null }[]; counts?: Record<string, { supports: number | null }> | { id: string; supports: number | null }[];
+    };
+    expect(api.sort).not.toBe('most_voted');
+    expect(api.items.every((i) => i.supports === null)).toBe(true);
+    expect(JSON.stringify(api.counts ?? {})).not.toMatch(/"supports":3/);
+    for (const path of [hid.page(top), hid.list, `${hid.list}?sort=most_voted`]) {
+      const page = await f1!.browser.get(path);
+      expect(page.text, path).not.toMatch(/3 soutiens|3 soutien\(s\)|3 sur 10/);
+      expect(page.html, path).not.toMatch(/aria-valuenow="3"|value="3" max="10"/);
+    }
+    const card = await anon.request(`/api/proposals/cards/${top}?component=${hid.componentId}&space=/fr/processes/${hid.slug}`);
+    expect(await card.text()).not.toMatch(/3 soutien/);
+    const open = (await (await anon.request('/open-data/proposals.json')).json()) as { id: string; supports: number | null }[];
+    expect(open.find((r) => r.id === top)?.supports).toBeNull();
+  });
+});
+
+describe('cross-site posts and redirects', () => {
+  it('a post from another origin is refused; a next or return parameter never leaves the site', async () => {
+    const p = await published(place, alice.id, { title: 'Proposition visée par un autre site' });
+    const forged = await bob.browser.post(act(place.page(p), 'supportProposal'), { proposal_id: p }, { origin: 'https://evil.example' });
+    expect(forged.status).toBe(403);
+    const noOrigin = await bob.browser.request(act(place.page(p), 'likeProposal'), {
+      method: 'POST', body: new URLSearchParams({ proposal_id: p }), headers: { origin: 'null' },
+    });
+    expect(noOrigin.status).toBe(403);
+    expect(await sql`select 1 from public.proposal_supports where proposal_id = ${p}`).toHaveLength(0);
+    expect(await sql`select 1 from public.proposal_likes where proposal_id = ${p}`).toHaveLength(0);
+    for (const extra of ['next=https://evil.example/', 'return=//evil.example', 'redirect=https:%2F%2Fevil.example']) {
+      const r = await bob.browser.post(`${act(place.page(p), 'followProposal')}&${extra}`, { proposal_id: p, next: 'https://evil.example/', return: '//evil.example' });
+      expect(r.status).toBe(303);
+      expect(new URL(r.location!, bob.browser.base).origin).toBe(new URL(bob.browser.base).origin);
+      await bob.browser.post(act(place.page(p), 'unfollowProposal'), { proposal_id: p });
+    }
+    const wizard = await bob.browser.post(`${act(`${place.list}/proposals/new`, 'createProposal')}&next=https://evil.example`, {
+      component_id: place.componentId, title: 'Une proposition redirigée', body: 'Un texte assez long pour passer la règle.', next: 'https://evil.example',
+    });
+    expect(wizard.status).toBe(303);
+    expect(new URL(wizard.location!, bob.browser.base).origin).toBe(new URL(bob.browser.base).origin);
+  });
+});
