@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/features/proposals/list.ts';
 import { asUser } from '../../src/lib/db/index.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { errorOf, userClaims } from '../db/fixtures.ts';
@@ -263,6 +264,10 @@ describe('hostile input', () => {
       'lat=91&lng=0&radius=100', 'lat=NaN&lng=0&radius=100', 'lat=Infinity&lng=0&radius=10', 'lat=0&lng=0&radius=-5', 'lat=0&lng=0&radius=1e308',
       's=50&n=10&w=0&e=1', 's=abc&n=1&w=0&e=1', 's=-91&n=91&w=-181&e=181', 'after=%00%FF', 'after=' + 'x'.repeat(5000), 'after=eyJ4IjoxfQ',
       "sort=recent';drop table public.proposals;--", 'sort=__proto__', 'seed=-1', 'seed=1e400', 'taxonomy=not-a-uuid', 'state=%00',
+      ...['2026-13-45 25:61:61', '2026-02-30 10:00:00', '0000-01-01 00:00:00', '2026-01-01 24:00:00', '9999-12-31 23:59:59+99'].map(
+        (k) => `sort=recent&after=${encodeCursor({ sort: 'recent', key: k, id: '00000000-0000-4000-8000-000000000000' })}`),
+      `sort=most_liked&after=${encodeCursor({ sort: 'most_liked', key: '2147483647', id: '00000000-0000-4000-8000-000000000000' })}`,
+      `sort=recent&after=${encodeCursor({ sort: 'most_liked', key: '5', id: '00000000-0000-4000-8000-000000000000' })}`,
       'q=%00', 'q=%FF%FE', 'q=' + 'a'.repeat(10_000), 'locale=%00', 'locale=../../etc', 'size=1e9', 'ids=%00', 'mine=2', 'answer=maybe',
     ];
     for (const qs of bad) {

@@ -227,10 +227,21 @@ function keyIsValid(sort: ProposalSort, key: string): boolean {
     case 'random':
       return /^[0-9a-f]{32}$/.test(key);
     case 'recent':
-      return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/.test(key);
+      return isTimestamp(key);
     default:
       return /^\d{1,10}$/.test(key) && Number(key) <= 2_147_483_647;
   }
+}
+
+/** A timestamp Postgres reads (its shape is not enough: '2026-02-30' or '+99' would be a 500). */
+function isTimestamp(key: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:[+-](\d{2})(?::?(\d{2}))?|Z)?$/.exec(key);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
+    && h <= 23 && mi <= 59 && s <= 59 && (m[8] === undefined || (Number(m[8]) <= 15 && Number(m[9] ?? 0) <= 59));
 }
 
 export function encodeCursor(c: Cursor): string {
