@@ -956,6 +956,10 @@ begin
   if e.amendment_state <> 'evaluating' then
     raise exception 'this amendment was already answered' using errcode = '23514', constraint = 'proposals_amendment_answered';
   end if;
+  -- Accepting rewrites the amended proposal as the owner: not once its authors have withdrawn it.
+  if accept and exists (select 1 from public.proposals p where p.id = e.amends_id and p.withdrawn_at is not null) then
+    raise exception 'a withdrawn proposal stays as it was' using errcode = '23514', constraint = 'proposals_withdrawn';
+  end if;
   update public.proposals set amendment_state = case when accept then 'accepted' else 'rejected' end where id = emendation;
   if accept then
     -- The amended text becomes the proposal's; the amendment's authors become co-authors.

@@ -492,3 +492,52 @@ describe('cross-site posts and redirects', () => {
     expect(new URL(wizard.location!, bob.browser.base).origin).toBe(new URL(bob.browser.base).origin);
   });
 });
+
+describe('proposals out of their place', () => {
+  it('a private space’s proposal and a proposal under another component’s address are not found', async () => {
+    const priv = await proposalsPlace();
+    const secret = await published(priv, alice.id, { title: 'Proposition d’un espace privé plmokn' });
+    await sql`update public.spaces set private = true where id = ${priv.spaceId}`;
+    for (const viewer of [anon, bob.browser]) {
+      for (const path of [priv.page(secret), `${priv.page(secret)}/versions`, priv.list, place.page(secret), `${place.page(secret)}/versions`]) {
+        const r = await viewer.get(path);
+        expect(r.status, path).toBe(404);
+        expect(r.html, path).not.toContain('plmokn');
+      }
+      expect((await viewer.request(`/api/proposals/${secret}/status?component=${priv.componentId}`)).status).toBe(404);
+      expect((await viewer.request(`/api/proposals/${secret}/status?component=${place.componentId}`)).status).toBe(404);
+      const card = await viewer.request(`/api/proposals/cards/${secret}?component=${place.componentId}&space=/fr/processes/${place.slug}`);
+      expect(card.status).toBe(404);
+      expect(await (await viewer.request(`/api/comments/changes?resource_type=proposal&resource_id=${secret}&since=2000-01-01T00:00:00Z`)).text()).not.toContain('plmokn');
+    }
+    expect(await (await anon.request('/open-data/proposals.csv')).text()).not.toContain('plmokn');
+    // Someone else's published proposal: the wizard's and the edit pages are not theirs.
+    const p = await published(place, alice.id, { title: 'Proposition d’Alice, pages d’auteur' });
+    for (const step of ['edit', 'complete', 'publish']) {
+      const r = await bob.browser.get(`${place.page(p)}/${step}`);
+      expect([302, 303, 403, 404], step).toContain(r.status);
+      expect(r.html, step).not.toContain('name="title"');
+    }
+  });
+});
+
+describe('amendments of a withdrawn proposal', () => {
+  it('accepting an amendment no longer rewrites a proposal its authors withdrew (a message, not a 500)', async () => {
+    const p = await published(place, alice.id, { title: 'Proposition bientôt retirée par Alice' });
+    await as(bob.id, (tx) => tx`
+      insert into public.proposals (component_id, title, body, published_at, amends_id)
+      values (${place.componentId}, 'Amendement en attente de Bob', '<p>Un texte d’amendement assez long.</p>', now(), ${p})`);
+    const [e] = await sql<{ id: string }[]>`select id from public.proposals where amends_id = ${p}`;
+    await as(alice.id, (tx) => tx`update public.proposals set withdrawn_at = now() where id = ${p}`);
+    const err = await errorOf(sql, userClaims(alice.id), (tx) => tx`select public.react_to_amendment(${e!.id}, true)`);
+    expect(err.code).toBe('23514');
+    const res = await alice.browser.post(act(place.page(p), 'reactToAmendment'), { emendation_id: e!.id, accept: 'true' });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(alertText(res)).not.toBe('');
+    const [row] = await sql<{ title: string }[]>`select title from public.proposals where id = ${p}`;
+    expect(row!.title).toBe('Proposition bientôt retirée par Alice');
+    // Rejecting stays possible (it changes nothing of the withdrawn proposal).
+    await as(alice.id, (tx) => tx`select public.react_to_amendment(${e!.id}, false)`);
+  });
+});
