@@ -635,7 +635,11 @@ begin
     return new;
   else
     -- The invitee declines, an author withdraws an invitation or a co-author leaves; the last
-    -- author never leaves a proposal authorless.
+    -- author never leaves a proposal authorless (two leaving at once: one after the other, the
+    -- second counting after the first has gone).
+    if old.status = 'accepted' then
+      perform pg_advisory_xact_lock(hashtextextended('proposal_authors:' || old.proposal_id::text, 0));
+    end if;
     if old.status = 'accepted' and (select count(*) from public.proposal_coauthors a
                                     where a.proposal_id = old.proposal_id and a.status = 'accepted') <= 1 then
       raise exception 'a proposal keeps at least one author' using errcode = '23514', constraint = 'proposal_coauthors_last';

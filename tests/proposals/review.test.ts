@@ -541,3 +541,19 @@ describe('amendments of a withdrawn proposal', () => {
     await as(alice.id, (tx) => tx`select public.react_to_amendment(${e!.id}, false)`);
   });
 });
+
+describe('co-authors leaving at once', () => {
+  it('two co-authors leaving at the same moment never leave a proposal authorless', async () => {
+    for (let round = 0; round < 4; round++) {
+      const p = await published(place, alice.id, { title: `Proposition à deux auteurs ${round}` });
+      await as(alice.id, (tx) => tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${p}, ${bob.id})`);
+      await as(bob.id, (tx) => tx`update public.proposal_coauthors set status = 'accepted' where proposal_id = ${p} and user_id = ${bob.id}`);
+      const leave = (uid: string) =>
+        as(uid, (tx) => tx`delete from public.proposal_coauthors where proposal_id = ${p} and user_id = ${uid}`).then(() => 'left', (e: { code?: string }) => e.code);
+      const outcomes = await Promise.all([leave(alice.id), leave(bob.id)]);
+      expect(outcomes.sort()).toEqual(['23514', 'left']);
+      const [n] = await sql<{ n: number }[]>`select count(*)::int as n from public.proposal_coauthors where proposal_id = ${p} and status = 'accepted'`;
+      expect(n!.n).toBe(1);
+    }
+  });
+});
