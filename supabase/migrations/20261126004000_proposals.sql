@@ -283,11 +283,12 @@ language sql stable security definer set search_path = '' as $$
     select 1 from public.proposal_evaluators e where e.proposal_id = proposal and e.user_id = (select auth.uid()))
 $$;
 
--- Space admins answer every proposal of the space; evaluators the ones assigned to them.
+-- Space admins answer every proposal of the space; evaluators the ones assigned to them. Drafts
+-- are their authors' only: nobody answers them (nor evaluates them).
 create or replace function private.can_answer_proposal(proposal uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
-    select 1 from public.proposals p where p.id = proposal
+    select 1 from public.proposals p where p.id = proposal and p.published_at is not null
       and (private.has_space_role(p.space_id, 'admin')
         or (private.has_space_role(p.space_id, 'evaluator') and private.is_proposal_evaluator(p.id))))
 $$;
@@ -1016,7 +1017,8 @@ begin
   end if;
   select min(p.component_id::text)::uuid, min(p.space_id::text)::uuid into comp, space from public.proposals p where p.id = any (ids);
   if (select count(distinct p.component_id) from public.proposals p where p.id = any (ids)) <> 1
-     or (select count(*) from public.proposals p where p.id = any (ids)) <> cardinality(ids) then
+     or (select count(*) from public.proposals p where p.id = any (ids) and p.published_at is not null) <> cardinality(ids) then
+    -- (Drafts are their authors' only: to the admins they are not there.)
     raise exception 'merged proposals come from one component' using errcode = '23514', constraint = 'proposals_merge_component';
   end if;
   if not private.has_space_role(space, 'admin') then
@@ -1044,7 +1046,7 @@ declare
   created uuid;
   out_ids uuid[] := '{}';
 begin
-  select * into src from public.proposals p where p.id = proposal;
+  select * into src from public.proposals p where p.id = proposal and p.published_at is not null;
   if not found or not private.has_space_role(src.space_id, 'admin') then
     raise exception 'space admins split proposals' using errcode = '42501';
   end if;

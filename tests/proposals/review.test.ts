@@ -557,3 +557,19 @@ describe('co-authors leaving at once', () => {
     }
   });
 });
+
+describe('admins and drafts', () => {
+  it('a participant’s draft cannot be answered, evaluated, merged or split, even by an admin who knows its id', async () => {
+    const admin = await person('Ada Brouillons');
+    await sql`insert into public.space_roles (space_id, user_id, role) values (${place.spaceId}, ${admin.id}, 'admin')`;
+    const [d] = await as(alice.id, (tx) => tx<{ id: string }[]>`insert into public.proposals (component_id, title) values (${place.componentId}, 'Brouillon convoité') returning id`);
+    const p = await published(place, bob.id, { title: 'Proposition publiée à fusionner' });
+    const as_admin = userClaims(admin.id);
+    expect((await errorOf(sql, as_admin, (tx) => tx`insert into public.proposal_answers (proposal_id, answer) values (${d!.id}, '{"fr":"<p>Oui</p>"}')`)).code).toBe('42501');
+    expect((await errorOf(sql, as_admin, (tx) => tx`insert into public.proposal_notes (proposal_id, body) values (${d!.id}, 'Note sur un brouillon')`)).code).toBe('42501');
+    expect((await errorOf(sql, as_admin, (tx) => tx`select public.merge_proposals(${[d!.id, p]}::uuid[], 'Fusion avec un brouillon', '<p>Fusion avec un brouillon.</p>')`)).code).toBe('23514');
+    expect((await errorOf(sql, as_admin, (tx) => tx`select public.split_proposal(${d!.id}, ${tx.json([{ title: 'Partie une', body: '' }, { title: 'Partie deux', body: '' }])})`)).code).toBe('42501');
+    const [row] = await sql<{ withdrawn_at: Date | null; state_id: string | null }[]>`select withdrawn_at, state_id from public.proposals where id = ${d!.id}`;
+    expect(row).toEqual({ withdrawn_at: null, state_id: null });
+  });
+});
