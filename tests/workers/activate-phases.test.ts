@@ -89,9 +89,12 @@ describe('startWorkers', () => {
       // waiting in the queue makes this send a no-op, and does the same work.)
       await workers.boss.send('spaces.activate-phases', {});
       const deadline = Date.now() + 30_000;
-      while ((await activeOf(space)) !== due && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      // The handler logs after its transaction commits: wait for both, or a busy machine sees the
+      // phase change before the line is written.
+      const logged = () => lines.some((l) => l.includes('spaces.activate-phases: activated') && l.includes(due));
+      while (((await activeOf(space)) !== due || !logged()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await activeOf(space)).toBe(due);
-      expect(lines.some((l) => l.includes('spaces.activate-phases: activated') && l.includes(due))).toBe(true);
+      expect(logged()).toBe(true);
       expect(await connections()).toBeGreaterThan(0);
     } finally {
       await workers.stop();
