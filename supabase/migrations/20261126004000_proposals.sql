@@ -917,7 +917,9 @@ begin
     where id = new.proposal_id;
     insert into public.notifications (user_id, kind, resource_type, resource_id, data)
     select f.user_id, 'proposals.answered', 'proposal', new.proposal_id, jsonb_build_object('state_id', new.state_id)
-    from public.follows f where f.resource_type = 'proposal' and f.resource_id = new.proposal_id;
+    from public.follows f where f.resource_type = 'proposal' and f.resource_id = new.proposal_id
+      -- Followers of a hidden proposal are not told about it (they can no longer open it).
+      and not exists (select 1 from public.proposals p where p.id = new.proposal_id and p.hidden_at is not null);
   end if;
   return null;
 end $$;
@@ -965,6 +967,10 @@ begin
   if accept and exists (select 1 from public.proposals p where p.id = e.amends_id and p.withdrawn_at is not null) then
     raise exception 'a withdrawn proposal stays as it was' using errcode = '23514', constraint = 'proposals_withdrawn';
   end if;
+  -- Nor once the organization has answered it: the answer was given to that text.
+  if accept and exists (select 1 from public.proposals p where p.id = e.amends_id and (p.state_id is not null or p.answered_at is not null)) then
+    raise exception 'an answered proposal is no longer edited' using errcode = '23514', constraint = 'proposals_edit_window';
+  end if;
   update public.proposals set amendment_state = case when accept then 'accepted' else 'rejected' end where id = emendation;
   if accept then
     -- The amended text becomes the proposal's; the amendment's authors become co-authors.
@@ -992,6 +998,8 @@ begin
   if not private.component_allows(e.component_id, 'promote_amendment') then
     raise exception 'promotion of amendments is closed' using errcode = '42501';
   end if;
+  -- The promoted proposal is the promoter's: it counts towards their proposal limit.
+  perform private.check_proposal_limit(e.component_id, (select c.settings from public.components c where c.id = e.component_id), emendation);
   insert into public.proposals (component_id, space_id, author_id, title, body, taxonomy_id, address, latitude, longitude, published_at, origin_ids)
   values (e.component_id, e.space_id, (select auth.uid()), e.title, e.body, e.taxonomy_id, e.address, e.latitude, e.longitude, now(), array[emendation])
   returning id into created;
@@ -1194,6 +1202,10 @@ begin
     if new.amendment_state is distinct from old.amendment_state then changes := array_append(changes, 'amendment'); end if;
   end if;
   if cardinality(changes) = 0 then
+    return null;
+  end if;
+  -- A hidden proposal is announced once (hidden); its later counts are nobody's business.
+  if tg_op = 'UPDATE' and new.hidden_at is not null and old.hidden_at is not null then
     return null;
   end if;
   -- An emendation restricted to its authors is not announced on the component's topic (everyone
