@@ -1,5 +1,5 @@
-import { createBrowserClient } from '@supabase/ssr';
 import { useEffect } from 'preact/hooks';
+import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { commentsTopic, type CommentView } from './comments.ts';
 
 /**
@@ -38,7 +38,6 @@ export default function CommentsLive(props: Props) {
     const live = section?.querySelector<HTMLElement>('[data-comments-live-region]');
     if (!section || !list || !live) return;
     let lastSeen = props.since;
-    let joinedBefore = false;
     let stopped = false;
 
     const announce = (text: string) => {
@@ -136,26 +135,21 @@ export default function CommentsLive(props: Props) {
       for (const id of removed) remove(id);
     };
 
-    const supabase = createBrowserClient(props.supabaseUrl, props.supabaseKey);
-    const channel = supabase.channel(commentsTopic(props.resourceType, props.resourceId), { config: { private: true } });
-    channel.on('broadcast', { event: 'comment' }, ({ payload }: { payload: Broadcast }) => {
-      if (typeof payload.comment_id === 'string') void fetchOne(payload.comment_id);
+    const leave = joinLiveChannel<Broadcast>({
+      supabaseUrl: props.supabaseUrl,
+      supabaseKey: props.supabaseKey,
+      topic: commentsTopic(props.resourceType, props.resourceId),
+      event: 'comment',
+      onMessage: (payload) => {
+        if (typeof payload.comment_id === 'string') void fetchOne(payload.comment_id);
+      },
+      marker: section,
+      // Back after a disconnection: everything changed since the last update seen.
+      onRejoin: () => void catchUp(),
     });
-    void (async () => {
-      // Private channels join with the visitor's access token (anonymous: the anon key).
-      await supabase.realtime.setAuth();
-      if (stopped) return;
-      channel.subscribe((status) => {
-        // Says on the thread whether it is live (styles and tests read it).
-        section.dataset['live'] = status === 'SUBSCRIBED' ? 'on' : 'off';
-        if (status !== 'SUBSCRIBED') return;
-        if (joinedBefore) void catchUp();
-        joinedBefore = true;
-      });
-    })();
     return () => {
       stopped = true;
-      void supabase.removeChannel(channel);
+      leave();
     };
   }, [props.resourceType, props.resourceId]);
 

@@ -1,5 +1,5 @@
-import { createBrowserClient } from '@supabase/ssr';
 import { useEffect } from 'preact/hooks';
+import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { proposalsTopic, type ProposalBroadcast } from './proposals.ts';
 
 /**
@@ -116,23 +116,19 @@ export default function ProposalLive(props: Props) {
       root.dataset['liveUpdatedAt'] = b.updated_at ?? '';
     };
 
-    const supabase = createBrowserClient(props.supabaseUrl, props.supabaseKey);
-    const channel = supabase.channel(proposalsTopic(props.componentId), { config: { private: true } });
-    channel.on('broadcast', { event: 'proposal' }, ({ payload }: { payload: ProposalBroadcast }) => {
-      if (payload && typeof payload.proposal_id === 'string') void onBroadcast(payload);
+    const leave = joinLiveChannel<ProposalBroadcast>({
+      supabaseUrl: props.supabaseUrl,
+      supabaseKey: props.supabaseKey,
+      topic: proposalsTopic(props.componentId),
+      event: 'proposal',
+      onMessage: (payload) => {
+        if (payload && typeof payload.proposal_id === 'string') void onBroadcast(payload);
+      },
+      marker: root,
     });
-    void (async () => {
-      // Private channels join with the visitor's access token (anonymous: the anon key).
-      await supabase.realtime.setAuth();
-      if (stopped) return;
-      channel.subscribe((status) => {
-        // Says on the page whether it is live (styles and tests read it).
-        root.dataset['live'] = status === 'SUBSCRIBED' ? 'on' : 'off';
-      });
-    })();
     return () => {
       stopped = true;
-      void supabase.removeChannel(channel);
+      leave();
     };
   }, [props.componentId, props.proposalId]);
 

@@ -1,5 +1,5 @@
-import { createBrowserClient } from '@supabase/ssr';
 import { useEffect } from 'preact/hooks';
+import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { dispatchMapUpdate, MAP_BOUNDS_EVENT, type MapBoundsDetail, type ProposalPoint } from './map.ts';
 import { proposalsTopic, type ProposalBroadcast } from './proposals.ts';
@@ -69,7 +69,6 @@ export default function ProposalsListLive(props: Props) {
     const countEl = section.querySelector<HTMLElement>('[data-proposals-count]');
     const m = props.messages;
     let stopped = false;
-    let joinedBefore = false;
     const pending = new Map<string, string>();
 
     const announce = (text: string) => {
@@ -286,28 +285,23 @@ export default function ProposalsListLive(props: Props) {
     };
     window.addEventListener(MAP_BOUNDS_EVENT, onBounds);
 
-    const supabase = createBrowserClient(props.supabaseUrl, props.supabaseKey);
-    const channel = supabase.channel(proposalsTopic(props.componentId), { config: { private: true } });
-    channel.on('broadcast', { event: 'proposal' }, ({ payload }: { payload: ProposalBroadcast }) => onBroadcast(payload));
-    void (async () => {
-      // Private channels join with the visitor's access token (anonymous: the anon key).
-      await supabase.realtime.setAuth();
-      if (stopped) return;
-      channel.subscribe((status) => {
-        section.dataset['live'] = status === 'SUBSCRIBED' ? 'on' : 'off';
-        if (status !== 'SUBSCRIBED') return;
-        // Back after a disconnection: the count and the map may have changed meanwhile.
-        if (joinedBefore) refreshSummary(true);
-        joinedBefore = true;
-      });
-    })();
+    const leave = joinLiveChannel<ProposalBroadcast>({
+      supabaseUrl: props.supabaseUrl,
+      supabaseKey: props.supabaseKey,
+      topic: proposalsTopic(props.componentId),
+      event: 'proposal',
+      onMessage: onBroadcast,
+      marker: section,
+      // Back after a disconnection: the count and the map may have changed meanwhile.
+      onRejoin: () => refreshSummary(true),
+    });
     return () => {
       stopped = true;
       window.clearTimeout(summaryTimer);
       window.clearTimeout(countsTimer);
       showButton?.removeEventListener('click', insertPending);
       window.removeEventListener(MAP_BOUNDS_EVENT, onBounds);
-      void supabase.removeChannel(channel);
+      leave();
     };
   }, [props.componentId, props.query]);
 
