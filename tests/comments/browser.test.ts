@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser as Chromium } from 'playwright-core';
+import type { Browser as Chromium } from 'playwright-core';
+import { launchChromium } from '../web/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfirmedUser, signedIn, stack, type Browser } from '../web/helpers.ts';
 import { closeTestDb, testDb, uniqueSlug } from '../web/spaces-helpers.ts';
@@ -26,7 +27,7 @@ beforeAll(async () => {
     values (${componentId}, ${spaceId}, 'pages', ${db.json({ fr: 'Page en direct' })}, now(), ${db.json({ comments_enabled: true })})`;
   const [a, b] = await Promise.all([createConfirmedUser({ name: 'Awa Poste' }), createConfirmedUser({ name: 'Rémi Lit' })]);
   [poster, reader] = await Promise.all([signedIn(a.email, a.password), signedIn(b.email, b.password)]);
-  chromiumBrowser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  chromiumBrowser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

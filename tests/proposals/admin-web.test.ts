@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, ANON_CLAIMS } from '../../src/lib/db/index.ts';
 import { userClaims } from '../db/fixtures.ts';
-import { Browser, createConfirmedUser, signedIn, type Page } from '../web/helpers.ts';
+import { Browser, type Page } from '../web/helpers.ts';
 import { closeTestDb, fieldError, testDb } from '../web/spaces-helpers.ts';
+import { person, type Person } from './page-fixtures.ts';
 import { createProposal, createProposalsComponent, grantRole, type ProposalsFixture } from './fixtures.ts';
 
 /*
@@ -11,16 +12,6 @@ import { createProposal, createProposalsComponent, grantRole, type ProposalsFixt
  * a 4xx status and a translated message, nothing changed. Space evaluators reach the proposals
  * assigned to them only; the public never sees an answer before it is published.
  */
-
-interface Person {
-  id: string;
-  browser: Browser;
-}
-
-async function person(): Promise<Person> {
-  const u = await createConfirmedUser();
-  return { id: u.id, browser: await signedIn(u.email, u.password) };
-}
 
 let f: ProposalsFixture;
 let admin: Person;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createConfirmedUser, signedIn } from '../web/helpers.ts';
+import { Browser } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
+import { person, type Person } from './page-fixtures.ts';
 import { createProposal, createProposalsComponent, grantRole, type ProposalsFixture } from './fixtures.ts';
 
 /*
@@ -9,16 +10,6 @@ import { createProposal, createProposalsComponent, grantRole, type ProposalsFixt
  * proposals to evaluate" on the list, the answer link on the proposals assigned to them, and an
  * "Evaluations" section on their account page. Participants and visitors see none of it.
  */
-
-interface Person {
-  id: string;
-  browser: Browser;
-}
-
-async function person(): Promise<Person> {
-  const u = await createConfirmedUser();
-  return { id: u.id, browser: await signedIn(u.email, u.password) };
-}
 
 let f: ProposalsFixture;
 let admin: Person;

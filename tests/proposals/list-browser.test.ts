@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser as Chromium, type BrowserContext } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext } from 'playwright-core';
+import { launchChromium } from '../web/browser.ts';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser } from '../../src/lib/db/index.ts';
@@ -39,19 +40,7 @@ beforeAll(async () => {
   p['quatre'] = await createProposal(sql, f, author, { title: 'Quatrième proposition, sans adresse', taxonomyId: tax.a });
   const r = await createConfirmedUser({ name: 'Rita Lit' });
   reader = await signedIn(r.email, r.password);
-  chromiumBrowser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  chromiumBrowser = await launchChromium({ webgl: true });
 }, 90_000);
 
 afterAll(async () => {

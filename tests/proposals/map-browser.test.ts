@@ -1,4 +1,5 @@
-import { chromium, type Browser as Chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../web/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProposalPoint } from '../../src/features/proposals/map.ts';
 import { stack } from '../web/helpers.ts';
@@ -57,20 +58,8 @@ async function shareOfColour(hex: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  chromiumBrowser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    // WebGL without a GPU: SwiftShader through ANGLE.
-    args: [
-      '--no-sandbox',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  // WebGL without a GPU: SwiftShader through ANGLE.
+  chromiumBrowser = await launchChromium({ webgl: true });
   context = await chromiumBrowser.newContext({ viewport: { width: 1000, height: 800 } });
   await context.route('**/*', (route) => {
     const url = route.request().url();

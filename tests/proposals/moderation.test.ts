@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser } from '../../src/lib/db/index.ts';
 import { userClaims } from '../db/fixtures.ts';
-import { Browser, createConfirmedUser, signedIn } from '../web/helpers.ts';
+import { Browser } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
+import { person, type Person } from './page-fixtures.ts';
 import { createProposal, createProposalsComponent, createUsers, grantRole, type ProposalsFixture } from './fixtures.ts';
 
 /*
@@ -11,16 +12,6 @@ import { createProposal, createProposalsComponent, createUsers, grantRole, type 
  * its reports and reasons, makes it visible again (303 back to the queue) and the public sees it
  * again. Participants do not reach the queue, nor hide anything.
  */
-
-interface Person {
-  id: string;
-  browser: Browser;
-}
-
-async function person(): Promise<Person> {
-  const u = await createConfirmedUser();
-  return { id: u.id, browser: await signedIn(u.email, u.password) };
-}
 
 let f: ProposalsFixture;
 let moderator: Person;

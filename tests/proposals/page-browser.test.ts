@@ -1,4 +1,5 @@
-import { chromium, type Browser as Chromium } from 'playwright-core';
+import type { Browser as Chromium } from 'playwright-core';
+import { launchChromium } from '../web/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
@@ -18,10 +19,7 @@ let author: Person;
 beforeAll(async () => {
   place = await proposalsPlace({ threshold_per_proposal: 10, publish_answers_immediately: true, proposal_answering_enabled: true });
   [supporter, author] = await Promise.all([person('Sam Soutient'), person('Ada Autrice')]);
-  chromiumBrowser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  chromiumBrowser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
