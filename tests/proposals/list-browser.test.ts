@@ -92,7 +92,7 @@ describe('the live list in a real browser', () => {
       await two.waitForSelector(`#proposal-${fresh}`);
       expect(await two.textContent(`#proposal-${fresh} h3`)).toBe('Une toute nouvelle proposition');
       expect(await two.isHidden('[data-proposals-new]')).toBe(true);
-      await two.waitForFunction(() => (document.querySelector('[data-proposals-count]')?.textContent ?? '') === '5 proposition(s)');
+      await two.waitForFunction(() => (document.querySelector('[data-proposals-count]')?.textContent ?? '') === '5 propositions');
 
       // An answer: the card is fetched again (state badge).
       await sql`update public.proposals set state_id = ${f.states['accepted']!}, answered_at = now() where id = ${p['un']!}`;

@@ -69,7 +69,7 @@ describe('the list page without JavaScript', () => {
     expect(page.html).toMatch(/<form[^>]*method="get"[^>]*id="proposals-filters"/);
     expect(page.html).toMatch(/<legend[^>]*>Filtrer les propositions<\/legend>/);
     expect(page.html).toMatch(/<label[^>]*for="proposals-q"/);
-    expect(page.text).toContain('63 proposition(s)');
+    expect(page.text).toContain('63 propositions');
     const ids = cardIds(page.html);
     expect(ids).toHaveLength(50);
     expect(ids.slice(0, 3).sort()).toEqual([p['velo'], p['arbres'], p['banc']].sort());
@@ -158,7 +158,7 @@ describe('the list page without JavaScript', () => {
     const page = await anon.get(path.replace(/^\/fr\//, '/en/'));
     expect(page.status).toBe(200);
     expect(page.html).toMatch(/<legend[^>]*>Filter proposals<\/legend>/);
-    expect(page.text).toContain('63 proposal(s)');
+    expect(page.text).toContain('63 proposals');
     expect(page.text).toContain('Sign in to submit a proposal');
     expect(page.html).toContain('rel="next"');
   });

@@ -32,16 +32,16 @@ interface Props {
     supports: PluralForms;
     likes: PluralForms;
     comments: PluralForms;
-    threshold: string;
+    threshold: PluralForms;
     newOne: string;
     newMany: string;
     updated: string;
     removed: string;
+    /** "Proposal no. {number}: {counts}." — the counts are the counted messages above, joined. */
     counts: string;
-    countsSupports: string;
-    inserted: string;
-    results: string;
-    mapCount: string;
+    inserted: PluralForms;
+    results: PluralForms;
+    mapCount: PluralForms;
   };
 }
 
@@ -114,7 +114,7 @@ export default function ProposalsListLive(props: Props) {
       if (progress) {
         const max = Number(progress.dataset['threshold'] ?? progress.max);
         progress.value = Math.min(value, max);
-        progress.setAttribute('aria-label', fill(m.threshold, { count: value, threshold: max }));
+        progress.setAttribute('aria-label', pluralForm(props.locale, m.threshold, value, { threshold: max }));
       }
       return true;
     };
@@ -131,9 +131,11 @@ export default function ProposalsListLive(props: Props) {
         announceCounts(
           fill(m.counts, {
             number: el.dataset['number'] ?? '',
-            supports: hasSupports ? fill(m.countsSupports, { count: b.supports ?? 0 }) : '',
-            likes: b.likes,
-            comments: b.comments,
+            counts: [
+              ...(hasSupports ? [pluralForm(props.locale, m.supports, b.supports ?? 0)] : []),
+              pluralForm(props.locale, m.likes, b.likes),
+              pluralForm(props.locale, m.comments, b.comments),
+            ].join(', '),
           }),
         );
       }
@@ -173,7 +175,7 @@ export default function ProposalsListLive(props: Props) {
         list.prepend(li);
       }
       showBanner();
-      announce(fill(m.inserted, { count: n }));
+      announce(pluralForm(props.locale, m.inserted, n));
       list.querySelector<HTMLElement>('article a')?.focus();
     };
 
@@ -217,12 +219,12 @@ export default function ProposalsListLive(props: Props) {
         }
         if (countEl) {
           countEl.dataset['total'] = String(data.total);
-          countEl.textContent = fill(m.results, { count: data.total });
+          countEl.textContent = pluralForm(props.locale, m.results, data.total);
         }
         if (props.map && data.points) {
           dispatchMapUpdate(data.points);
           const note = section.querySelector<HTMLElement>('[data-map-note]');
-          if (note && !data.truncated) note.textContent = fill(m.mapCount, { count: data.points.length });
+          if (note && !data.truncated) note.textContent = pluralForm(props.locale, m.mapCount, data.points.length);
           section.querySelector<HTMLElement>('[data-map-total]')?.setAttribute('data-map-total', String(data.points.length));
         }
       }, 250);
