@@ -30,8 +30,8 @@ describe('supports', () => {
   it('support and withdraw; remaining supports and the threshold progress; the vote limit says its number', async () => {
     const [p1, p2, p3] = await Promise.all([published(place, alice.id), published(place, alice.id), published(place, alice.id)]);
     let page = await bob.browser.get(place.page(p1));
-    expect(page.text).toContain('0 soutien(s) sur les 3 nécessaires');
-    expect(page.text).toContain('Il vous reste 2 soutien(s) sur 2.');
+    expect(page.text).toContain('0 soutien sur les 3 nécessaires');
+    expect(page.text).toContain('Il vous reste 2 soutiens sur 2.');
     expect(page.html).toContain('_action=proposals.supportProposal');
 
     const s1 = await bob.browser.post(act(place.page(p1), 'supportProposal'), { proposal_id: p1 });
@@ -39,9 +39,9 @@ describe('supports', () => {
     expect(s1.location).toBe(`${place.page(p1)}?status=supported`);
     page = await bob.browser.get(s1.location!);
     expect(statusText(page)).toBe('Votre soutien est enregistré.');
-    expect(page.text).toContain('1 soutien(s) sur les 3 nécessaires');
+    expect(page.text).toContain('1 soutien sur les 3 nécessaires');
     expect(page.text).toContain('Vous soutenez cette proposition.');
-    expect(page.text).toContain('Il vous reste 1 soutien(s) sur 2.');
+    expect(page.text).toContain('Il vous reste 1 soutien sur 2.');
     expect(page.html).toMatch(/<progress max="3" value="1"/);
 
     // Twice: refused, counted once.

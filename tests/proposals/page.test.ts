@@ -60,12 +60,27 @@ describe('the proposal page', () => {
     expect(page.text).toContain('Vos soutiens ne comptent qu’à partir de 2 propositions soutenues (vous en soutenez 0).');
     expect((await bob.browser.post(act(place.page(p1), 'supportProposal'), { proposal_id: p1 })).status).toBe(303);
     page = await bob.browser.get(place.page(p1));
-    expect(page.text).toContain('0 soutien(s)');
+    expect(page.text).toContain('0 soutien');
     expect(page.text).toContain('(vous en soutenez 1)');
     expect((await bob.browser.post(act(place.page(p2), 'supportProposal'), { proposal_id: p2 })).status).toBe(303);
     page = await bob.browser.get(place.page(p1));
-    expect(page.text).toContain('1 soutien(s)');
+    expect(page.text).toContain('1 soutien');
     expect(page.text).not.toContain('ne comptent qu’à partir');
+  });
+
+  it('the participation read-back (for the page\'s island) says, as the visitor, the counts and what they did; 404 otherwise', async () => {
+    const id = await published(place, alice.id);
+    expect((await bob.browser.post(act(place.page(id), 'likeProposal'), { proposal_id: id })).status).toBe(303);
+    const api = `/api/proposals/${id}/participation?component=${place.componentId}`;
+    const mine = await bob.browser.get(api);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toContain('no-store');
+    const state = JSON.parse(mine.html) as Record<string, unknown>;
+    expect(state).toMatchObject({ likes: 1, liked: true, supported: false, following: false });
+    expect(typeof state['supportsCast']).toBe('number');
+    expect(JSON.parse((await new Browser().get(api)).html)).toMatchObject({ likes: 1, liked: false, supportsCast: 0 });
+    expect((await bob.browser.get(`/api/proposals/${id}/participation?component=nope`)).status).toBe(404);
+    expect((await bob.browser.get(`/api/proposals/not-an-id/participation?component=${place.componentId}`)).status).toBe(404);
   });
 
   it('comments on a proposal post through its page and come back to it', async () => {

@@ -32,7 +32,7 @@ describe('the proposal wizard', () => {
     expect(form.status).toBe(200);
     expect(form.text).toContain('Étape 1 sur 3 : Créer');
     expect(form.text).toContain('Au plus 200 caractères');
-    expect(form.text).toContain('Vous avez publié 0 proposition(s) sur les 1 permises ici.');
+    expect(form.text).toContain('Vous avez publié 0 proposition sur les 1 permises ici.');
     const en = await alice.browser.get(newPath().replace('/fr/', '/en/'));
     expect(en.status).toBe(200);
     expect(en.text).toContain('Step 1 of 3: Create');
