@@ -154,6 +154,23 @@ describe('the list page without JavaScript', () => {
     }
   });
 
+  it('random order: a signed-out visitor keeps theirs (session cookie), another visitor gets another', async () => {
+    const visitor = new Browser();
+    const first = await visitor.get(`${path}?sort=random`);
+    expect(first.status).toBe(200);
+    const setCookie = first.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/decidons_seed=[a-z0-9]{12}/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    // A session cookie: no lifetime of its own.
+    expect(setCookie).not.toMatch(/Max-Age|Expires/i);
+    expect(cardIds(first.html)).toHaveLength(50);
+    const again = await visitor.get(`${path}?sort=random`);
+    expect(cardIds(again.html)).toEqual(cardIds(first.html));
+    // 63 proposals: twelve new visitors all drawing the same first page would be a broken seed.
+    const others = await Promise.all(Array.from({ length: 12 }, async () => cardIds((await new Browser().get(`${path}?sort=random`)).html).join()));
+    expect(others.some((o) => o !== cardIds(first.html).join())).toBe(true);
+  });
+
   it('renders in English', async () => {
     const page = await anon.get(path.replace(/^\/fr\//, '/en/'));
     expect(page.status).toBe(200);

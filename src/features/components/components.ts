@@ -65,6 +65,8 @@ export interface PublicPageProps {
   locale: Locale;
   defaultLocale: string;
   claims: Claims | null;
+  /** Present when the manifest asks for it (`visitorSeed: true`). */
+  visitorSeed?: string | undefined;
 }
 
 /** What a feature's admin page (content management) gets. */
@@ -97,6 +99,12 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a page's body, proposals' answers…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;
+  /**
+   * The public page lists things in a random order that must not reshuffle between visits: the
+   * component page hands it a per-visitor seed (a session cookie, set before the page renders —
+   * a feature's component cannot set cookies once the response has started).
+   */
+  visitorSeed?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -261,10 +261,3 @@ export function decodeCursor(text: string): Cursor | null {
   if (!r.success || !keyIsValid(r.data.s, r.data.k)) return null;
   return { sort: r.data.s, key: r.data.k, id: r.data.i };
 }
-
-/** A new random seed (per visitor; carried in the URL so that pages don't reshuffle). */
-export function newSeed(): string {
-  const bytes = new Uint8Array(8);
-  crypto.getRandomValues(bytes);
-  return [...bytes].map((b) => b.toString(36).padStart(2, '0')).join('').slice(0, 12);
-}

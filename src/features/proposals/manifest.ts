@@ -151,4 +151,6 @@ export const proposalsManifest = defineManifest({
   ],
   publicPage: () => import('./PublicPage.astro'),
   adminPage: () => import('./AdminPage.astro'),
+  // The "random" order keeps one seed per visitor.
+  visitorSeed: true,
 });
