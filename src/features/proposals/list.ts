@@ -18,8 +18,6 @@ export const NEAR_RADIUS_MAX = 1_000_000;
 
 export const ANSWER_FILTERS = ['answered', 'not_answered'] as const;
 export type AnswerFilter = (typeof ANSWER_FILTERS)[number];
-/** The "state" filter: a state token of the component, or "not answered" (no state). */
-export const NOT_ANSWERED = 'not_answered';
 
 export interface GeoBox {
   s: number;

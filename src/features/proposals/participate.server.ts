@@ -79,9 +79,3 @@ export async function participate<T>(
   const r = await guarded(() => (opts.retry ? withRetry(run) : run()), PROPOSAL_CONSTRAINTS);
   return r.ok ? ok(r.value) : notOk(withLimit(r.failure, ctx.settings));
 }
-
-/** For the settings of a component a write is about (limits in messages). */
-export async function componentSettings(tx: Tx, componentId: string): Promise<Record<string, unknown>> {
-  const [c] = await tx<{ settings: Record<string, unknown> }[]>`select settings from public.components where id = ${componentId}`;
-  return c?.settings ?? {};
-}
