@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Claims } from '../../lib/db/index.ts';
 import type { ConstraintMap } from '../../lib/forms/db-errors.ts';
 import { dateInput, optionalText, safeUrlInput, translatedInput, uuidInput } from '../../lib/forms/fields.ts';
+import type { Translator } from '../../lib/i18n/catalog.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 
@@ -234,6 +235,18 @@ export function formatDate(date: string | null, locale: Locale): string {
   const d = new Date(`${date}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+}
+
+/** A span of dates in words ("from … to …", "from …", "until …"), or null without dates. */
+export function dateSpan(
+  t: Translator<'spaces.card.span' | 'spaces.card.from' | 'spaces.card.until'>,
+  start: string | null,
+  end: string | null,
+): string | null {
+  if (start && end) return t('spaces.card.span', { start: formatDate(start, t.locale), end: formatDate(end, t.locale) });
+  if (start) return t('spaces.card.from', { start: formatDate(start, t.locale) });
+  if (end) return t('spaces.card.until', { end: formatDate(end, t.locale) });
+  return null;
 }
 
 /** What every space use case gets from the request. */
