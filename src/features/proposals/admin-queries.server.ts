@@ -2,6 +2,7 @@ import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { ADMIN_PAGE_SIZE, type AdminFilters } from './admin-inputs.ts';
+import { readProposalsSettings, type ProposalsSettings } from './manifest.ts';
 
 /*
  * Reads of the proposals admin pages, always as the viewer: RLS decides what a space admin and an
@@ -24,15 +25,10 @@ export interface AdminContext {
   componentId: string;
   spaceId: string;
   name: TranslatedText;
-  settings: Record<string, unknown>;
+  settings: ProposalsSettings;
   /** Space (or organization) admin: everything; otherwise an evaluator of the space. */
   isAdmin: boolean;
   states: ProposalStateRow[];
-}
-
-export function boolSetting(settings: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const v = settings[name];
-  return typeof v === 'boolean' ? v : fallback;
 }
 
 async function statesOf(tx: Tx, componentId: string): Promise<ProposalStateRow[]> {
@@ -48,11 +44,11 @@ async function statesOf(tx: Tx, componentId: string): Promise<ProposalStateRow[]
 export async function getAdminContext(claims: Claims | null, componentId: string): Promise<AdminContext | null> {
   if (!isUuid(componentId)) return null;
   return asUser(claims, async (tx) => {
-    const [c] = await tx<{ id: string; space_id: string; name: TranslatedText; settings: Record<string, unknown>; is_admin: boolean }[]>`
+    const [c] = await tx<{ id: string; space_id: string; name: TranslatedText; settings: unknown; is_admin: boolean }[]>`
       select c.id, c.space_id, c.name, c.settings, private.has_space_role(c.space_id, 'admin') as is_admin
       from public.components c where c.id = ${componentId} and c.feature = 'proposals'`;
     if (!c) return null;
-    return { componentId: c.id, spaceId: c.space_id, name: c.name, settings: c.settings ?? {}, isAdmin: c.is_admin, states: await statesOf(tx, c.id) };
+    return { componentId: c.id, spaceId: c.space_id, name: c.name, settings: readProposalsSettings(c.settings), isAdmin: c.is_admin, states: await statesOf(tx, c.id) };
   });
 }
 

@@ -3,12 +3,11 @@ import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
-import { readSettings } from '../components/settings.ts';
 import type { ComponentView } from '../components/components.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
-import { proposalsManifest } from './manifest.ts';
+import { readProposalsPhaseSettings, readProposalsSettings, type ProposalsSettings } from './manifest.ts';
 import { componentHref, proposalHref } from './proposals.ts';
 
 /*
@@ -16,18 +15,13 @@ import { componentHref, proposalHref } from './proposals.ts';
  * authors, hidden proposals for moderators, emendations per the phase's visibility).
  */
 
-type GlobalSettings = ReturnType<typeof readGlobal>;
-type PhaseSettings = ReturnType<typeof readPhase>;
-const readGlobal = (s: unknown) => readSettings(proposalsManifest.settings.global, s);
-const readPhase = (s: unknown) => readSettings(proposalsManifest.settings.phase, s);
-
 /** Where a proposal route is: the space, the component (a proposals one) and its settings in force. */
 export interface ProposalsContext {
   space: SpaceDetail;
   spaceHref: string;
   component: ComponentView;
-  settings: GlobalSettings;
-  phaseSettings: PhaseSettings;
+  settings: ProposalsSettings;
+  phaseSettings: ReturnType<typeof readProposalsPhaseSettings>;
   listHref: string;
   defaultLocale: string;
 }
@@ -45,8 +39,8 @@ export async function proposalsContext(locals: App.Locals, params: Record<string
     space,
     spaceHref: href,
     component: found.component,
-    settings: readGlobal(found.settings),
-    phaseSettings: readPhase(found.activePhaseSettings),
+    settings: readProposalsSettings(found.settings),
+    phaseSettings: readProposalsPhaseSettings(found.activePhaseSettings),
     listHref: componentHref(href, found.component.id),
     defaultLocale: org.defaultLocale,
   };

@@ -1,6 +1,7 @@
 import { asUser, sql, type Claims, type Sql, type Tx } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
-import { encodeCursor, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Cursor, type ListFilters } from './list.ts';
+import { encodeCursor, isProposalSort, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Cursor, type ListFilters } from './list.ts';
+import { readProposalsSettings } from './manifest.ts';
 import type { ProposalSort } from './proposals.ts';
 
 /*
@@ -85,11 +86,10 @@ export interface PointsResult {
   truncated: boolean;
 }
 
-const SORTS_SET = new Set<string>(['random', 'recent', 'most_voted', 'most_liked', 'most_commented', 'most_followed']);
 const DEFAULT_SEED = 'decidons';
 
 interface FactsRow {
-  settings: Record<string, unknown> | null;
+  settings: unknown;
   votes_hidden: boolean;
   can_create: boolean;
   states: ListState[];
@@ -105,14 +105,12 @@ async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
                 from public.proposal_states s where s.component_id = c.id), '[]'::jsonb) as states
     from public.components c where c.id = ${componentId}::uuid and c.feature = 'proposals'`;
   if (!row) return null;
-  const settings = row.settings ?? {};
-  const threshold = typeof settings['threshold_per_proposal'] === 'number' ? Math.max(0, Math.trunc(settings['threshold_per_proposal'])) : 0;
-  const def = settings['default_sort'];
+  const settings = readProposalsSettings(row.settings);
   return {
     votesHidden: row.votes_hidden,
     canCreate: row.can_create,
-    threshold,
-    defaultSort: typeof def === 'string' && SORTS_SET.has(def) ? (def as ProposalSort) : 'random',
+    threshold: settings.threshold_per_proposal,
+    defaultSort: isProposalSort(settings.default_sort) ? settings.default_sort : 'random',
     states: row.states,
     manage: row.is_admin ? 'admin' : row.is_evaluator ? 'evaluator' : null,
   };

@@ -1,4 +1,5 @@
 import { defineManifest } from '../components/components.ts';
+import { readSettings } from '../components/settings.ts';
 
 const onOff = (fr: string, en: string) => ({ type: 'boolean' as const, default: false, label: { fr, en } });
 
@@ -154,3 +155,9 @@ export const proposalsManifest = defineManifest({
   // The "random" order keeps one seed per visitor.
   visitorSeed: true,
 });
+
+/** A proposals component's stored settings as values (a missing or invalid one reads as its default). */
+export const readProposalsSettings = (stored: unknown) => readSettings(proposalsManifest.settings.global, stored);
+/** The active phase's settings of a proposals component, likewise. */
+export const readProposalsPhaseSettings = (stored: unknown) => readSettings(proposalsManifest.settings.phase, stored);
+export type ProposalsSettings = ReturnType<typeof readProposalsSettings>;
