@@ -1,6 +1,6 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import type { AddCommentInput } from './comments.ts';
 import { COMMENT_CONSTRAINTS, type CommentRef } from './write.server.ts';
 
@@ -12,7 +12,7 @@ import { COMMENT_CONSTRAINTS, type CommentRef } from './write.server.ts';
  */
 export async function addComment(claims: Claims | null, input: AddCommentInput): Promise<Result<CommentRef>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const [gate] = await tx<{ component: string | null; allowed: boolean; visible: boolean }[]>`
@@ -29,5 +29,4 @@ export async function addComment(claims: Claims | null, input: AddCommentInput):
       }),
     COMMENT_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

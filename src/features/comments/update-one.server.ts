@@ -1,6 +1,6 @@
 import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { COMMENT_CONSTRAINTS, type CommentRef } from './write.server.ts';
 
 /**
@@ -13,7 +13,7 @@ export async function writeOnComment(
   write: (tx: Tx) => Promise<{ count: number }>,
 ): Promise<Result<CommentRef>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const [c] = await tx<{ resource_type: string; resource_id: string }[]>`
@@ -25,5 +25,4 @@ export async function writeOnComment(
       }),
     COMMENT_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

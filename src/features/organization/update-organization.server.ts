@@ -1,6 +1,6 @@
 import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { ORGANIZATION_CONSTRAINTS, type UpdateOrganizationInput } from './organization.ts';
 
 /**
@@ -12,7 +12,7 @@ export async function updateOrganization(claims: Claims | null, input: UpdateOrg
   if (!input.name[input.default_locale]) {
     return notOk(failure(422, 'organization.validation.name_default_locale', { field: 'name' }));
   }
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const rows = await tx`
@@ -28,5 +28,4 @@ export async function updateOrganization(claims: Claims | null, input: UpdateOrg
       }),
     ORGANIZATION_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import type { UpdatePageInput } from './pages.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { UpdatePageInput } from './pages.ts';
  */
 export async function updatePage(claims: Claims | null, input: UpdatePageInput): Promise<Result<{ componentId: string }>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const [component] = await tx<{ feature: string }[]>`select feature from public.components where id = ${input.component_id}`;
@@ -21,5 +21,4 @@ export async function updatePage(claims: Claims | null, input: UpdatePageInput):
       }),
     { pages_body_translated: { field: 'body', key: 'validation.invalid' }, pages_component_feature: { key: 'error.not_found' } },
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

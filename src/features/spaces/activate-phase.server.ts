@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { isSpaceAdmin } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type PhaseRefInput, type SpaceContext } from './spaces.ts';
 
@@ -11,7 +11,7 @@ import { PHASE_CONSTRAINTS, type PhaseRefInput, type SpaceContext } from './spac
  */
 export async function activatePhase(ctx: SpaceContext, input: PhaseRefInput): Promise<Result<{ spaceId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const [phase] = await tx<{ space_id: string }[]>`select space_id from public.phases where id = ${input.phase_id}`;
@@ -28,5 +28,4 @@ export async function activatePhase(ctx: SpaceContext, input: PhaseRefInput): Pr
       }),
     PHASE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { isSpaceAdmin } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type AddPhaseInput, type SpaceContext } from './spaces.ts';
 
@@ -10,7 +10,7 @@ import { PHASE_CONSTRAINTS, type AddPhaseInput, type SpaceContext } from './spac
  */
 export async function addPhase(ctx: SpaceContext, input: AddPhaseInput): Promise<Result<{ id: string; spaceId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         if (!(await isSpaceAdmin(tx, input.space_id))) throw new Refusal(failure(403, 'error.forbidden'));
@@ -26,5 +26,4 @@ export async function addPhase(ctx: SpaceContext, input: AddPhaseInput): Promise
       }),
     PHASE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type AssemblyFields, type SpaceContext } from './spaces.ts';
 
@@ -10,7 +10,7 @@ import { SPACE_CONSTRAINTS, type AssemblyFields, type SpaceContext } from './spa
  */
 export async function createAssembly(ctx: SpaceContext, input: AssemblyFields): Promise<Result<{ id: string; slug: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const [row] = await tx<{ id: string; slug: string }[]>`
@@ -27,5 +27,4 @@ export async function createAssembly(ctx: SpaceContext, input: AssemblyFields): 
       }),
     SPACE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

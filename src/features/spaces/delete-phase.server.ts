@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { missingOrForbidden } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type PhaseRefInput, type SpaceContext } from './spaces.ts';
 
@@ -10,7 +10,7 @@ import { PHASE_CONSTRAINTS, type PhaseRefInput, type SpaceContext } from './spac
  */
 export async function deletePhase(ctx: SpaceContext, input: PhaseRefInput): Promise<Result<{ spaceId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const [row] = await tx<{ space_id: string }[]>`delete from public.phases where id = ${input.phase_id} returning space_id`;
@@ -19,5 +19,4 @@ export async function deletePhase(ctx: SpaceContext, input: PhaseRefInput): Prom
       }),
     PHASE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { missingOrForbidden } from './space-writes.server.ts';
 import type { DeleteSpaceInput, SpaceContext, SpaceKind } from './spaces.ts';
 
@@ -10,7 +10,7 @@ import type { DeleteSpaceInput, SpaceContext, SpaceKind } from './spaces.ts';
  */
 export async function deleteSpace(ctx: SpaceContext, input: DeleteSpaceInput): Promise<Result<{ kind: SpaceKind }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(() =>
+  return guarded(() =>
     asUser(ctx.claims, async (tx) => {
       const [space] = await tx<{ slug: string; kind: SpaceKind }[]>`select slug, kind from public.spaces where id = ${input.space_id}`;
       if (!space) throw new Refusal(failure(404, 'error.not_found'));
@@ -20,5 +20,4 @@ export async function deleteSpace(ctx: SpaceContext, input: DeleteSpaceInput): P
       return { kind: space.kind };
     }),
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { isSpaceAdmin } from './space-writes.server.ts';
 import { ROLE_CONSTRAINTS, type GrantRoleInput, type SpaceContext } from './spaces.ts';
 
@@ -11,7 +11,7 @@ import { ROLE_CONSTRAINTS, type GrantRoleInput, type SpaceContext } from './spac
  */
 export async function grantSpaceRole(ctx: SpaceContext, input: GrantRoleInput): Promise<Result<{ userId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         if (!(await isSpaceAdmin(tx, input.space_id))) throw new Refusal(failure(403, 'error.forbidden'));
@@ -22,5 +22,4 @@ export async function grantSpaceRole(ctx: SpaceContext, input: GrantRoleInput): 
       }),
     ROLE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

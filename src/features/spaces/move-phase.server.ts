@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { PHASE_CONSTRAINTS, type MovePhaseInput, type SpaceContext } from './spaces.ts';
 
 /**
@@ -9,7 +9,7 @@ import { PHASE_CONSTRAINTS, type MovePhaseInput, type SpaceContext } from './spa
  */
 export async function movePhase(ctx: SpaceContext, input: MovePhaseInput): Promise<Result<{ spaceId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const [phase] = await tx<{ space_id: string; position: number }[]>`
@@ -33,5 +33,4 @@ export async function movePhase(ctx: SpaceContext, input: MovePhaseInput): Promi
       }),
     PHASE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,6 +1,6 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { missingOrForbidden } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type PublishSpaceInput, type SpaceContext } from './spaces.ts';
 
@@ -10,7 +10,7 @@ import { SPACE_CONSTRAINTS, type PublishSpaceInput, type SpaceContext } from './
  */
 export async function publishSpace(ctx: SpaceContext, input: PublishSpaceInput): Promise<Result<{ published: boolean }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const rows = await tx`
@@ -23,5 +23,4 @@ export async function publishSpace(ctx: SpaceContext, input: PublishSpaceInput):
       }),
     SPACE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

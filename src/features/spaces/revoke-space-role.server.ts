@@ -1,13 +1,13 @@
 import { asUser } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { isSpaceAdmin } from './space-writes.server.ts';
 import type { RevokeRoleInput, SpaceContext } from './spaces.ts';
 
 /** Takes a role back (RLS: the space's admins). */
 export async function revokeSpaceRole(ctx: SpaceContext, input: RevokeRoleInput): Promise<Result<null>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(() =>
+  return guarded(() =>
     asUser(ctx.claims, async (tx) => {
       if (!(await isSpaceAdmin(tx, input.space_id))) throw new Refusal(failure(403, 'error.forbidden'));
       const rows = await tx`
@@ -17,5 +17,4 @@ export async function revokeSpaceRole(ctx: SpaceContext, input: RevokeRoleInput)
       return null;
     }),
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

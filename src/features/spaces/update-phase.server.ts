@@ -1,13 +1,13 @@
 import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { missingOrForbidden } from './space-writes.server.ts';
 import { PHASE_CONSTRAINTS, type SpaceContext, type UpdatePhaseInput } from './spaces.ts';
 
 /** Saves a phase (RLS: the process's admins). Dates in reverse order are a field error on the end date. */
 export async function updatePhase(ctx: SpaceContext, input: UpdatePhaseInput): Promise<Result<{ spaceId: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const [row] = await tx<{ space_id: string }[]>`
@@ -22,5 +22,4 @@ export async function updatePhase(ctx: SpaceContext, input: UpdatePhaseInput): P
       }),
     PHASE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,13 +1,13 @@
 import { asUser, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { missingOrForbidden, setSpaceTaxonomies } from './space-writes.server.ts';
 import { SPACE_CONSTRAINTS, type SpaceContext, type UpdateProcessInput } from './spaces.ts';
 
 /** Saves a process's information (RLS: its space admins and organization admins). */
 export async function updateProcess(ctx: SpaceContext, input: UpdateProcessInput): Promise<Result<{ id: string }>> {
   if (!ctx.claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(ctx.claims, async (tx) => {
         const rows = await tx`
@@ -24,5 +24,4 @@ export async function updateProcess(ctx: SpaceContext, input: UpdateProcessInput
       }),
     SPACE_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

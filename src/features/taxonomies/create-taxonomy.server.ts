@@ -1,12 +1,12 @@
 import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { TAXONOMY_CONSTRAINTS, type CreateTaxonomyInput } from './taxonomies.ts';
 
 /** Adds a taxonomy, at the root or under a parent (RLS: organization admins). */
 export async function createTaxonomy(claims: Claims | null, input: CreateTaxonomyInput): Promise<Result<{ id: string }>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const [row] = await tx<{ id: string }[]>`
@@ -18,5 +18,4 @@ export async function createTaxonomy(claims: Claims | null, input: CreateTaxonom
       }),
     TAXONOMY_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

@@ -1,12 +1,12 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import type { DeleteTaxonomyInput } from './taxonomies.ts';
 
 /** Deletes a taxonomy with its children; spaces tagged with them lose the tags (RLS: organization admins). */
 export async function deleteTaxonomy(claims: Claims | null, input: DeleteTaxonomyInput): Promise<Result<null>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(() =>
+  return guarded(() =>
     asUser(claims, async (tx) => {
       const rows = await tx`delete from public.taxonomies where id = ${input.taxonomy_id} returning id`;
       if (rows.length === 0) {
@@ -16,5 +16,4 @@ export async function deleteTaxonomy(claims: Claims | null, input: DeleteTaxonom
       return null;
     }),
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }

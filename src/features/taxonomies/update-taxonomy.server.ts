@@ -1,6 +1,6 @@
 import { asUser, type Claims, jsonb } from '../../lib/db/index.ts';
 import { guarded, Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { TAXONOMY_CONSTRAINTS, type UpdateTaxonomyInput } from './taxonomies.ts';
 
 /**
@@ -9,7 +9,7 @@ import { TAXONOMY_CONSTRAINTS, type UpdateTaxonomyInput } from './taxonomies.ts'
  */
 export async function updateTaxonomy(claims: Claims | null, input: UpdateTaxonomyInput): Promise<Result<{ id: string }>> {
   if (!claims) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(
+  return guarded(
     () =>
       asUser(claims, async (tx) => {
         const rows = await tx`
@@ -25,5 +25,4 @@ export async function updateTaxonomy(claims: Claims | null, input: UpdateTaxonom
       }),
     TAXONOMY_CONSTRAINTS,
   );
-  return r.ok ? ok(r.value) : notOk(r.failure);
 }
