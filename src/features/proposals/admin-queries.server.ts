@@ -2,6 +2,7 @@ import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import { isUuid } from '../../lib/ids.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { ADMIN_PAGE_SIZE, type AdminFilters } from './admin-inputs.ts';
+import { likePattern } from './list-queries.server.ts';
 import { readProposalsSettings, type ProposalsSettings } from './manifest.ts';
 
 /*
@@ -90,8 +91,8 @@ interface ListRow {
   evaluators: string[];
 }
 
-/** Which proposals a viewer sees in the admin: all for admins, their assigned ones for evaluators. */
-function scope(tx: Tx, isAdmin: boolean) {
+/** Which proposals `p` a viewer sees in the admin (and exports): all for admins, their assigned ones for evaluators. */
+export function adminScope(tx: Tx, isAdmin: boolean) {
   return isAdmin
     ? tx`true`
     : tx`exists (select 1 from public.proposal_evaluators me where me.proposal_id = p.id and me.user_id = auth.uid())`;
@@ -104,11 +105,11 @@ export async function listAdminProposals(
 ): Promise<{ rows: AdminProposalRow[]; hasMore: boolean }> {
   const page = filters.page ?? 1;
   return asUser(claims, async (tx) => {
-    const conds = [tx`p.component_id = ${ctx.componentId}`, tx`p.published_at is not null`, tx`p.amends_id is null`, scope(tx, ctx.isAdmin)];
+    const conds = [tx`p.component_id = ${ctx.componentId}`, tx`p.published_at is not null`, tx`p.amends_id is null`, adminScope(tx, ctx.isAdmin)];
     const q = filters.q;
     if (q) {
       const n = /^\d{1,15}$/.test(q) ? Number(q) : -1;
-      conds.push(tx`(p.title ilike ${'%' + q.replace(/[\\%_]/g, (m) => '\\' + m) + '%'} or p.number = ${n})`);
+      conds.push(tx`(p.title ilike ${likePattern(q)} or p.number = ${n})`);
     }
     const state = filters.state;
     if (state === 'not_answered') conds.push(tx`a.proposal_id is null and p.state_id is null`);
@@ -156,6 +157,12 @@ export async function listAdminProposals(
       })),
     };
   });
+}
+
+/** The nicknames of the accepted authors of `p`, in the order they joined (text[]). */
+export function authorNicknames(tx: Tx) {
+  return tx`coalesce((select array_agg(pr.nickname order by a.created_at) from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
+                      where a.proposal_id = p.id and a.status = 'accepted'), '{}')`;
 }
 
 export interface PersonRef {
@@ -269,12 +276,11 @@ export async function getAdminProposal(claims: Claims | null, ctx: AdminContext,
     >`
       select p.id, p.number, p.title, p.body, p.official, p.address,
         (select t.name from public.taxonomies t where t.id = p.taxonomy_id) as taxonomy,
-        coalesce((select array_agg(pr.nickname order by a.created_at) from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
-                  where a.proposal_id = p.id and a.status = 'accepted'), '{}') as authors,
+        ${authorNicknames(tx)} as authors,
         p.supports_count, p.likes_count, p.comments_count, p.follows_count, p.reports_count, p.published_at,
         p.withdrawn_at is not null as withdrawn, p.hidden_at is not null as hidden, p.state_id
       from public.proposals p
-      where p.id = ${proposalId} and p.component_id = ${ctx.componentId} and p.published_at is not null and ${scope(tx, ctx.isAdmin)}`;
+      where p.id = ${proposalId} and p.component_id = ${ctx.componentId} and p.published_at is not null and ${adminScope(tx, ctx.isAdmin)}`;
     if (!p) return null;
     const [a] = await tx<
       {

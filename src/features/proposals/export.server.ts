@@ -3,7 +3,7 @@ import { ANON_CLAIMS, asUser, type Claims, type Tx } from '../../lib/db/index.ts
 import type { Locale } from '../../lib/i18n/locales.ts';
 import { translated, type TranslatedText } from '../../lib/i18n/translated.ts';
 import { spaceHref, type SpaceKind } from '../spaces/spaces.ts';
-import type { AdminContext } from './admin-queries.server.ts';
+import { adminScope, authorNicknames, type AdminContext } from './admin-queries.server.ts';
 import { plainText, type ExportedProposal } from './export.ts';
 import { proposalHref } from './proposals.ts';
 
@@ -43,8 +43,7 @@ async function read(tx: Tx, where: postgres.Fragment, withAnswers: boolean): Pro
       p.likes_count, p.comments_count, p.follows_count,
       (select t.name from public.taxonomies t where t.id = p.taxonomy_id) as taxonomy,
       p.address, p.latitude, p.longitude,
-      coalesce((select array_agg(pr.nickname order by a.created_at) from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
-                where a.proposal_id = p.id and a.status = 'accepted'), '{}') as authors,
+      ${authorNicknames(tx)} as authors,
       p.official, p.withdrawn_at is not null as withdrawn, p.published_at,
       ${withAnswers ? tx`(select s2.token from public.proposal_answers pa join public.proposal_states s2 on s2.id = pa.state_id where pa.proposal_id = p.id)` : tx`null::text`} as internal_state,
       ${withAnswers ? tx`(select pa.published_at is not null from public.proposal_answers pa where pa.proposal_id = p.id)` : tx`null::boolean`} as answer_published
@@ -94,14 +93,7 @@ export async function exportComponentProposals(
   opts: { origin: string; locale: Locale; defaultLocale: string },
 ): Promise<ExportedProposal[]> {
   const rows = await asUser(claims, (tx) =>
-    read(
-      tx,
-      ctx.isAdmin
-        ? tx`p.component_id = ${ctx.componentId}`
-        : tx`p.component_id = ${ctx.componentId}
-             and exists (select 1 from public.proposal_evaluators me where me.proposal_id = p.id and me.user_id = auth.uid())`,
-      true,
-    ),
+    read(tx, tx`p.component_id = ${ctx.componentId} and ${adminScope(tx, ctx.isAdmin)}`, true),
   );
   return shape(rows, opts.origin, opts.locale, opts.defaultLocale, true);
 }
@@ -136,8 +128,7 @@ export async function exportProposalComments(claims: Claims | null, ctx: AdminCo
       from public.comments c
       join public.proposals p on p.id = c.resource_id and c.resource_type = 'proposal'
       left join public.profiles pr on pr.id = c.author_id
-      where p.component_id = ${ctx.componentId} and c.deleted_at is null and c.hidden_at is null
-        ${ctx.isAdmin ? tx`` : tx`and exists (select 1 from public.proposal_evaluators me where me.proposal_id = p.id and me.user_id = auth.uid())`}
+      where p.component_id = ${ctx.componentId} and c.deleted_at is null and c.hidden_at is null and ${adminScope(tx, ctx.isAdmin)}
       order by p.number, c.created_at`,
   );
   return rows.map((r) => ({

@@ -124,7 +124,7 @@ export function effectiveSort(requested: ProposalSort | null, facts: Pick<ListFa
 }
 
 /** `%text%` for ILIKE with the pattern characters escaped (backslash is ILIKE's escape). */
-function likePattern(text: string): string {
+export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
