@@ -293,6 +293,24 @@ language sql stable security definer set search_path = '' as $$
         or (private.has_space_role(p.space_id, 'evaluator') and private.is_proposal_evaluator(p.id))))
 $$;
 
+-- The settings in force for a component (its active phase's, else "default"), whoever asks: for
+-- triggers, which act for whoever wrote. `component_phase_settings` is the same for the caller's
+-- eyes only (the settings of a private space's component are private too).
+create or replace function private.active_phase_settings(component uuid) returns jsonb
+language sql stable security definer set search_path = '' as $$
+  select coalesce(
+    c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active),
+    c.phase_settings -> 'default',
+    '{}'::jsonb)
+  from public.components c
+  where c.id = component
+$$;
+revoke all on function private.active_phase_settings(uuid) from public, anon, authenticated;
+create or replace function private.component_phase_settings(component uuid) returns jsonb
+language sql stable security definer set search_path = '' as $$
+  select private.active_phase_settings(component) where private.can_view_component(component)
+$$;
+
 -- The components whose active phase hides support counts ("votes_hidden"), once per query.
 create or replace function private.votes_hidden(component uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
@@ -1176,6 +1194,7 @@ create or replace function private.proposals_broadcast() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
   changes text[] := '{}';
+  settings jsonb;
   hide_votes boolean;
 begin
   if tg_op = 'INSERT' then
@@ -1210,14 +1229,11 @@ begin
   end if;
   -- An emendation restricted to its authors is not announced on the component's topic (everyone
   -- who sees the component listens there: its id, the amended one and its counts would show).
-  if new.amends_id is not null and not private.amendments_visible_to_all(new.component_id) then
+  settings := private.active_phase_settings(new.component_id);
+  if new.amends_id is not null and settings ->> 'amendments_visibility' = 'participants' then
     return null;
   end if;
-  hide_votes := private.bool_setting(
-    coalesce((select c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active)
-              from public.components c where c.id = new.component_id),
-             (select c.phase_settings -> 'default' from public.components c where c.id = new.component_id)),
-    'votes_hidden');
+  hide_votes := private.bool_setting(settings, 'votes_hidden');
   perform realtime.send(
     jsonb_strip_nulls(jsonb_build_object(
       'proposal_id', new.id,
