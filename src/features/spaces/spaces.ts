@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Claims } from '../../lib/db/index.ts';
 import type { ConstraintMap } from '../../lib/forms/db-errors.ts';
 import { dateInput, optionalText, safeUrlInput, translatedInput, uuidInput } from '../../lib/forms/fields.ts';
+import { formString } from '../../lib/forms/index.ts';
 import type { Translator } from '../../lib/i18n/catalog.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
@@ -328,10 +329,7 @@ export function spaceFormValues(space: SpaceDetail | null): SpaceFormValues {
 }
 
 export function spaceFormValuesFromForm(form: FormData, locales: readonly string[]): SpaceFormValues {
-  const s = (name: string) => {
-    const v = form.get(name);
-    return typeof v === 'string' ? v.slice(0, 200_000) : '';
-  };
+  const s = (name: string) => formString(form, name);
   const tr = (name: string) => Object.fromEntries(locales.map((l) => [l, s(`${name}.${l}`)]));
   return {
     slug: s('slug'),
@@ -373,10 +371,7 @@ export function phaseFormValues(phase: Phase | null): PhaseFormValues {
 }
 
 export function phaseFormValuesFromForm(form: FormData, locales: readonly string[]): PhaseFormValues {
-  const s = (name: string) => {
-    const v = form.get(name);
-    return typeof v === 'string' ? v.slice(0, 200_000) : '';
-  };
+  const s = (name: string) => formString(form, name);
   const tr = (name: string) => Object.fromEntries(locales.map((l) => [l, s(`${name}.${l}`)]));
   return {
     title: tr('title'),
