@@ -122,9 +122,9 @@ export async function listProcesses(claims: Claims | null, opts: { filter: Proce
     const processes = await listProcessesTx(tx, opts.filter, opts.taxonomyId, day);
     const [c] = await tx<{ active: number; upcoming: number; past: number; all: number }[]>`
       select
-        count(*) filter (where (s.start_date is null or s.start_date <= ${day}::date) and (s.end_date is null or s.end_date >= ${day}::date))::int as active,
-        count(*) filter (where s.start_date > ${day}::date)::int as upcoming,
-        count(*) filter (where s.end_date < ${day}::date)::int as past,
+        count(*) filter (where true ${statusFilter(tx, 'active', day)})::int as active,
+        count(*) filter (where true ${statusFilter(tx, 'upcoming', day)})::int as upcoming,
+        count(*) filter (where true ${statusFilter(tx, 'past', day)})::int as past,
         count(*)::int as all
       from public.spaces s
       where s.kind = 'process' and s.published_at is not null ${taxonomyFilter(tx, opts.taxonomyId)}`;
