@@ -165,6 +165,21 @@ export function authorNicknames(tx: Tx) {
                       where a.proposal_id = p.id and a.status = 'accepted'), '{}')`;
 }
 
+/** The given proposals of the component (the ones ticked for a merge), by number. */
+export async function listChosenProposals(
+  claims: Claims | null,
+  componentId: string,
+  ids: readonly string[],
+): Promise<{ id: string; number: number; title: string }[]> {
+  if (ids.length === 0) return [];
+  const rows = await asUser(
+    claims,
+    (tx) => tx<{ id: string; number: string; title: string }[]>`
+      select id, number, title from public.proposals where id = any (${ids as string[]}::uuid[]) and component_id = ${componentId} order by number`,
+  );
+  return rows.map((r) => ({ id: r.id, number: Number(r.number), title: r.title }));
+}
+
 export interface PersonRef {
   id: string;
   nickname: string;
