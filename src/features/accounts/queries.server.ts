@@ -50,3 +50,19 @@ export async function getMyPreferences(claims: Claims | null): Promise<Preferenc
       }
     : null;
 }
+
+// The page and the site frame both need the signed-in person's profile: one read per request.
+const perRequest = new WeakMap<App.Locals, Promise<Profile | null>>();
+
+/**
+ * The signed-in person's profile for this request (read once, then shared by the page and its
+ * layout). Actions run before the page renders, so the first read already sees what they saved.
+ */
+export function requestProfile(locals: App.Locals): Promise<Profile | null> {
+  let profile = perRequest.get(locals);
+  if (!profile) {
+    profile = getProfile(locals.claims);
+    perRequest.set(locals, profile);
+  }
+  return profile;
+}
