@@ -1,5 +1,6 @@
 import { actions } from 'astro:actions';
 import { useEffect } from 'preact/hooks';
+import { interpolate, type Params } from '../../lib/i18n/catalog.ts';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { proposalsTopic, type ProposalBroadcast } from './proposals.ts';
@@ -95,8 +96,6 @@ const call = (name: ActionName, form: FormData) => {
 };
 
 const MARK = 'decidons-failure:';
-const fillParams = (text: string, params: Record<string, unknown>) =>
-  text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
 
 export default function ProposalLive(props: Props) {
   useEffect(() => {
@@ -115,7 +114,6 @@ export default function ProposalLive(props: Props) {
         live.textContent = text;
       }, 50);
     };
-    const fill = (template: string, n: number) => template.replace('{count}', String(n));
     const count = (forms: PluralForms, n: number) => pluralForm(props.locale, forms, n, { threshold });
 
     /** Sets the support count (absolute), the progress and the threshold line; true when the text changed. */
@@ -171,10 +169,10 @@ export default function ProposalLive(props: Props) {
       const changes = b.changes ?? [];
       const said: string[] = [];
       if (typeof b.supports === 'number' && setSupports(b.supports) && changes.includes('supports')) {
-        said.push(fill(m.liveSupports, b.supports));
+        said.push(interpolate(m.liveSupports, { count: b.supports }));
       }
       if (typeof b.likes === 'number' && setText('[data-proposal-likes]', count(m.likes, b.likes)) && changes.includes('likes')) {
-        said.push(fill(m.liveLikes, b.likes));
+        said.push(interpolate(m.liveLikes, { count: b.likes }));
       }
       if (typeof b.follows === 'number') setText('[data-proposal-follows]', count(m.follows, b.follows));
       if (changes.includes('hidden')) {
@@ -216,9 +214,9 @@ export default function ProposalLive(props: Props) {
       const message = error?.message ?? '';
       if (message.startsWith(MARK)) {
         try {
-          const f = JSON.parse(message.slice(MARK.length)) as { message?: { key?: string; params?: Record<string, unknown> } };
+          const f = JSON.parse(message.slice(MARK.length)) as { message?: { key?: string; params?: Params } };
           const text = f.message?.key ? part.errors[f.message.key] : undefined;
-          if (text) return fillParams(text, f.message?.params ?? {});
+          if (text) return interpolate(text, f.message?.params ?? {});
         } catch {
           // the generic message below
         }
@@ -267,12 +265,12 @@ export default function ProposalLive(props: Props) {
       });
       if (part.voteLimit > 0) {
         const left = Math.max(0, part.voteLimit - s.supportsCast);
-        setText('[data-supports-remaining]', left > 0 ? pluralForm(props.locale, part.remaining, left, { max: part.voteLimit }) : fillParams(part.noneLeft, { max: part.voteLimit }));
+        setText('[data-supports-remaining]', left > 0 ? pluralForm(props.locale, part.remaining, left, { max: part.voteLimit }) : interpolate(part.noneLeft, { max: part.voteLimit }));
       }
       const minimum = root.querySelector<HTMLElement>('[data-supports-minimum]');
       if (minimum && part.minimum > 0) {
         minimum.hidden = s.supportsCast >= part.minimum;
-        minimum.textContent = fillParams(part.minimumLine, { min: part.minimum, count: s.supportsCast });
+        minimum.textContent = interpolate(part.minimumLine, { min: part.minimum, count: s.supportsCast });
       }
     };
 

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
+import { interpolate } from '../../lib/i18n/catalog.ts';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { dispatchMapUpdate, MAP_BOUNDS_EVENT, type MapBoundsDetail, type ProposalPoint } from './map.ts';
 import { proposalsTopic, type ProposalBroadcast } from './proposals.ts';
@@ -53,9 +54,6 @@ interface ListSummary {
 }
 
 const STRUCTURAL = new Set(['created', 'answer', 'hidden', 'unhidden', 'withdrawn', 'edited']);
-
-const fill = (template: string, params: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 
 export default function ProposalsListLive(props: Props) {
   useEffect(() => {
@@ -129,7 +127,7 @@ export default function ProposalsListLive(props: Props) {
       if (changed) {
         const hasSupports = typeof b.supports === 'number' && !!el.querySelector('[data-count="supports"]');
         announceCounts(
-          fill(m.counts, {
+          interpolate(m.counts, {
             number: el.dataset['number'] ?? '',
             counts: [
               ...(hasSupports ? [pluralForm(props.locale, m.supports, b.supports ?? 0)] : []),
@@ -147,7 +145,7 @@ export default function ProposalsListLive(props: Props) {
         banner.hidden = true;
         return;
       }
-      const text = pending.size === 1 ? m.newOne : fill(m.newMany, { count: pending.size });
+      const text = pending.size === 1 ? m.newOne : interpolate(m.newMany, { count: pending.size });
       bannerText.textContent = text;
       banner.hidden = false;
       announce(text);
@@ -246,7 +244,7 @@ export default function ProposalsListLive(props: Props) {
         const article = parse(html);
         if (!article || existing.contains(document.activeElement)) return;
         existing.replaceWith(article);
-        announce(fill(m.updated, { number: article.dataset['number'] ?? '' }));
+        announce(interpolate(m.updated, { number: article.dataset['number'] ?? '' }));
         return;
       }
       // New to this list: published, back from moderation, or (on the withdrawn list) just withdrawn.
