@@ -9,6 +9,7 @@ import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
 import { readProposalsPhaseSettings, readProposalsSettings, type ProposalsSettings } from './manifest.ts';
 import { componentHref, proposalHref } from './proposals.ts';
+import { DEFAULT_STATE_COLOR } from './state-color.ts';
 
 /*
  * Reads of the proposal page and the wizard, as the viewer (RLS decides: drafts for their
@@ -218,7 +219,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
     address: r.address,
     latitude: r.latitude,
     longitude: r.longitude,
-    state: r.state_token ? { token: r.state_token, name: r.state_name ?? {}, color: r.state_color ?? '#53575a' } : null,
+    state: r.state_token ? { token: r.state_token, name: r.state_name ?? {}, color: r.state_color ?? DEFAULT_STATE_COLOR } : null,
     answer: r.answer,
     answeredAt: r.answered_at,
     cost: r.cost,

@@ -3,6 +3,7 @@ import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { encodeCursor, isProposalSort, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Cursor, type ListFilters } from './list.ts';
 import { readProposalsSettings } from './manifest.ts';
 import type { ProposalSort } from './proposals.ts';
+import { DEFAULT_STATE_COLOR } from './state-color.ts';
 
 /*
  * The public list of a proposals component, read as the visitor (row-level security decides what
@@ -262,7 +263,7 @@ function toItem(r: ItemRow): ProposalListItem {
     withdrawn: r.withdrawn_at !== null,
     answeredAt: r.answered_at ? r.answered_at.toISOString() : null,
     answer: r.answer ?? {},
-    state: r.state_token ? { token: r.state_token, name: r.state_name ?? {}, color: r.state_color ?? '#53575a' } : null,
+    state: r.state_token ? { token: r.state_token, name: r.state_name ?? {}, color: r.state_color ?? DEFAULT_STATE_COLOR } : null,
     taxonomy: r.taxonomy_id ? { id: r.taxonomy_id, name: r.taxonomy_name ?? {} } : null,
     authors: r.authors ?? [],
     supports: r.supports,

@@ -29,3 +29,6 @@ export function badgeText(background: string): { color: '#000000' | '#ffffff'; r
 }
 
 export const MIN_CONTRAST = 4.5;
+
+/** The colour of a state without a valid one of its own (the grey of the stylesheets' fallbacks). */
+export const DEFAULT_STATE_COLOR = '#53575a';
