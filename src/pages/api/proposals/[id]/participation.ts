@@ -2,6 +2,7 @@ import type { APIRoute } from 'astro';
 import { getProposal } from '../../../../features/proposals/detail-queries.server.ts';
 import type { ProposalParticipation } from '../../../../features/proposals/ProposalLive.tsx';
 import { isUuid } from '../../../../lib/ids.ts';
+import { privateJson } from '../../../../lib/http/json.ts';
 
 /**
  * What the visitor's participation buttons show on a proposal's page, as JSON, read as the
@@ -13,9 +14,9 @@ import { isUuid } from '../../../../lib/ids.ts';
 export const GET: APIRoute = async ({ params, url, locals }) => {
   const id = params['id'] ?? '';
   const componentId = url.searchParams.get('component') ?? '';
-  if (!isUuid(id) || !isUuid(componentId)) return json({ error: 'not_found' }, 404);
+  if (!isUuid(id) || !isUuid(componentId)) return privateJson({ error: 'not_found' }, 404);
   const p = await getProposal(locals.claims, componentId, id);
-  if (!p) return json({ error: 'not_found' }, 404);
+  if (!p) return privateJson({ error: 'not_found' }, 404);
   const body: ProposalParticipation = {
     supports: p.supports,
     likes: p.likes,
@@ -25,12 +26,5 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
     following: p.viewer.following,
     supportsCast: p.viewer.supportsCast,
   };
-  return json(body, 200);
+  return privateJson(body, 200);
 };
-
-function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store' },
-  });
-}

@@ -5,6 +5,7 @@ import { proposalsCatalog } from '../../../../features/proposals/messages/index.
 import { proposalHref } from '../../../../features/proposals/proposals.ts';
 import { isLocale, useTranslations } from '../../../../lib/i18n/index.ts';
 import { isUuid } from '../../../../lib/ids.ts';
+import { privateJson } from '../../../../lib/http/json.ts';
 
 /**
  * The list of a proposals component as JSON, as the visitor sees it: the same parameters as the
@@ -18,7 +19,7 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   const localeParam = url.searchParams.get('locale');
   const t = useTranslations(isLocale(localeParam) ? localeParam : locals.locale, proposalsCatalog);
   const componentId = params['componentId'] ?? '';
-  if (!isUuid(componentId)) return json({ error: { code: 'not_found', message: t('proposals.list.error.notFound') } }, 404);
+  if (!isUuid(componentId)) return privateJson({ error: { code: 'not_found', message: t('proposals.list.error.notFound') } }, 404);
   const parsed = parseListParams(url.searchParams);
   const invalid = [...parsed.invalid];
   const sizeParam = url.searchParams.get('size');
@@ -34,17 +35,17 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
   if (ids.length > 200 || ids.some((id) => !isUuid(id))) invalid.push('ids');
   if (invalid.length > 0) {
     const names = [...new Set(invalid)];
-    return json({ error: { code: 'invalid_params', params: names, message: t('proposals.list.error.params', { names: names.join(', ') }) } }, 400);
+    return privateJson({ error: { code: 'invalid_params', params: names, message: t('proposals.list.error.params', { names: names.join(', ') }) } }, 400);
   }
   const result = await listProposalsWithPoints(locals.claims, componentId, parsed.filters, parsed.cursor, {
     pageSize: size,
     points: pointsParam === '1',
   });
-  if (!result) return json({ error: { code: 'not_found', message: t('proposals.list.error.notFound') } }, 404);
+  if (!result) return privateJson({ error: { code: 'not_found', message: t('proposals.list.error.notFound') } }, 404);
   const { page, points } = result;
   const counts = ids.length > 0 ? await listedCounts(locals.claims, componentId, ids, parsed.filters) : null;
   const href = (id: string) => (space ? proposalHref(space, componentId, id) : null);
-  return json(
+  return privateJson(
     {
       total: page.total,
       next: page.next,
@@ -78,10 +79,3 @@ export const GET: APIRoute = async ({ params, url, locals }) => {
     200,
   );
 };
-
-function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store' },
-  });
-}
