@@ -75,12 +75,12 @@ export async function createProposalsComponent(
 }
 
 /** Merges `settings` into the component's global settings (as the table owner). */
-export async function updateSettings(sql: postgres.Sql, f: ProposalsFixture, settings: Json): Promise<void> {
+export async function updateSettings(sql: postgres.Sql, f: Pick<ProposalsFixture, 'componentId'>, settings: Json): Promise<void> {
   await sql`update public.components set settings = settings || ${sql.json(settings as postgres.JSONValue)} where id = ${f.componentId}`;
 }
 
 /** Merges `phase` into the active phase's settings (as the table owner). */
-export async function updatePhase(sql: postgres.Sql, f: ProposalsFixture, phase: Json): Promise<void> {
+export async function updatePhase(sql: postgres.Sql, f: Pick<ProposalsFixture, 'componentId' | 'phaseId'>, phase: Json): Promise<void> {
   await sql`update public.components
             set phase_settings = jsonb_set(phase_settings, ${[f.phaseId]}::text[],
                                            coalesce(phase_settings -> ${f.phaseId}::text, '{}') || ${sql.json(phase as postgres.JSONValue)})

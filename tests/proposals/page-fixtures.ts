@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createConfirmedUser, signedIn, type Browser, type Page } from '../web/helpers.ts';
 import { testDb, uniqueSlug } from '../web/spaces-helpers.ts';
+import { updatePhase, updateSettings } from './fixtures.ts';
 
 /*
  * Set-up for the proposal page and wizard tests: a published process with an active phase and a
@@ -67,14 +68,11 @@ export async function proposalsPlace(settings: Json = {}, phase: Json = {}): Pro
 }
 
 export async function setSettings(place: Place, settings: Json): Promise<void> {
-  await testDb()`update public.components set settings = settings || ${testDb().json(settings as never)} where id = ${place.componentId}`;
+  await updateSettings(testDb(), place, settings);
 }
 
 export async function setPhase(place: Place, phase: Json): Promise<void> {
-  await testDb()`
-    update public.components
-    set phase_settings = jsonb_set(phase_settings, ${[place.phaseId]}, (phase_settings -> ${place.phaseId}) || ${testDb().json(phase as never)})
-    where id = ${place.componentId}`;
+  await updatePhase(testDb(), place, phase);
 }
 
 export interface Person {
