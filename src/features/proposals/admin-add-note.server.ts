@@ -1,16 +1,12 @@
 import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
+import type { Result } from '../../lib/forms/index.ts';
 import type { AddNoteInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import { adminWrite, gateAnswering } from './admin-write.server.ts';
 
 /** A private note (or a reply to one) by a space admin or the proposal's evaluator. */
 export async function addNote(claims: Claims | null, input: AddNoteInput): Promise<Result<{ id: string; proposalId: string }>> {
   return adminWrite(claims, async (tx) => {
-    const [p] = await tx<{ allowed: boolean }[]>`
-      select private.can_answer_proposal(id) as allowed from public.proposals where id = ${input.proposal_id}`;
-    if (!p) throw new Refusal(failure(404, 'error.not_found'));
-    if (!p.allowed) throw new Refusal(failure(403, 'error.forbidden'));
+    await gateAnswering(tx, input.proposal_id);
     const [row] = await tx<{ id: string }[]>`
       insert into public.proposal_notes (proposal_id, parent_id, body)
       values (${input.proposal_id}, ${input.parent_id}, ${input.body}) returning id`;

@@ -1,5 +1,5 @@
 import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
-import { guarded, type ConstraintMap } from '../../lib/forms/db-errors.ts';
+import { guarded, Refusal, type ConstraintMap } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { PROPOSAL_CONSTRAINTS } from './write.server.ts';
 
@@ -29,4 +29,16 @@ export async function adminWrite<T>(claims: Claims | null, write: (tx: Tx) => Pr
   if (!claims?.sub) return notOk(failure(401, 'error.unauthorized'));
   const r = await guarded(() => asUser(claims, write), constraints);
   return r.ok ? ok(r.value) : notOk(r.failure);
+}
+
+/**
+ * The proposal a write of its answer or notes is about: 404 when the person does not see it, 403
+ * unless they may answer it (a space admin, or an evaluator assigned to it).
+ */
+export async function gateAnswering(tx: Tx, proposalId: string): Promise<{ componentId: string }> {
+  const [p] = await tx<{ component_id: string; allowed: boolean }[]>`
+    select component_id, private.can_answer_proposal(id) as allowed from public.proposals where id = ${proposalId}`;
+  if (!p) throw new Refusal(failure(404, 'error.not_found'));
+  if (!p.allowed) throw new Refusal(failure(403, 'error.forbidden'));
+  return { componentId: p.component_id };
 }
