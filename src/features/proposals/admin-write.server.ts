@@ -1,6 +1,6 @@
 import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import { guarded, Refusal, type ConstraintMap } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
+import { failure, notOk, type Result } from '../../lib/forms/index.ts';
 import { PROPOSAL_CONSTRAINTS } from './write.server.ts';
 
 /** Named refusals of the admin functions (merge, split, import, states) on top of the shared ones. */
@@ -27,8 +27,7 @@ export const ADMIN_CONSTRAINTS: ConstraintMap = {
  */
 export async function adminWrite<T>(claims: Claims | null, write: (tx: Tx) => Promise<T>, constraints: ConstraintMap = ADMIN_CONSTRAINTS): Promise<Result<T>> {
   if (!claims?.sub) return notOk(failure(401, 'error.unauthorized'));
-  const r = await guarded(() => asUser(claims, write), constraints);
-  return r.ok ? ok(r.value) : notOk(r.failure);
+  return guarded(() => asUser(claims, write), constraints);
 }
 
 /**
