@@ -1,4 +1,4 @@
-import type { Params, Translator } from './catalog.ts';
+import { interpolate, type Params, type Translator } from './catalog.ts';
 
 /**
  * Plurals, kept minimal: a counted message has two keys, `<base>.one` and `<base>.other`, and the
@@ -33,10 +33,7 @@ export function pluralCategory(locale: string, count: number): keyof PluralForms
 
 /** Picks the form for `count` and fills `{count}` (and the other params). Safe in the browser. */
 export function pluralForm(locale: string, forms: PluralForms, count: number, params: Params = {}): string {
-  const all: Params = { ...params, count };
-  return forms[pluralCategory(locale, count)].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(all, name) ? String(all[name]) : whole,
-  );
+  return interpolate(forms[pluralCategory(locale, count)], { ...params, count });
 }
 
 /** `t` for a counted message: `plural(t, 'proposals.supports', 3)` → "3 soutiens". */

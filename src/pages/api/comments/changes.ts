@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getChangedSince, TIMESTAMP, visibleCommentIds } from '../../../features/comments/queries.server.ts';
 import { isUuid } from '../../../lib/ids.ts';
-
+import { privateJson as json } from '../../../lib/http/json.ts';
 
 /**
  * What changed in a thread since a moment (the live island catching up after a reconnect): the
@@ -19,10 +19,3 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const [comments, visible] = await Promise.all([getChangedSince(locals.claims, type, id, since), visibleCommentIds(locals.claims, ids)]);
   return json({ comments, removed: ids.filter((x) => !visible.has(x.toLowerCase())) }, 200);
 };
-
-function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store' },
-  });
-}
