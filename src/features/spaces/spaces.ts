@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Claims } from '../../lib/db/index.ts';
 import type { ConstraintMap } from '../../lib/forms/db-errors.ts';
-import { dateInput, optionalText, safeUrlInput, translatedInput, uuidInput } from '../../lib/forms/fields.ts';
-import { formString } from '../../lib/forms/index.ts';
+import { dateInput, formString, optionalText, safeUrlInput, translatedInput, uuidInput } from '../../lib/forms/fields.ts';
 import type { Translator } from '../../lib/i18n/catalog.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';

@@ -89,3 +89,9 @@ export function integerInput(min: number, max: number) {
 }
 
 export const uuidInput = z.uuid({ message: 'validation.invalid' });
+
+/** A text field of a posted form (files and absent fields are ''), cut to `max` characters. */
+export function formString(form: FormData | null, name: string, max = 200_000): string {
+  const v = form?.get(name);
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}

@@ -142,8 +142,5 @@ export async function submittedForm(request: Request, maxBytes = 1024 * 1024): P
   }
 }
 
-/** A text field of a posted form (files and absent fields are ''), cut to `max` characters. */
-export function formString(form: FormData | null, name: string, max = 200_000): string {
-  const v = form?.get(name);
-  return typeof v === 'string' ? v.slice(0, max) : '';
-}
+// Pure (no Astro import), so shared modules outside the site (bench, workers) can use it too.
+export { formString } from './fields.ts';
