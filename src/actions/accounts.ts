@@ -4,6 +4,8 @@ import {
   changeEmailInput,
   changePasswordInput,
   deleteAccountInput,
+  emailCodeInput,
+  emailTokenInput,
   magicLinkInput,
   passwordResetRequestInput,
   preferencesInput,
@@ -23,6 +25,8 @@ import { signOut } from '../features/accounts/sign-out.server.ts';
 import { signUp } from '../features/accounts/sign-up.server.ts';
 import { updatePreferences } from '../features/accounts/update-preferences.server.ts';
 import { updateProfile } from '../features/accounts/update-profile.server.ts';
+import { verifyEmailCode } from '../features/accounts/verify-email-code.server.ts';
+import { verifyEmailToken } from '../features/accounts/verify-email-token.server.ts';
 import { getConfig } from '../lib/config.ts';
 import { toActionError, type Result } from '../lib/forms/index.ts';
 import { clearAuthCookies } from '../lib/supabase/server.ts';
@@ -33,7 +37,16 @@ import { clearAuthCookies } from '../lib/supabase/server.ts';
  * becomes an ActionError whose status (400/401/403/422/429/503) is the page's status.
  */
 
-const ctxOf = (context: ActionAPIContext) => accountContext(context.locals, getConfig().siteUrl);
+const ctxOf = (context: ActionAPIContext) => accountContext(context.locals, getConfig().siteUrl, clientAddressOf(context));
+
+/** The browser's address (Astro has none while prerendering). */
+function clientAddressOf(context: ActionAPIContext): string | undefined {
+  try {
+    return context.clientAddress;
+  } catch {
+    return undefined;
+  }
+}
 
 function unwrap<T>(result: Result<T>): T {
   if (!result.ok) throw toActionError(result.failure);
@@ -55,6 +68,18 @@ export const accounts = {
     accept: 'form',
     input: magicLinkInput,
     handler: async (input, context) => unwrap(await sendMagicLink(ctxOf(context), input)),
+  }),
+  /** An emailed link's button (/[locale]/auth/confirm): only a POST signs a browser in. */
+  verifyEmailLink: defineAction({
+    accept: 'form',
+    input: emailTokenInput,
+    handler: async (input, context) => unwrap(await verifyEmailToken(ctxOf(context), input)),
+  }),
+  /** The 6-digit code of an email (/[locale]/auth/code). */
+  verifyEmailCode: defineAction({
+    accept: 'form',
+    input: emailCodeInput,
+    handler: async (input, context) => unwrap(await verifyEmailCode(ctxOf(context), input)),
   }),
   requestPasswordReset: defineAction({
     accept: 'form',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -54,6 +55,30 @@ const port = z.coerce
 
 const seconds = z.coerce.number({ message: 'must be a number of seconds' }).int().min(0);
 
+/**
+ * A comma-separated list of addresses or CIDR ranges (`127.0.0.1/8, ::1, 10.0.0.0/16`), or `none`.
+ * Checked with node:net, so a typo stops start-up naming the variable.
+ */
+const addressList = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (v.toLowerCase() === 'none') return [];
+    const out: string[] = [];
+    for (const item of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [address = '', prefix] = item.split('/');
+      const family = isIP(address);
+      const max = family === 6 ? 128 : 32;
+      const ok = family !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+      if (!ok) {
+        ctx.addIssue({ code: 'custom', message: `"${item}" is not an IP address or CIDR range (such as 127.0.0.1/8 or ::1)` });
+        return z.NEVER;
+      }
+      out.push(item);
+    }
+    return out;
+  });
+
 const jwtLike = z
   .string()
   .trim()
@@ -86,10 +111,22 @@ export const envSchema = z.object({
   AUTH_EMAIL_MAX_FREQUENCY: seconds.default(60),
   AUTH_EMAILS_PER_HOUR: seconds.default(360),
   AUTH_SIGN_IN_ATTEMPTS_PER_5MIN: seconds.default(30),
+  AUTH_SIGN_IN_FAILURES_PER_ACCOUNT_PER_5MIN: seconds.default(10),
+  AUTH_EMAIL_REQUESTS_PER_IP_PER_HOUR: seconds.optional(),
+  // Loopback: the site itself, which forwards each browser's address to the local API.
+  AUTH_TRUSTED_PROXIES: addressList.default(['127.0.0.0/8', '::1']),
   AUTH_REFRESH_TOKEN_REUSE_INTERVAL: seconds.default(10),
   AUTH_PASSWORD_MIN_LENGTH: seconds.min(6).default(8),
   AUTH_URI_ALLOW_LIST: z.string().default(''),
   PUBLIC_MAPBOX_TOKEN: z.string().optional(),
+  // Who may show the site in a frame (CSP frame-ancestors): nobody by default.
+  FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(/^('none'|'self'|https:\/\/[^\s;',]+)(\s+('self'|https:\/\/[^\s;',]+))*$/, {
+      message: "must be 'none', 'self' or https:// origins separated by spaces",
+    })
+    .default("'none'"),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -116,12 +153,20 @@ export interface Config {
     otpExp: number;
     emailMaxFrequency: number;
     emailsPerHour: number;
+    /** Password sign-ins, OTP requests and verifications per client address. */
     signInAttemptsPer5Min: number;
+    /** Failed passwords (and codes) per account, whatever the address. */
+    signInFailuresPerAccountPer5Min: number;
+    /** Requests that send an email (sign-up, OTP, recovery, resend, email change) per client address. */
+    emailRequestsPerIpPerHour: number;
+    /** Callers whose `X-Forwarded-For` is believed (addresses or CIDR ranges). */
+    trustedProxies: string[];
     refreshTokenReuseInterval: number;
     passwordMinLength: number;
     uriAllowList: string[];
   };
   mapboxToken: string | undefined;
+  frameAncestors: string;
 }
 
 export class ConfigError extends Error {
@@ -170,11 +215,17 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       emailMaxFrequency: e.AUTH_EMAIL_MAX_FREQUENCY,
       emailsPerHour: e.AUTH_EMAILS_PER_HOUR,
       signInAttemptsPer5Min: e.AUTH_SIGN_IN_ATTEMPTS_PER_5MIN,
+      signInFailuresPerAccountPer5Min: e.AUTH_SIGN_IN_FAILURES_PER_ACCOUNT_PER_5MIN,
+      // By default one address may spend a twelfth of the hourly email budget, so no single caller
+      // can exhaust it for everybody (0 = no budget = no limit).
+      emailRequestsPerIpPerHour: e.AUTH_EMAIL_REQUESTS_PER_IP_PER_HOUR ?? Math.ceil(e.AUTH_EMAILS_PER_HOUR / 12),
+      trustedProxies: e.AUTH_TRUSTED_PROXIES,
       refreshTokenReuseInterval: e.AUTH_REFRESH_TOKEN_REUSE_INTERVAL,
       passwordMinLength: e.AUTH_PASSWORD_MIN_LENGTH,
       uriAllowList: e.AUTH_URI_ALLOW_LIST.split(',').map((s) => s.trim()).filter(Boolean),
     },
     mapboxToken: e.PUBLIC_MAPBOX_TOKEN,
+    frameAncestors: e.FRAME_ANCESTORS,
   };
 }
 

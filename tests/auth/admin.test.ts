@@ -138,7 +138,7 @@ describe('admin users API', () => {
     expect(error).toBeNull();
     expect(data.user?.invited_at).toBeTruthy();
     const mail = await waitForEmail(email);
-    expect(mail.subject).toBe('Vous êtes invité·e sur Décidons');
+    expect(mail.subject).toBe('Vous êtes invité·e à participer – Ville de Belleville-sur-Loire');
     const { location } = await openLink(mail.link);
     expect(location.pathname).toBe('/bienvenue');
     const params = new URLSearchParams(location.hash.slice(1));

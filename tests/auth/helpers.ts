@@ -40,21 +40,44 @@ export interface CaughtEmail {
   subject: string;
   text: string;
   html: string;
-  /** The ConfirmationURL (`…/auth/v1/verify?token=…&type=…&redirect_to=…`). */
+  /** The sender's display name (the organization's name). */
+  fromName: string;
+  /** The link the email carries: the site's `/<locale>/auth/confirm?token_hash=…&type=…&next=…` (SSR template). */
+  confirmLink: string;
+  /**
+   * The same token as GoTrue's default template would link it (`{{ .ConfirmationURL }}`:
+   * `…/auth/v1/verify?token=…&type=…&redirect_to=…`), for the tests of the API's /verify protocol.
+   */
   link: string;
   /** The 6-digit code. */
   otp: string;
+}
+
+/** `{{ .ConfirmationURL }}` for the token of a site confirm link. */
+export function verifyUrlFor(confirmLink: string, supabaseUrl = stack().supabaseUrl): string {
+  if (!confirmLink) return '';
+  const u = new URL(confirmLink);
+  const q = new URLSearchParams({
+    token: u.searchParams.get('token_hash') ?? '',
+    type: u.searchParams.get('type') ?? '',
+    redirect_to: u.searchParams.get('next') ?? '',
+  });
+  return `${supabaseUrl}/auth/v1/verify?${q.toString()}`;
 }
 
 /** Every email maildev holds for `address`, oldest first. */
 export async function inbox(address: string, mailApiUrl = stack().mailApiUrl): Promise<CaughtEmail[]> {
   return (await mailsTo(address, mailApiUrl)).map((m) => {
     const text = m.text ?? '';
+    const confirmLink = /(https?:\/\/\S+\/auth\/confirm\?\S+)/.exec(text)?.[1] ?? '';
+    const from = (m as { from?: { name?: string }[] }).from;
     return {
       subject: m.subject,
       text,
       html: m.html ?? '',
-      link: /(https?:\/\/\S+\/auth\/v1\/verify\?\S+)/.exec(text)?.[1] ?? '',
+      fromName: from?.[0]?.name ?? '',
+      confirmLink,
+      link: verifyUrlFor(confirmLink),
       otp: /\b(\d{6})\b/.exec(text.slice(text.indexOf('code')))?.[1] ?? '',
     };
   });

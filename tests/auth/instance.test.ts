@@ -125,12 +125,12 @@ describe('with sign-up disabled and low limits', () => {
   });
 
   it('limits emails per hour across all addresses (429 over_email_send_rate_limit)', async () => {
-    const api = await startApi({ AUTH_EMAILS_PER_HOUR: '2' });
-    const client = clientFor(api, '10.0.4.1');
+    const api = await startApi({ AUTH_EMAILS_PER_HOUR: '2', AUTH_EMAIL_REQUESTS_PER_IP_PER_HOUR: '10' });
+    // Three callers: the budget is everybody's.
     const first = uniqueEmail('hourly');
-    expect((await client.auth.signUp({ email: first, password: PASSWORD })).error).toBeNull();
-    expect((await client.auth.signUp({ email: uniqueEmail('hourly'), password: PASSWORD })).error).toBeNull();
-    const third = await client.auth.signUp({ email: uniqueEmail('hourly'), password: PASSWORD });
+    expect((await clientFor(api, '10.0.4.1').auth.signUp({ email: first, password: PASSWORD })).error).toBeNull();
+    expect((await clientFor(api, '10.0.4.2').auth.signUp({ email: uniqueEmail('hourly'), password: PASSWORD })).error).toBeNull();
+    const third = await clientFor(api, '10.0.4.3').auth.signUp({ email: uniqueEmail('hourly'), password: PASSWORD });
     expect(third.error?.status).toBe(429);
     expect(third.error?.code).toBe('over_email_send_rate_limit');
     expect((await waitForEmail(first, { mailApiUrl })).subject).toBe('Confirmez votre inscription');

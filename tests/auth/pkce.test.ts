@@ -26,7 +26,7 @@ describe('magic link with PKCE', () => {
   it('redirects with a single-use code that exchangeCodeForSession turns into a session', async () => {
     const { email, id } = await confirmedUser('magic');
     const { client, mail, location, code, verifier } = await magicLinkCode(email);
-    expect(mail.subject).toBe('Votre lien de connexion');
+    expect(mail.subject).toBe('Votre lien de connexion – Ville de Belleville-sur-Loire');
     expect(new URL(mail.link).searchParams.get('token')).toMatch(/^pkce_[0-9a-f]{56}$/);
     expect(location.origin + location.pathname).toBe(callback());
     expect(code).toMatch(/^[0-9a-f-]{36}$/);
@@ -104,7 +104,7 @@ describe('sign-in with OTP', () => {
     const client = anonClient();
     expect((await client.auth.signInWithOtp({ email, options: { data: { locale: 'fr', name: 'Zoé' } } })).error).toBeNull();
     const mail = await waitForEmail(email);
-    expect(mail.subject).toBe('Confirmez votre inscription');
+    expect(mail.subject).toBe('Confirmez votre inscription – Ville de Belleville-sur-Loire');
     const { data, error } = await client.auth.verifyOtp({ email, token: mail.otp, type: 'email' });
     expect(error).toBeNull();
     expect(data.user?.user_metadata).toMatchObject({ name: 'Zoé' });
@@ -138,7 +138,7 @@ describe('password recovery', () => {
     client.auth.onAuthStateChange((event) => void events.push(event));
     expect((await client.auth.resetPasswordForEmail(email, { redirectTo: callback() })).error).toBeNull();
     const mail = await waitForEmail(email);
-    expect(mail.subject).toBe('Réinitialisez votre mot de passe');
+    expect(mail.subject).toBe('Réinitialisez votre mot de passe – Ville de Belleville-sur-Loire');
     const { location } = await openLink(mail.link);
     expect((await client.auth.exchangeCodeForSession(location.searchParams.get('code')!)).error).toBeNull();
     expect(events).toContain('PASSWORD_RECOVERY');

@@ -19,14 +19,21 @@ describe('sign-up with email confirmation', () => {
     expect(before.error?.code).toBe('email_not_confirmed');
 
     const mail = await waitForEmail(email);
-    expect(mail.subject).toBe('Confirmez votre inscription');
-    expect(mail.text).toContain('Décidons');
+    // In the organization's name (the seeded demo city), not the software's.
+    expect(mail.subject).toBe('Confirmez votre inscription – Ville de Belleville-sur-Loire');
+    expect(mail.fromName).toBe('Ville de Belleville-sur-Loire');
+    expect(mail.text).toContain('« Ville de Belleville-sur-Loire »');
+    expect(mail.text).toContain('— Ville de Belleville-sur-Loire');
+    expect(mail.text).not.toContain('Décidons');
     expect(mail.otp).toMatch(/^\d{6}$/);
     expect(mail.html).toContain(mail.otp);
-    const link = new URL(mail.link);
-    expect(link.origin + link.pathname).toBe(`${stack().supabaseUrl}/auth/v1/verify`);
+    // The SSR template's link: the site's confirm page, with the token hash, from any browser.
+    const link = new URL(mail.confirmLink);
+    expect(link.origin + link.pathname).toBe(`${stack().siteUrl}/fr/auth/confirm`);
+    expect(link.searchParams.get('token_hash')).toMatch(/^[0-9a-f]{56}$/);
     expect(link.searchParams.get('type')).toBe('signup');
-    expect(link.searchParams.get('redirect_to')).toBe(redirectTo);
+    expect(link.searchParams.get('next')).toBe(redirectTo);
+    expect(mail.text).toContain(`${stack().siteUrl}/fr/auth/code?type=signup&email=${encodeURIComponent(email)}`);
 
     // The link is opened in a browser: no API key, 303 to the app with the session in the fragment.
     const { status, location } = await openLink(mail.link);
@@ -131,8 +138,10 @@ describe('sign-up with email confirmation', () => {
     const email = uniqueEmail('english');
     await anonClient().auth.signUp({ email, password: PASSWORD, options: { data: { locale: 'en' } } });
     const mail = await waitForEmail(email);
-    expect(mail.subject).toBe('Confirm your signup');
+    expect(mail.subject).toBe('Confirm your signup – City of Belleville-sur-Loire');
+    expect(mail.fromName).toBe('City of Belleville-sur-Loire');
     expect(mail.html).toContain('lang="en"');
+    expect(new URL(mail.confirmLink).pathname).toBe('/en/auth/confirm');
   });
 
   it('refuses weak and missing passwords and bad addresses with GoTrue codes', async () => {

@@ -59,7 +59,7 @@ describe('updateUser', () => {
     expect(data.user?.new_email).toBe(newEmail);
 
     const mail = await waitForEmail(newEmail);
-    expect(mail.subject).toBe('Confirmez votre nouvelle adresse');
+    expect(mail.subject).toBe('Confirmez votre nouvelle adresse – Ville de Belleville-sur-Loire');
     const verified = await client.auth.verifyOtp({ email: newEmail, token: mail.otp, type: 'email_change' });
     expect(verified.error).toBeNull();
     expect(verified.data.user?.email).toBe(newEmail);

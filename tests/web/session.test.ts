@@ -1,6 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../supabase/demo-accounts.ts';
-import { admin, Browser, createConfirmedUser, signedIn, stack, uniqueEmail, uniqueNickname, verifyLink, waitForEmail } from './helpers.ts';
+import type { MaildevEmail } from '../helpers/mail.ts';
+import { admin, Browser, createConfirmedUser, signedIn, stack, uniqueEmail, uniqueNickname, waitForEmail } from './helpers.ts';
+
+/** The link an email carries: the site's `/<locale>/auth/confirm?token_hash=…&type=…&next=…` (SSR template). */
+function confirmPageLink(mail: MaildevEmail): URL {
+  const m = /https?:\/\/[^\s"<>]+\/auth\/confirm\?[^\s"<>]+/.exec(mail.text ?? '');
+  if (!m) throw new Error(`no confirm link in email "${mail.subject}"`);
+  return new URL(m[0]);
+}
+
+/**
+ * The same token as the Auth server's default template links it (`{{ .ConfirmationURL }}`:
+ * `/auth/v1/verify`, then the site's PKCE callback), the path a hosted project's default emails take.
+ */
+function verifyLink(mail: MaildevEmail): string {
+  const link = confirmPageLink(mail);
+  const q = new URLSearchParams({
+    token: link.searchParams.get('token_hash') ?? '',
+    type: link.searchParams.get('type') ?? '',
+    redirect_to: link.searchParams.get('next') ?? '',
+  });
+  return `${stack().supabaseUrl}/auth/v1/verify?${q.toString()}`;
+}
 
 describe('SSR session with @supabase/ssr cookies', () => {
   it('sign-up form → confirmation email → callback sets the session → account → sign-out', async () => {
@@ -142,9 +164,9 @@ describe('SSR session with @supabase/ssr cookies', () => {
 
   it('a callback link opened without the verifier cookie shows a translated error', async () => {
     const b = new Browser();
-    const email = uniqueEmail('otherbrowser');
-    await b.post('/fr/sign-up?_action=accounts.signUp', { name: 'Autre', email, password: 'une phrase de passe solide', accept_terms: 'on' });
-    const link = verifyLink(await waitForEmail(email));
+    const user = await createConfirmedUser();
+    await b.post('/fr/sign-in?_action=accounts.sendMagicLink', { email: user.email });
+    const link = verifyLink(await waitForEmail(user.email));
     const verified = await b.get(link);
     const other = new Browser();
     const page = await other.get(new URL(verified.location ?? '', link).toString());
@@ -159,13 +181,18 @@ describe('SSR session with @supabase/ssr cookies', () => {
     expect(error).toBeNull();
     const hash = data.properties?.hashed_token ?? '';
     const b = new Browser();
+    // Opening the link shows a button; pressing it (a POST) signs in.
     const page = await b.get(`/fr/auth/confirm?token_hash=${encodeURIComponent(hash)}&type=magiclink&next=/fr/account`);
-    expect(page.status).toBe(303);
-    expect(page.location).toBe('/fr/account');
+    expect(page.status).toBe(200);
+    expect(b.sessionCookies()).toEqual([]);
+    const fields = { token_hash: hash, type: 'magiclink', next: '/fr/account' };
+    const pressed = await b.post('/fr/auth/confirm?_action=accounts.verifyEmailLink', fields);
+    expect(pressed.status).toBe(303);
+    expect(pressed.location).toBe('/fr/account');
     expect(b.sessionCookies().length).toBeGreaterThan(0);
     expect((await b.get('/fr/account')).text).toContain('Tom Hash');
     // Single use.
-    const again = await new Browser().get(`/fr/auth/confirm?token_hash=${encodeURIComponent(hash)}&type=magiclink`);
+    const again = await new Browser().post('/fr/auth/confirm?_action=accounts.verifyEmailLink', fields);
     expect(again.status).toBe(400);
     expect(again.text).toContain('Ce lien ne peut pas être utilisé');
   });

@@ -2,6 +2,7 @@ import type { SupabaseClient, User } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Claims } from '../../lib/db/index.ts';
 import { LOCALES, type Locale } from '../../lib/i18n/locales.ts';
+import { safeNextPath } from '../../lib/http/safe-redirect.ts';
 import { authMethods } from '../../lib/supabase/jwt.ts';
 
 /*
@@ -116,6 +117,21 @@ export const emailTokenInput = z.object({
   next,
 });
 export type EmailTokenInput = z.infer<typeof emailTokenInput>;
+export type EmailOtpType = (typeof EMAIL_OTP_TYPES)[number];
+
+/** The 6-digit code of an email, as typed: spaces and dashes between digits are forgiven. */
+export const OTP_LENGTH = 6;
+export const emailCodeInput = z.object({
+  email,
+  token: z
+    .string()
+    .max(32)
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, { message: 'accounts.validation.code_format' })),
+  type: z.enum(EMAIL_OTP_TYPES, { message: 'validation.invalid_choice' }).default('email'),
+  next,
+});
+export type EmailCodeInput = z.infer<typeof emailCodeInput>;
 
 /** What every use case gets from the request: the visitor's Supabase client and identity. */
 export interface AccountContext {
@@ -124,15 +140,67 @@ export interface AccountContext {
   claims: Claims | null;
   locale: Locale;
   siteUrl: string;
+  /** The browser's address, for the Auth calls made on a client of their own (rate limits). */
+  clientAddress?: string | undefined;
 }
 
-export function accountContext(locals: App.Locals, siteUrl: string): AccountContext {
-  return { supabase: locals.supabase, user: locals.user, claims: locals.claims, locale: locals.locale, siteUrl };
+export function accountContext(locals: App.Locals, siteUrl: string, clientAddress?: string): AccountContext {
+  return { supabase: locals.supabase, user: locals.user, claims: locals.claims, locale: locals.locale, siteUrl, clientAddress };
 }
 
-/** The page an emailed link lands on (`/[locale]/auth/callback`), which then goes to `next`. */
-export function callbackUrl(siteUrl: string, locale: Locale, nextPath: string): string {
-  return `${siteUrl}/${locale}/auth/callback?next=${encodeURIComponent(nextPath)}`;
+/**
+ * The `redirect_to` of an emailed link (`/[locale]/auth/callback`, which then goes to `next`).
+ * `type=signup` tells the callback that the address is already confirmed when it gets there, so
+ * it can say so even in a browser that cannot finish the PKCE exchange.
+ */
+export function callbackUrl(siteUrl: string, locale: Locale, nextPath: string, type?: 'signup'): string {
+  return `${siteUrl}/${locale}/auth/callback?next=${encodeURIComponent(nextPath)}${type ? `&type=${type}` : ''}`;
+}
+
+const CALLBACK_PATH = /^\/[a-z]{2}\/auth\/callback\/?$/;
+
+/**
+ * Where a confirmed email link goes. `next` is the email template's `{{ .RedirectTo }}`: the full
+ * callback URL this site asked for (whose own `next` is the destination), another URL of this
+ * site, or a path. Anything off this site, or unsafe, gives `fallback`.
+ */
+export function emailLinkDestination(next: string | undefined, siteUrl: string, fallback: string): string {
+  if (!next) return fallback;
+  let candidate = next;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(next)) {
+    let url: URL;
+    let site: URL;
+    try {
+      url = new URL(next);
+      site = new URL(siteUrl);
+    } catch {
+      return fallback;
+    }
+    if (url.origin !== site.origin) return fallback;
+    candidate = CALLBACK_PATH.test(url.pathname) ? (url.searchParams.get('next') ?? '') : `${url.pathname}${url.search}${url.hash}`;
+  }
+  const path = safeNextPath(candidate, fallback);
+  return path === '/' ? fallback : path;
+}
+
+/** The "enter your code" page for an email just sent (its address filled in). */
+export function codePage(locale: Locale, type: EmailOtpType, email: string, next?: string): string {
+  const q = new URLSearchParams({ type, email });
+  if (next) q.set('next', next);
+  return `/${locale}/auth/code?${q.toString()}`;
+}
+
+/** Where a verified link or code goes when it names no destination, by verification type. */
+export function defaultDestination(locale: Locale, type: EmailOtpType): string {
+  switch (type) {
+    case 'recovery':
+      return `/${locale}/reset-password`;
+    case 'magiclink':
+    case 'email':
+      return `/${locale}/account?status=signed-in`;
+    default:
+      return `/${locale}/account?status=email-confirmed`;
+  }
 }
 
 /** The database constraint behind a check violation, as the form field it is about. */

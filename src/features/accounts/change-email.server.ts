@@ -1,5 +1,5 @@
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { authFailure } from '../../lib/supabase/auth-errors.ts';
+import { accountAuthFailure } from './auth-failure.server.ts';
 import { callbackUrl, sameEmail, type AccountContext, type ChangeEmailInput } from './accounts.ts';
 
 /**
@@ -16,7 +16,7 @@ export async function changeEmail(ctx: AccountContext, input: ChangeEmailInput):
   );
   if (error) {
     return notOk(
-      authFailure(error, { email_exists: 'email', user_already_exists: 'email', email_address_invalid: 'email', validation_failed: 'email' }),
+      accountAuthFailure(ctx.supabase, error, { email_exists: 'email', user_already_exists: 'email', email_address_invalid: 'email', validation_failed: 'email' }),
     );
   }
   return ok({ email: input.email });

@@ -2,6 +2,7 @@ import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { authErrorCode, authFailure } from '../../lib/supabase/auth-errors.ts';
 import { createStatelessClient } from '../../lib/supabase/stateless.server.ts';
 import type { AccountContext, ChangePasswordInput } from './accounts.ts';
+import { accountAuthFailure } from './auth-failure.server.ts';
 
 /**
  * Changes the password after checking the current one. The check signs in on a throw-away
@@ -9,13 +10,13 @@ import type { AccountContext, ChangePasswordInput } from './accounts.ts';
  */
 export async function changePassword(ctx: AccountContext, input: ChangePasswordInput): Promise<Result<null>> {
   if (!ctx.user?.email) return notOk(failure(401, 'error.unauthorized'));
-  const checker = createStatelessClient();
+  const checker = createStatelessClient(ctx.clientAddress);
   const { error: checkError } = await checker.auth.signInWithPassword({ email: ctx.user.email, password: input.current_password });
   if (checkError) {
     if (authErrorCode(checkError) === 'invalid_credentials') {
       return notOk(failure(400, 'accounts.validation.current_password_wrong', { field: 'current_password' }));
     }
-    return notOk(authFailure(checkError));
+    return notOk(accountAuthFailure(checker, checkError));
   }
   await checker.auth.signOut({ scope: 'local' });
   const { error } = await ctx.supabase.auth.updateUser({ password: input.password });

@@ -1,5 +1,6 @@
 import { notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { authErrorCode, authFailure } from '../../lib/supabase/auth-errors.ts';
+import { authErrorCode } from '../../lib/supabase/auth-errors.ts';
+import { accountAuthFailure } from './auth-failure.server.ts';
 import { callbackUrl, type AccountContext, type PasswordResetRequestInput } from './accounts.ts';
 
 /**
@@ -10,6 +11,6 @@ export async function requestPasswordReset(ctx: AccountContext, input: PasswordR
   const { error } = await ctx.supabase.auth.resetPasswordForEmail(input.email, {
     redirectTo: callbackUrl(ctx.siteUrl, ctx.locale, `/${ctx.locale}/reset-password`),
   });
-  if (error && authErrorCode(error) !== 'user_not_found') return notOk(authFailure(error));
+  if (error && authErrorCode(error) !== 'user_not_found') return notOk(accountAuthFailure(ctx.supabase, error));
   return ok({ email: input.email });
 }

@@ -1,13 +1,15 @@
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
-import { authFailure } from '../../lib/supabase/auth-errors.ts';
+import { accountAuthFailure } from './auth-failure.server.ts';
 import { callbackUrl, type AccountContext, type SignUpInput } from './accounts.ts';
 
 export type SignUpOutcome = { kind: 'check-inbox'; email: string } | { kind: 'signed-in'; redirectTo: string };
 
 /**
  * Creates the account through the Auth server; the profile row comes from the database trigger
- * with the name, nickname and locale given here. The confirmation link comes back to
- * /[locale]/auth/callback in this browser (the PKCE verifier cookie is set on this response).
+ * with the name, nickname and locale given here. The confirmation email's link opens
+ * /[locale]/auth/confirm in any browser (its code works on /[locale]/auth/code); with the Auth
+ * server's default templates it comes back to /[locale]/auth/callback (PKCE: the verifier
+ * cookie is set on this response).
  *
  * An address that already has a confirmed account gets the same "check your inbox" answer as a
  * new one (GoTrue answers with a user without identities), so the form does not reveal who is
@@ -19,13 +21,13 @@ export async function signUp(ctx: AccountContext, input: SignUpInput): Promise<R
     email: input.email,
     password: input.password,
     options: {
-      emailRedirectTo: callbackUrl(ctx.siteUrl, ctx.locale, `/${ctx.locale}/account?status=email-confirmed`),
+      emailRedirectTo: callbackUrl(ctx.siteUrl, ctx.locale, `/${ctx.locale}/account?status=email-confirmed`, 'signup'),
       data: { name: input.name, ...(input.nickname ? { nickname: input.nickname } : {}), locale: ctx.locale },
     },
   });
   if (error) {
     return notOk(
-      authFailure(error, {
+      accountAuthFailure(ctx.supabase, error, {
         weak_password: 'password',
         user_already_exists: 'email',
         email_exists: 'email',

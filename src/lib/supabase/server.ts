@@ -2,8 +2,10 @@ import { createServerClient, parseCookieHeader, type CookieOptions } from '@supa
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { AstroCookies, AstroCookieSetOptions } from 'astro';
 import { getConfig } from '../config.ts';
+import { forwardingFetch, rememberRetryAfter } from './forwarding.ts';
 
 export type { SupabaseClient };
+export { retryAfterSeconds } from './forwarding.ts';
 
 /**
  * The Supabase client of one request, as @supabase/ssr wants it on a server: the session comes
@@ -11,15 +13,22 @@ export type { SupabaseClient };
  * back as Set-Cookie through Astro's cookies. `onHeaders` receives the cache headers ssr asks for
  * when it writes a session (a response carrying a session must never be cached by a proxy).
  *
+ * `clientAddress` is the browser's address (Astro's `context.clientAddress`; a function is read
+ * once, and an address Astro cannot give — a prerendered page — is left out). It goes to the Auth
+ * server as `X-Forwarded-For`, which the server believes from this site only (its trusted
+ * proxies), so rate limits count each browser on its own instead of the whole site as one caller.
+ *
  * Only the anon key is used here: the browser never gets anything else.
  */
 export function createRequestClient(opts: {
   request: Request;
   cookies: AstroCookies;
   onHeaders: (headers: Record<string, string>) => void;
+  clientAddress?: string | (() => string | undefined);
 }): SupabaseClient {
   const config = getConfig();
-  return createServerClient(config.supabaseUrl, config.anonKey, {
+  const retry = { seconds: undefined as number | undefined };
+  const client = createServerClient(config.supabaseUrl, config.anonKey, {
     cookies: {
       getAll: () =>
         parseCookieHeader(opts.request.headers.get('cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' })),
@@ -30,7 +39,19 @@ export function createRequestClient(opts: {
     },
     // Over https the session cookies must not leak to plain-http requests.
     cookieOptions: { secure: config.siteUrl.startsWith('https:') },
+    global: { fetch: forwardingFetch(resolveAddress(opts.clientAddress), retry) },
   });
+  rememberRetryAfter(client, retry);
+  return client;
+}
+
+function resolveAddress(address: string | (() => string | undefined) | undefined): string | undefined {
+  try {
+    return typeof address === 'function' ? address() : address;
+  } catch {
+    // Astro throws when there is no client (prerendering).
+    return undefined;
+  }
 }
 
 function astroCookieOptions(o: CookieOptions): AstroCookieSetOptions {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 
 /** Bytes accepted in a request body before answering 413; Supabase's own limits are far larger, but nothing here needs more. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -62,21 +61,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
   res.writeHead(status, headers);
   res.end();
-}
-
-/**
- * The caller's address. Behind the app's own server every browser shares one socket address, so
- * the first `X-Forwarded-For` hop is used when present, as GoTrue does with its rate-limit header.
- * Only syntactically valid addresses come out, since the value lands in an `inet` column.
- */
-export function clientIp(req: IncomingMessage): string {
-  const forwarded = header(req, 'x-forwarded-for')?.split(',')[0]?.trim();
-  // IPv6 zone ids ("fe80::1%eth0") are valid for Node but not for Postgres.
-  for (const candidate of [forwarded, req.socket.remoteAddress]) {
-    const ip = candidate?.split('%')[0];
-    if (ip && isIP(ip)) return ip;
-  }
-  return '127.0.0.1';
 }
 
 export function header(req: IncomingMessage, name: string): string | undefined {

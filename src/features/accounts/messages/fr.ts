@@ -19,7 +19,7 @@ export const fr = {
   'accounts.signUp.haveAccount': 'Vous avez déjà un compte ?',
   'accounts.signUp.checkInboxTitle': 'Vérifiez votre boîte de réception',
   'accounts.signUp.checkInboxBody':
-    'Si cette adresse peut être utilisée, un courriel de confirmation vient d’être envoyé à {email}. Ouvrez le lien qu’il contient, dans ce navigateur, pour activer votre compte.',
+    'Si cette adresse peut être utilisée, un courriel de confirmation vient d’être envoyé à {email}. Ouvrez le lien qu’il contient, sur cet appareil ou un autre, ou saisissez le code à 6 chiffres qu’il indique, pour activer votre compte.',
   'accounts.signUp.checkInboxSpam': 'Rien reçu après quelques minutes ? Regardez dans vos courriers indésirables.',
   'accounts.signIn.title': 'Se connecter',
   'accounts.signIn.passwordTitle': 'Avec mon mot de passe',
@@ -29,7 +29,7 @@ export const fr = {
   'accounts.signIn.magicIntro': 'Recevez par courriel un lien qui vous connecte directement, valable une heure.',
   'accounts.signIn.magicSubmit': 'Recevoir un lien de connexion',
   'accounts.signIn.magicSent':
-    'Si un compte existe pour {email}, un lien de connexion vient d’y être envoyé. Ouvrez-le dans ce navigateur.',
+    'Si un compte existe pour {email}, un lien de connexion vient d’y être envoyé. Ouvrez-le, ou saisissez le code à 6 chiffres qu’il indique.',
   'accounts.signIn.noAccount': 'Pas encore de compte ?',
   'accounts.signIn.required': 'Connectez-vous pour accéder à cette page.',
   'accounts.signIn.already': 'Vous êtes déjà connecté·e.',
@@ -38,7 +38,7 @@ export const fr = {
     'Indiquez l’adresse électronique de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.',
   'accounts.forgot.submit': 'Recevoir le lien',
   'accounts.forgot.sent':
-    'Si un compte existe pour {email}, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Ouvrez-le dans ce navigateur.',
+    'Si un compte existe pour {email}, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Ouvrez-le, ou saisissez le code à 6 chiffres qu’il indique.',
   'accounts.reset.title': 'Choisir un nouveau mot de passe',
   'accounts.reset.intro': 'Choisissez le mot de passe que vous utiliserez désormais pour vous connecter.',
   'accounts.reset.invalid':
@@ -108,4 +108,44 @@ export const fr = {
   'accounts.evaluations.link': '{component} — {space}',
   'accounts.evaluations.assigned.one': '{count} proposition à évaluer',
   'accounts.evaluations.assigned.other': '{count} propositions à évaluer',
+  'accounts.rateLimit.signIn':
+    'Trop de tentatives de connexion. Par sécurité, patientez quelques minutes avant de réessayer, ou demandez un lien de connexion par courriel.',
+  'accounts.rateLimit.signInRetry':
+    'Trop de tentatives de connexion. Par sécurité, réessayez dans {minutes} min, ou demandez un lien de connexion par courriel.',
+  'accounts.rateLimit.emailRetry':
+    'Trop de courriels ont été demandés. Pour des raisons de sécurité, patientez {minutes} min avant d’en demander un nouveau.',
+  'accounts.validation.code_format': 'Saisissez les 6 chiffres du code reçu par courriel.',
+  'accounts.validation.code_wrong': 'Ce code est incorrect ou a expiré. Vérifiez-le, ou demandez un nouveau courriel.',
+  'accounts.enterCode.link': 'Saisir le code reçu par courriel',
+  'accounts.enterCode.title': 'Saisir le code reçu par courriel',
+  'accounts.enterCode.intro':
+    'Le courriel que vous avez reçu contient un code à 6 chiffres. Saisissez-le avec l’adresse à laquelle il a été envoyé : cela fonctionne depuis n’importe quel appareil.',
+  'accounts.enterCode.code': 'Code à 6 chiffres',
+  'accounts.enterCode.codeHint': 'Par exemple : 123456',
+  'accounts.enterCode.submit': 'Valider le code',
+  'accounts.confirm.title.signup': 'Confirmer votre adresse électronique',
+  'accounts.confirm.title.invite': 'Accepter l’invitation',
+  'accounts.confirm.title.magiclink': 'Se connecter',
+  'accounts.confirm.title.email': 'Se connecter',
+  'accounts.confirm.title.recovery': 'Choisir un nouveau mot de passe',
+  'accounts.confirm.title.email_change': 'Confirmer votre nouvelle adresse',
+  'accounts.confirm.intro.signup': 'Pour activer votre compte, confirmez votre adresse électronique. Vous serez ensuite connecté·e sur cet appareil.',
+  'accounts.confirm.intro.invite': 'Acceptez l’invitation pour rejoindre la plateforme. Vous serez connecté·e sur cet appareil.',
+  'accounts.confirm.intro.magiclink': 'Confirmez pour vous connecter sur cet appareil.',
+  'accounts.confirm.intro.email': 'Confirmez pour vous connecter sur cet appareil.',
+  'accounts.confirm.intro.recovery': 'Continuez pour choisir un nouveau mot de passe sur cet appareil.',
+  'accounts.confirm.intro.email_change': 'Confirmez pour utiliser désormais cette nouvelle adresse électronique.',
+  'accounts.confirm.submit.signup': 'Confirmer mon adresse',
+  'accounts.confirm.submit.invite': 'Accepter l’invitation',
+  'accounts.confirm.submit.magiclink': 'Me connecter',
+  'accounts.confirm.submit.email': 'Me connecter',
+  'accounts.confirm.submit.recovery': 'Continuer',
+  'accounts.confirm.submit.email_change': 'Confirmer ma nouvelle adresse',
+  'accounts.confirm.signedInAs':
+    'Vous êtes actuellement connecté·e sur cet appareil en tant que {email}. Si vous continuez, cette session sera remplacée par celle du compte de ce lien.',
+  'accounts.confirm.usedSignup':
+    'Si vous avez déjà confirmé votre adresse avec ce lien, votre compte est actif : connectez-vous.',
+  'accounts.callback.confirmedTitle': 'Adresse électronique confirmée',
+  'accounts.callback.confirmedBody':
+    'Votre adresse électronique est confirmée et votre compte est actif. Connectez-vous pour continuer sur cet appareil.',
 } as const;

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type postgres from 'postgres';
 import type { Config } from '../../../../src/lib/config.ts';
-import { BodyTooLargeError, MAX_BODY_BYTES, clientIp, header, readBody } from '../http.ts';
+import { BodyTooLargeError, MAX_BODY_BYTES, header, readBody } from '../http.ts';
+import { clientIp, type TrustedProxies } from './client-ip.ts';
 import { ApiError, badRequest, validationFailed } from './errors.ts';
 import type { Mailer } from './mailer.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -90,7 +91,13 @@ export function parseJsonObject(bytes: Buffer): Body {
   return parsed as Body;
 }
 
-export function createAuthRequest(raw: IncomingMessage, path: string, url: URL, params: Record<string, string>): AuthRequest {
+export function createAuthRequest(
+  raw: IncomingMessage,
+  path: string,
+  url: URL,
+  params: Record<string, string>,
+  proxies: TrustedProxies,
+): AuthRequest {
   // Query values reach SQL too (a link's token, an admin filter); Postgres text cannot hold U+0000.
   if ([...url.searchParams.values(), ...Object.values(params)].some((v) => v.includes('\u0000'))) {
     throw validationFailed('Request parameters must not contain NUL characters');
@@ -111,7 +118,7 @@ export function createAuthRequest(raw: IncomingMessage, path: string, url: URL, 
     path,
     query: url.searchParams,
     raw,
-    client: { ip: clientIp(raw), userAgent: (header(raw, 'user-agent') ?? '').slice(0, 1000) },
+    client: { ip: clientIp(raw, proxies), userAgent: (header(raw, 'user-agent') ?? '').slice(0, 1000) },
     params,
     async body() {
       parsed ??= parseJsonObject(await read());

@@ -3,7 +3,7 @@ import type { AuthDeps, Db } from './context.ts';
 import { emailFrequencyLimited, serverError } from './errors.ts';
 import { PKCE_PREFIX } from './pkce.ts';
 import { takeEmailSend } from './rate-limit.ts';
-import { localeOf, renderEmail, type EmailAction } from './templates.ts';
+import { localeOf, renderEmail, type EmailAction, type Locale } from './templates.ts';
 import type { UserRow } from './users.ts';
 
 /**
@@ -74,6 +74,22 @@ export async function issueEmailToken(
   return { otp, tokenHash };
 }
 
+/**
+ * The organization's name in `locale` (else its default locale's), read from `public.organization`
+ * (one row) on the API's own connection, outside the caller's transaction: a database without the
+ * app's tables, or without its row yet, only loses the name.
+ */
+export async function organizationName(deps: AuthDeps, locale: Locale): Promise<string | null> {
+  try {
+    const [row] = await deps.sql<{ name: string | null }[]>`
+      select coalesce(nullif(trim(name ->> ${locale}), ''), nullif(trim(name ->> default_locale), '')) as name
+      from public.organization limit 1`;
+    return row?.name ? row.name.slice(0, 200) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `{{ .ConfirmationURL }}`: the verify endpoint of this API, which redirects to `redirectTo`. */
 export function actionLink(deps: AuthDeps, tokenHash: string, type: string, redirectTo: string): string {
   const q = new URLSearchParams({ token: tokenHash, type, redirect_to: redirectTo });
@@ -108,12 +124,16 @@ export async function sendActionEmail(
   takeEmailSend(deps.limits);
   const { otp, tokenHash } = await issueEmailToken(db, user, action, opts);
   const to = action === 'email_change' ? (opts.newEmail ?? '') : (user.email ?? '');
-  const mail = renderEmail(action, localeOf(user.raw_user_meta_data), {
-    confirmationUrl: actionLink(deps, tokenHash, action, opts.redirectTo),
+  const locale = localeOf(user.raw_user_meta_data);
+  const mail = renderEmail(action, locale, {
+    siteUrl: deps.config.siteUrl,
+    tokenHash,
+    redirectTo: opts.redirectTo,
     token: otp,
     email: user.email ?? '',
     ...(opts.newEmail ? { newEmail: opts.newEmail } : {}),
     expiresIn: deps.config.auth.otpExp,
+    organization: await organizationName(deps, locale),
   });
   try {
     await deps.mailer.send({ to, ...mail });

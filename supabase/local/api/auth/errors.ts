@@ -12,13 +12,16 @@ export class ApiError extends Error {
   readonly code: string;
   /** Fields sent next to `code` and `message` (e.g. `weak_password`, OAuth `error`). */
   readonly extra: Record<string, unknown>;
+  /** Response headers that go with the error (`Retry-After` on a 429). */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.extra = extra;
+    this.headers = headers;
   }
 }
 
@@ -27,7 +30,8 @@ export const unauthorized = (code: string, message: string) => new ApiError(401,
 export const forbidden = (code: string, message: string) => new ApiError(403, code, message);
 export const notFound = (code: string, message: string) => new ApiError(404, code, message);
 export const unprocessable = (code: string, message: string) => new ApiError(422, code, message);
-export const tooManyRequests = (code: string, message: string) => new ApiError(429, code, message);
+export const tooManyRequests = (code: string, message: string, headers: Record<string, string> = {}) =>
+  new ApiError(429, code, message, {}, headers);
 export const serverError = (message: string) => new ApiError(500, 'unexpected_failure', message);
 
 export const validationFailed = (message: string) => badRequest('validation_failed', message);
@@ -49,6 +53,7 @@ export const emailFrequencyLimited = (secondsLeft: number) =>
   tooManyRequests(
     'over_email_send_rate_limit',
     `For security purposes, you can only request this after ${Math.max(0, Math.trunc(secondsLeft))} seconds.`,
+    { 'Retry-After': String(Math.max(1, Math.ceil(secondsLeft))) },
   );
 
 export function errorBody(err: ApiError): Record<string, unknown> {

@@ -4,6 +4,7 @@ import type { Config } from '../../../../src/lib/config.ts';
 import type { Service, ServiceContext } from '../gateway.ts';
 import { sendEmpty, sendJson } from '../http.ts';
 import { type AuthDeps, type AuthRequest, createAuthRequest, type Reply } from './context.ts';
+import { trustedProxies } from './client-ip.ts';
 import { API_VERSION, ApiError, errorBody } from './errors.ts';
 import { createMailer } from './mailer.ts';
 import { createRateLimits } from './rate-limit.ts';
@@ -88,12 +89,13 @@ function write(res: ServerResponse, reply: Reply): void {
 }
 
 function writeError(res: ServerResponse, err: ApiError): void {
-  sendJson(res, err.status, errorBody(err), { 'X-Supabase-Api-Version': API_VERSION, 'x-sb-error-code': err.code });
+  sendJson(res, err.status, errorBody(err), { ...err.headers, 'X-Supabase-Api-Version': API_VERSION, 'x-sb-error-code': err.code });
 }
 
 export function createAuthService(opts: { config: Config; sql: postgres.Sql; log: (line: string) => void }): Service {
   const mailer = createMailer(opts.config);
   const deps: AuthDeps = { config: opts.config, sql: opts.sql, mailer, limits: createRateLimits(opts.config), log: opts.log };
+  const proxies = trustedProxies(opts.config.auth.trustedProxies);
 
   return {
     prefix: '/auth/v1',
@@ -110,7 +112,7 @@ export function createAuthService(opts: { config: Config; sql: postgres.Sql; log
         return writeError(res, err);
       }
       try {
-        const req = createAuthRequest(raw, ctx.path, ctx.url, hit.params);
+        const req = createAuthRequest(raw, ctx.path, ctx.url, hit.params, proxies);
         write(res, await hit.route.handler(req, deps));
       } catch (err) {
         if (err instanceof ApiError) return writeError(res, err);

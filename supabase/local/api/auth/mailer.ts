@@ -3,6 +3,8 @@ import type { Config } from '../../../../src/lib/config.ts';
 
 export interface OutgoingEmail {
   to: string;
+  /** The sender's display name (the organization); the address is always SMTP_SENDER. */
+  fromName: string | null;
   subject: string;
   text: string;
   html: string;
@@ -12,8 +14,6 @@ export interface Mailer {
   send(mail: OutgoingEmail): Promise<void>;
   close(): void;
 }
-
-export const PLATFORM_NAME = 'Décidons';
 
 /** SMTP through `config.smtpUrl` (maildev in development and tests, any relay in production). */
 export function createMailer(config: Config): Mailer {
@@ -26,8 +26,8 @@ export function createMailer(config: Config): Mailer {
     socketTimeout: 20_000,
   });
   return {
-    async send(mail) {
-      await transport.sendMail({ from: { name: PLATFORM_NAME, address: config.smtpSender }, ...mail });
+    async send({ fromName, ...mail }) {
+      await transport.sendMail({ from: fromName ? { name: fromName, address: config.smtpSender } : config.smtpSender, ...mail });
     },
     close() {
       transport.close();

@@ -4,7 +4,7 @@ import { json } from '../context.ts';
 import { sendActionEmail } from '../email-tokens.ts';
 import { unprocessable, validationFailed } from '../errors.ts';
 import { createFlowState, readPkce } from '../pkce.ts';
-import { takeSignInAttempt } from '../rate-limit.ts';
+import { takeEmailRequest, takeSignInAttempt } from '../rate-limit.ts';
 import { redirectTarget } from '../redirect.ts';
 import { findUserByEmail, isConfirmed } from '../users.ts';
 import { normaliseEmail, optBool, optMetadata, optString, phoneUnsupported } from '../validate.ts';
@@ -17,6 +17,7 @@ import { registerWithEmail } from './signup.ts';
  */
 export async function otp(req: AuthRequest, deps: AuthDeps): Promise<Reply> {
   takeSignInAttempt(deps.limits, req.client.ip);
+  takeEmailRequest(deps.limits, req.client.ip);
   const { config } = deps;
   const body = await req.body();
   const rawEmail = optString(body, 'email', 1024) ?? '';

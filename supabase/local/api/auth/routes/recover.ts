@@ -3,6 +3,7 @@ import { json } from '../context.ts';
 import { sendActionEmail, type EmailAction } from '../email-tokens.ts';
 import { validationFailed } from '../errors.ts';
 import { createFlowState, readPkce, type FlowMethod, type PkceParams } from '../pkce.ts';
+import { takeEmailRequest } from '../rate-limit.ts';
 import { redirectTarget } from '../redirect.ts';
 import { findUserByEmail, isConfirmed, type UserRow } from '../users.ts';
 import { normaliseEmail, optString, phoneUnsupported } from '../validate.ts';
@@ -26,6 +27,7 @@ async function emailUser(
 
 /** `POST /recover` (resetPasswordForEmail): always `{}`, known address or not, so nothing can be enumerated. */
 export async function recover(req: AuthRequest, deps: AuthDeps): Promise<Reply> {
+  takeEmailRequest(deps.limits, req.client.ip);
   const body = await req.body();
   const email = normaliseEmail(optString(body, 'email', 1024));
   const pkce = readPkce(body);
@@ -39,6 +41,7 @@ export async function recover(req: AuthRequest, deps: AuthDeps): Promise<Reply> 
 
 /** `POST /resend`: the signup confirmation or the email-change confirmation again, throttled like the first. */
 export async function resend(req: AuthRequest, deps: AuthDeps): Promise<Reply> {
+  takeEmailRequest(deps.limits, req.client.ip);
   const body = await req.body();
   const type = optString(body, 'type', 64) ?? '';
   if (!['signup', 'email_change', 'sms', 'phone_change'].includes(type)) {

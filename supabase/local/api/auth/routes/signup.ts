@@ -4,6 +4,7 @@ import { json } from '../context.ts';
 import { sendActionEmail } from '../email-tokens.ts';
 import { ApiError, badRequest, unprocessable, validationFailed } from '../errors.ts';
 import { createFlowState, readPkce, type PkceParams } from '../pkce.ts';
+import { takeEmailRequest } from '../rate-limit.ts';
 import { redirectTarget } from '../redirect.ts';
 import { startSession, type TokenResponse } from '../sessions.ts';
 import { confirmEmail, findUserByEmail, hashPassword, insertIdentity, insertUser, isConfirmed, userJson } from '../users.ts';
@@ -82,6 +83,7 @@ function decoyUser(email: string, data: JsonObject): JsonObject {
 export async function signup(req: AuthRequest, deps: AuthDeps): Promise<Reply> {
   const { config } = deps;
   if (config.auth.disableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
+  takeEmailRequest(deps.limits, req.client.ip);
   const body = await req.body();
   const rawEmail = optString(body, 'email', 1024) ?? '';
   const phone = optString(body, 'phone', 64) ?? '';

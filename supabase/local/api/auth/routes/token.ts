@@ -2,7 +2,7 @@ import type { AuthDeps, AuthRequest, Reply } from '../context.ts';
 import { json } from '../context.ts';
 import { badRequest, oauthError, validationFailed } from '../errors.ts';
 import { consumeAuthCode } from '../pkce.ts';
-import { takeSignInAttempt } from '../rate-limit.ts';
+import { checkAccountFailures, clearAccountFailures, recordAccountFailure, takeSignInAttempt } from '../rate-limit.ts';
 import { refreshSession, startSession } from '../sessions.ts';
 import { findUserByEmail, findUserById, isBanned, isConfirmed, passwordMatches } from '../users.ts';
 import { MAX_PASSWORD_BYTES, optString, phoneUnsupported, weakPasswordMessage, weakPasswordReasons } from '../validate.ts';
@@ -19,11 +19,19 @@ async function passwordGrant(req: AuthRequest, deps: AuthDeps): Promise<Reply> {
   if (phone) throw phoneUnsupported();
   if (!email) throw validationFailed('missing email or phone');
 
+  // Failures are counted per address too, known or not (the limit must not reveal who has an
+  // account): guessing one person's password from many addresses stops there.
+  checkAccountFailures(deps.limits, email);
+  const fail = () => {
+    recordAccountFailure(deps.limits, email);
+    return invalidCredentials();
+  };
   const user = await findUserByEmail(deps.sql, email);
   // Same answer for an unknown address, a wrong password and a banned account: nothing to enumerate.
-  if (!user || isBanned(user) || user.deleted_at) throw invalidCredentials();
-  if (!password || Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw invalidCredentials();
-  if (!(await passwordMatches(deps.sql, user.id, password))) throw invalidCredentials();
+  if (!user || isBanned(user) || user.deleted_at) throw fail();
+  if (!password || Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw fail();
+  if (!(await passwordMatches(deps.sql, user.id, password))) throw fail();
+  clearAccountFailures(deps.limits, email);
   if (!isConfirmed(user)) throw badRequest('email_not_confirmed', 'Email not confirmed');
 
   const session = await deps.sql.begin((tx) => startSession(tx, deps, user.id, 'password', req.client));

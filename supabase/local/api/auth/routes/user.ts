@@ -3,6 +3,7 @@ import { json, jsonb, noContent } from '../context.ts';
 import { sendActionEmail } from '../email-tokens.ts';
 import { emailExists, forbidden, unprocessable, validationFailed } from '../errors.ts';
 import { createFlowState, readPkce } from '../pkce.ts';
+import { takeEmailRequest } from '../rate-limit.ts';
 import { redirectTarget } from '../redirect.ts';
 import { authenticate, logout } from '../sessions.ts';
 import { clearOneTimeTokens, emailTaken, findUserById, hashPassword, passwordMatches, userJson } from '../users.ts';
@@ -41,6 +42,7 @@ export async function updateUser(req: AuthRequest, deps: AuthDeps): Promise<Repl
   if (optObject(body, 'app_metadata') !== undefined) throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
   if (phone && phone !== user.phone) throw phoneUnsupported();
   const changesEmail = email !== '' && email !== user.email;
+  if (changesEmail) takeEmailRequest(deps.limits, req.client.ip);
   if (changesEmail && (await emailTaken(deps.sql, email, user.id))) throw emailExists();
   if (password && (await passwordMatches(deps.sql, user.id, password))) {
     throw unprocessable('same_password', 'New password should be different from the old password.');

@@ -3,7 +3,7 @@ import { json, redirect } from '../context.ts';
 import { hashToken, TOKEN_SLOTS } from '../email-tokens.ts';
 import { ApiError, badRequest, emailExists, forbidden, pgCode, unprocessable, validationFailed } from '../errors.ts';
 import { flowMethodFor, issueAuthCode, PKCE_PREFIX } from '../pkce.ts';
-import { takeSignInAttempt } from '../rate-limit.ts';
+import { checkAccountFailures, clearAccountFailures, recordAccountFailure, takeSignInAttempt } from '../rate-limit.ts';
 import { redirectTarget } from '../redirect.ts';
 import { startSession, type TokenResponse } from '../sessions.ts';
 import { clearOneTimeTokens, confirmEmail, findUserByEmail, isBanned, isConfirmed, setIdentityEmail, syncProviders, type UserRow } from '../users.ts';
@@ -129,7 +129,18 @@ export async function verifyPost(req: AuthRequest, deps: AuthDeps): Promise<Repl
       throw unprocessable('validation_failed', 'Invalid email format');
     }
     if (!isVerifyType(type)) throw validationFailed('Unsupported verification type');
-    lookup = (tx) => userByCode(tx, type, address, token, otpExp);
+    // A 6-digit code is guessable: wrong codes count against the account, from any address.
+    checkAccountFailures(deps.limits, address);
+    lookup = async (tx) => {
+      try {
+        const found = await userByCode(tx, type, address, token, otpExp);
+        clearAccountFailures(deps.limits, address);
+        return found;
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'otp_expired') recordAccountFailure(deps.limits, address);
+        throw err;
+      }
+    };
   } else {
     if (email || phone || bodyRedirect) throw validationFailed('Only the token_hash and type should be provided');
     if (!isVerifyType(type)) throw validationFailed('Invalid email verification type');
