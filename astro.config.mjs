@@ -3,16 +3,83 @@ import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
 
+/**
+ * The dev server decodes URLs in middlewares of its own that answer a stack trace (500) when a
+ * URL cannot be decoded (`/fr/processes/%FF`). This one runs before them and answers a plain 400,
+ * as scripts/serve.ts does in production.
+ * @returns {import('vite').Plugin}
+ */
+function rejectMalformedUrls() {
+  return {
+    name: 'decidons:reject-malformed-urls',
+    configureServer(server) {
+      /** @type {import('vite').Connect.NextHandleFunction} */
+      const guard = (req, res, next) => {
+        try {
+          decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+          next();
+        } catch {
+          res.statusCode = 400;
+          res.setHeader('content-type', 'text/html; charset=utf-8');
+          res.end('<!doctype html><html lang="fr"><meta charset="utf-8"><title>Adresse invalide</title><h1>Adresse invalide</h1><p><a href="/fr/">Accueil</a></p></html>');
+        }
+      };
+      // First in the stack, even before the middlewares Astro puts first (it unshifts them in its
+      // own post hook, which runs before this one): they decode the URL too.
+      return () => {
+        server.middlewares.stack.unshift({ route: '', handle: guard });
+      };
+    },
+  };
+}
+
 export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   integrations: [preact()],
   // The locale lives in the URL (/fr/…, /en/…); src/lib/i18n owns the list and the fallback.
   trailingSlash: 'ignore',
-  security: { checkOrigin: true },
+  security: {
+    checkOrigin: true,
+    // Astro hashes every script it puts in a page, so script-src needs no 'unsafe-inline'. Styles
+    // keep it: a few elements carry computed colours and indents in style attributes, which
+    // hashes cannot cover. The directives that depend on the deployment (the Supabase URL, the
+    // map's sources) are added per response by src/lib/http/security-headers.ts.
+    csp: {
+      algorithm: 'SHA-256',
+      styleDirective: { resources: ["'self'", "'unsafe-inline'"] },
+    },
+  },
   server: { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 4321) },
   devToolbar: { enabled: false },
   vite: {
-    server: { watch: { ignored: ['**/.data/**'] } },
+    plugins: [rejectMalformedUrls()],
+    server: {
+      watch: { ignored: ['**/.data/**'] },
+      fs: {
+        // The dev server serves files from the project folder to whoever asks (`/<path>?raw`,
+        // `/@fs/…`): never the database files, the Supabase folder (seed, local API), env files,
+        // server-only modules or the tooling. Vite's own defaults are repeated because this list
+        // replaces them.
+        deny: [
+          '.env',
+          '.env.*',
+          '*.{crt,pem,key}',
+          '**/.git/**',
+          '**/.data/**',
+          '**/supabase/**',
+          '**/scripts/**',
+          '**/workers/**',
+          '**/tests/**',
+          '**/bench/**',
+          '**/*.server.ts',
+          '**/src/middleware.ts',
+          '**/src/actions/**',
+          '**/src/pages/**/*.ts',
+          '**/src/lib/config.ts',
+          '**/src/lib/db/**',
+        ],
+      },
+    },
   },
 });

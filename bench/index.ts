@@ -12,6 +12,7 @@ import { asUser, closeDb } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { benchHttp } from './http.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
 
@@ -100,7 +101,8 @@ try {
   row('GET /auth/v1/health (HTTP ceiling)', ping);
   console.log(`  ratio getUser / health: ${(getUser.perSecond / ping.perSecond).toFixed(2)}`);
   await benchRealtime(config, sql);
-  await benchProposals(sql, config.databaseUrl, { measure, row });
+  const big = await benchProposals(sql, config.databaseUrl, { measure, row });
+  await benchHttp(config, sql, big, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

@@ -44,7 +44,15 @@ async function createUsers(sql: postgres.Sql, n: number, label: string): Promise
   return rows.map((r) => r.id);
 }
 
-export async function benchProposals(sql: postgres.Sql, databaseUrl: string, tools: BenchTools): Promise<void> {
+/** The big component the figures were taken on, for the HTTP figures that follow. */
+export interface BigComponent {
+  spaceId: string;
+  componentId: string;
+  /** Its proposal with 1,000 comments. */
+  proposalId: string;
+}
+
+export async function benchProposals(sql: postgres.Sql, databaseUrl: string, tools: BenchTools): Promise<BigComponent> {
   const { measure, row } = tools;
   const users = await createUsers(sql, USERS, 'prop');
 
@@ -236,4 +244,5 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
       (flat ? '  (constant)' : '  — GROWS WITH THE PAGE SIZE'),
   );
   if (!flat) process.exitCode = 1;
+  return { spaceId: big.spaceId, componentId: big.componentId, proposalId: commented };
 }

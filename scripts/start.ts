@@ -1,23 +1,30 @@
 /**
- * `npm start`: the whole platform for development. Locally that is embedded Postgres, the SMTP
- * catcher, the Supabase-compatible API, the job workers and the Astro site; with SUPABASE_URL and
- * DATABASE_URL set, only the migrations, the workers and the site (the rest is the Supabase
- * project's).
+ * `npm start`: the whole platform as a city would run it on one machine — the built site (built
+ * first when dist/ is missing or older than the sources), compressed, cached and with its security
+ * headers; the job workers; and, locally, embedded Postgres (supervised: restarted if it dies), the
+ * SMTP catcher and the Supabase-compatible API. With SUPABASE_URL and DATABASE_URL set, only the
+ * migrations, the workers and the site (the rest is the Supabase project's).
+ *
+ * `npm run dev` (`--dev`) runs Astro's dev server with hot reload instead of the build.
  */
 import { ConfigError, getConfig } from '../src/lib/config.ts';
 import { MigrationError } from '../supabase/local/migrate.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { JOBS, startWorkers, type Workers } from '../workers/index.ts';
+import { ensureBuilt } from './build.ts';
 import { startWeb } from './web.ts';
 
 const verbose = process.argv.includes('--verbose');
+const dev = process.argv.includes('--dev');
 const log = (line: string) => {
   if (verbose || !line.startsWith('[db]')) console.log(line);
 };
 
 async function main() {
   const config = getConfig();
+  // Before anything is started: a failing build then leaves nothing running.
+  if (!dev) await ensureBuilt(console.log);
   console.log(config.local ? 'Starting the local stack…' : `Using the Supabase project at ${config.supabaseUrl}`);
   const stack = await startStack(config, { log });
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
@@ -39,7 +46,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   try {
     workers = await startWorkers(config, { log: (l) => log(`[workers] ${l}`) });
-    web = await startWeb(config, { mode: 'dev', log: verbose ? log : () => {}, timeoutMs: 120_000 });
+    web = await startWeb(config, { mode: dev ? 'dev' : 'prod', log: verbose ? log : () => {}, timeoutMs: 120_000 });
   } catch (err) {
     console.error(String(err instanceof Error ? err.message : err));
     await shutdown(1);
@@ -51,7 +58,7 @@ async function main() {
       void shutdown(1);
     }
   });
-  const rows: [string, string][] = [['Site', `${web.url}/fr`]];
+  const rows: [string, string][] = [[dev ? 'Site (dev server, hot reload)' : 'Site', `${web.url}/fr`]];
   if (config.local) {
     rows.push(
       ['Mail inbox (maildev)', stack.inboxUrl ?? ''],

@@ -21,24 +21,36 @@ export function webEnv(config: Config): Record<string, string> {
 }
 
 /**
- * Starts Astro as a child process (dev server with `mode: 'dev'`, the built Node server with
- * `mode: 'prod'`) and resolves once it answers HTTP.
+ * Starts Astro as a child process (dev server with `mode: 'dev'`, the built server behind
+ * compression with `mode: 'prod'`, from dist/ or `outDir`) and resolves once it answers HTTP.
  */
 export async function startWeb(
   config: Config,
-  opts: { mode?: 'dev' | 'prod'; log?: (line: string) => void; timeoutMs?: number } = {},
+  opts: {
+    mode?: 'dev' | 'prod';
+    outDir?: string;
+    log?: (line: string) => void;
+    timeoutMs?: number;
+    /** Resolve once it answers at all, even 503 (its database is down), instead of once healthy. */
+    answering?: boolean;
+  } = {},
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const log = opts.log ?? (() => {});
   const args =
     opts.mode === 'prod'
-      ? [resolve(root, 'dist/server/entry.mjs')]
+      ? [resolve(root, 'scripts/serve.ts')]
       : [resolve(root, 'node_modules/astro/bin/astro.mjs'), 'dev', '--ignore-lock', '--host', config.host, '--port', String(config.port)];
   // Astro's dev server does not mount its request handler when it sees vitest's variables, so the
   // child must not inherit them when the test setup starts it.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'VITEST' && !k.startsWith('VITEST_')));
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...inherited, ...webEnv(config) },
+    env: {
+      ...inherited,
+      ...webEnv(config),
+      ...(opts.mode === 'prod' ? { NODE_ENV: 'production' } : {}),
+      ...(opts.outDir ? { ASTRO_OUT_DIR: opts.outDir } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,7 +68,7 @@ export async function startWeb(
     try {
       const r = await fetch(`${url}/healthz`);
       const body = (await r.json().catch(() => null)) as { ok?: boolean } | null;
-      if (r.status === 200 && body?.ok === true) break;
+      if ((r.status === 200 && body?.ok === true) || opts.answering) break;
     } catch {
       // not listening yet
     }

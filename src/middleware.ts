@@ -1,4 +1,7 @@
 import { defineMiddleware } from 'astro:middleware';
+import { getConfig } from './lib/config.ts';
+import { asMaintenance } from './lib/http/maintenance.ts';
+import { securityHeaders } from './lib/http/security-headers.ts';
 import { isLocale, localeFromPath, negotiateLocale } from './lib/i18n/locales.ts';
 import { decodeJwtPayload } from './lib/supabase/jwt.ts';
 import { createRequestClient } from './lib/supabase/server.ts';
@@ -28,6 +31,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   locals.supabase = createRequestClient({
     request,
     cookies: context.cookies,
+    clientAddress: () => context.clientAddress,
     onHeaders: (h) => Object.assign(cacheHeaders, h),
   });
 
@@ -56,12 +60,32 @@ export const onRequest = defineMiddleware(async (context, next) => {
     }
   }
 
-  const response = await next();
+  const response = asMaintenance(await next());
   const extra: Record<string, string> = { ...cacheHeaders };
-  // Pages rendered for a signed-in person are theirs alone.
-  if (locals.user && !response.headers.has('cache-control')) extra['Cache-Control'] = 'private, no-store';
+  if (!response.headers.has('cache-control')) {
+    // Pages rendered for a signed-in person are theirs alone; the others may be kept by a browser
+    // or a proxy but must be checked again each time (they change live).
+    if (locals.user) extra['Cache-Control'] = 'private, no-store';
+    else if (isHtml(response)) extra['Cache-Control'] = 'no-cache';
+  }
+  if (isHtml(response)) {
+    const config = getConfig();
+    Object.assign(
+      extra,
+      securityHeaders(response.headers.get('content-security-policy'), {
+        supabaseUrl: config.supabaseUrl,
+        siteUrl: config.siteUrl,
+        mapboxToken: config.mapboxToken,
+        frameAncestors: config.frameAncestors,
+      }),
+    );
+  }
   return withHeaders(response, extra);
 });
+
+function isHtml(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').startsWith('text/html');
+}
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {
   if (Object.keys(headers).length === 0) return response;

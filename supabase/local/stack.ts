@@ -40,6 +40,7 @@ export async function startStack(config: Config, opts: { log?: (line: string) =>
         dataDir: resolve(config.dataDir, 'db'),
         port: config.ports.db,
         onLog: (l) => log(`[db] ${l.trim()}`),
+        supervise: true,
         ...(opts.ephemeral ? { ephemeral: true } : {}),
       });
       stops.push(() => db.stop());

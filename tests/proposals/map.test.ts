@@ -122,7 +122,7 @@ describe('the map wrapper, rendered by the real site (dev preview page)', () => 
     const res = await fetch(`${stack().siteUrl}/dev/map-preview`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    const island = /<astro-island[^>]*component-url="[^"]*ProposalsMap\.tsx"[^>]*>/.exec(html)?.[0] ?? '';
+    const island = /<astro-island[^>]*component-url="[^"]*ProposalsMap[^"]*"[^>]*>/.exec(html)?.[0] ?? '';
     expect(island).toContain('client="only"');
     const props = island.replaceAll('&quot;', '"');
     expect(props).toContain('"styleUrl":[0,"/map/style.json"]');

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { parseConfig } from '../../src/lib/config.ts';
 import { startStack } from '../../supabase/local/stack.ts';
+import { build } from '../../scripts/build.ts';
 import { startWeb } from '../../scripts/web.ts';
 import { localEnvOnFreePorts } from './ports.ts';
 
@@ -14,7 +15,10 @@ export interface StackInfo {
   jwtSecret: string;
   databaseUrl: string;
   mailApiUrl: string;
+  /** The production build, served as `npm start` serves it. */
   siteUrl: string;
+  /** The build the site serves (tests that start another web process on the same build). */
+  outDir: string;
   dataDir: string;
 }
 
@@ -26,7 +30,9 @@ declare module 'vitest' {
 
 /**
  * Starts the real local stack once per `npm test` run, on free ports and a throw-away data
- * directory, exactly as `npm start` does (same code path), and hands its coordinates to the tests.
+ * directory, exactly as `npm start` does (same code path: a production build served behind
+ * compression), and hands its coordinates to the tests. The build goes to a directory of this
+ * run (about 5 s), so parallel runs and a developer's dist/ never meet.
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'decidons-test-'));
@@ -42,10 +48,20 @@ export default async function setup(project: TestProject) {
     logs.push(l);
     if (process.env.DEBUG_STACK) console.log(l);
   };
-  const stack = await startStack(config, { log, ephemeral: true });
+  // The map's preview page (fixed demo points) for the browser tests; 404 in a real deployment.
+  process.env['DECIDONS_DEV_PAGES'] = '1';
+  // Inside the project: the built server imports its dependencies from node_modules.
+  const outDir = resolve(import.meta.dirname, '../../.test-builds', basename(dataDir));
+  const [started, built] = await Promise.allSettled([startStack(config, { log, ephemeral: true }), build({ outDir, log })]);
+  if (started.status === 'rejected') throw started.reason;
+  const stack = started.value;
+  if (built.status === 'rejected') {
+    await stack.stop();
+    throw built.reason;
+  }
   let webServer: Awaited<ReturnType<typeof startWeb>> | undefined;
   try {
-    webServer = await startWeb(config, { mode: 'dev', log, timeoutMs: 120_000 });
+    webServer = await startWeb(config, { mode: 'prod', outDir, log, timeoutMs: 120_000 });
   } catch (err) {
     await stack.stop();
     throw err;
@@ -58,11 +74,13 @@ export default async function setup(project: TestProject) {
     databaseUrl: config.databaseUrl,
     mailApiUrl: stack.mailApiUrl!,
     siteUrl: webServer.url,
+    outDir,
     dataDir,
   });
   return async () => {
     await webServer?.stop();
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
   };
 }

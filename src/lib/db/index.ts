@@ -26,7 +26,8 @@ export function sql(): Sql {
   pool ??= postgres(getConfig().databaseUrl, {
     max: 10,
     idle_timeout: 30,
-    connect_timeout: 10,
+    // A database that is down or restarting must turn into a 503 page quickly, not a hung request.
+    connect_timeout: 5,
     onnotice: () => {},
     // Supabase's pooler runs in transaction mode; no prepared-statement state across transactions.
     prepare: false,
@@ -78,4 +79,21 @@ export async function asServiceRole<T>(reason: string, fn: (tx: Tx) => Promise<T
  */
 export function jsonb(tx: Sql | Tx, value: unknown) {
   return tx.json(value as postgres.JSONValue);
+}
+
+/**
+ * True when `err` says the database cannot be reached right now (down, restarting, starting up,
+ * shutting down, too many connections) rather than that a query was wrong: the site answers 503
+ * "maintenance" for these, and 500 for the rest.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    // Node's socket errors and postgres.js's own connection codes.
+    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'].includes(code)) return true;
+    // SQLSTATE 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections), 08xxx (connection exceptions).
+    if (/^(57P0[123]|53300|08...)$/.test(code)) return true;
+  }
+  return false;
 }

@@ -5,7 +5,7 @@
 export const fr = {
   'site.platform': 'Plateforme de participation citoyenne',
   'site.skipLink': 'Aller au contenu principal',
-  'site.homeLink': 'Accueil — {name}',
+  'site.homeSuffix': ' (page d’accueil)',
   'nav.label': 'Navigation principale',
   'nav.home': 'Accueil',
   'nav.menu': 'Menu',
@@ -39,6 +39,10 @@ export const fr = {
   'form.errorSummary': 'Le formulaire contient des erreurs. Corrigez-les avant de le renvoyer :',
   'form.errorPrefix': 'Erreur :',
   'form.successPrefix': 'Succès :',
+  'confirm.title': 'Confirmer',
+  'confirm.cancel': 'Annuler',
+  'confirm.check': 'Je confirme',
+  'validation.confirm': 'Cochez « Je confirme » pour valider cette action : rien n’a été modifié.',
   'validation.required': 'Ce champ est obligatoire.',
   'validation.too_short': 'Saisissez au moins {min} caractères.',
   'validation.too_long': 'Saisissez au plus {max} caractères.',
@@ -140,6 +144,9 @@ export const fr = {
   'notFound.body':
     "La page que vous cherchez n'existe pas ou a été déplacée. Si vous avez saisi l'adresse vous-même, vérifiez-la.",
   'notFound.home': "Revenir à l'accueil",
+  'maintenance.title': 'Maintenance en cours',
+  'maintenance.body':
+    'Le service est momentanément indisponible, le temps que sa base de données redémarre. Réessayez dans quelques secondes : rien de ce que vous avez envoyé avant cette page n’a été perdu.',
   'serverError.title': 'Erreur inattendue',
   'serverError.body':
     'Désolé, le service a rencontré un problème. Réessayez dans quelques instants ; si le problème persiste, contactez-nous.',

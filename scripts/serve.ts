@@ -1,0 +1,53 @@
+/**
+ * The production web process: the built Astro site (`npm run build`) behind compression. This is
+ * what `npm start` runs, and what a deployment runs, one or more per machine behind a proxy:
+ * `npm run serve` (stateless; workers and the database are separate processes).
+ *
+ * The Astro Node adapter serves the hashed `/_astro/` files with a year-long immutable cache and
+ * renders everything else; this wrapper adds brotli/gzip for every compressible type (HTML, JS,
+ * CSS, JSON, SVG) and turns URLs that cannot be decoded into a plain 400 page instead of letting
+ * them reach the router.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import compression from 'compression';
+import { getConfig } from '../src/lib/config.ts';
+import { buildEntry } from './build.ts';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const BAD_REQUEST = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adresse invalide</title></head><body><main><h1>Adresse invalide</h1><p>Cette adresse contient des caractères qui ne forment pas une adresse web valide.</p><p lang="en">This address is not a valid web address.</p><p><a href="/fr/">Retour à l’accueil</a></p></main></body></html>`;
+
+function isDecodable(url: string): boolean {
+  try {
+    decodeURIComponent(url.split('?')[0] ?? '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function createWebServer(outDir?: string) {
+  // The adapter must not listen by itself: we wrap its handler.
+  process.env['ASTRO_NODE_AUTOSTART'] = 'disabled';
+  const entry = (await import(pathToFileURL(buildEntry(outDir)).href)) as { handler: Handler };
+  const compress = compression({ threshold: 512 });
+  return createServer((req, res) => {
+    if (!isDecodable(req.url ?? '/')) {
+      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(BAD_REQUEST);
+      return;
+    }
+    compress(req as never, res as never, () => entry.handler(req, res));
+  });
+}
+
+if (import.meta.main) {
+  const config = getConfig();
+  const server = await createWebServer(process.env['ASTRO_OUT_DIR']);
+  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeout
+  server.listen(config.port, config.host, () => console.log(`Site: http://${config.host}:${config.port}`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
