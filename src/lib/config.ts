@@ -116,6 +116,9 @@ export const envSchema = z.object({
   // Loopback: the site itself, which forwards each browser's address to the local API.
   AUTH_TRUSTED_PROXIES: addressList.default(['127.0.0.0/8', '::1']),
   AUTH_REFRESH_TOKEN_REUSE_INTERVAL: seconds.default(10),
+  // GoTrue's GOTRUE_SESSIONS_TIMEBOX: a session (and so its refresh tokens) ends this long after
+  // sign-in; the session cookie lives exactly as long. 0 = no end (the cookie then keeps @supabase/ssr's 400 days).
+  AUTH_SESSIONS_TIMEBOX: seconds.default(30 * 24 * 3600),
   AUTH_PASSWORD_MIN_LENGTH: seconds.min(6).default(8),
   AUTH_URI_ALLOW_LIST: z.string().default(''),
   PUBLIC_MAPBOX_TOKEN: z.string().optional(),
@@ -162,6 +165,8 @@ export interface Config {
     /** Callers whose `X-Forwarded-For` is believed (addresses or CIDR ranges). */
     trustedProxies: string[];
     refreshTokenReuseInterval: number;
+    /** Seconds from sign-in to the end of a session; 0 for none. */
+    sessionsTimebox: number;
     passwordMinLength: number;
     uriAllowList: string[];
   };
@@ -221,6 +226,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       emailRequestsPerIpPerHour: e.AUTH_EMAIL_REQUESTS_PER_IP_PER_HOUR ?? Math.ceil(e.AUTH_EMAILS_PER_HOUR / 12),
       trustedProxies: e.AUTH_TRUSTED_PROXIES,
       refreshTokenReuseInterval: e.AUTH_REFRESH_TOKEN_REUSE_INTERVAL,
+      sessionsTimebox: e.AUTH_SESSIONS_TIMEBOX,
       passwordMinLength: e.AUTH_PASSWORD_MIN_LENGTH,
       uriAllowList: e.AUTH_URI_ALLOW_LIST.split(',').map((s) => s.trim()).filter(Boolean),
     },

@@ -28,17 +28,22 @@ export function createRequestClient(opts: {
 }): SupabaseClient {
   const config = getConfig();
   const retry = { seconds: undefined as number | undefined };
+  const sessionSeconds = config.auth.sessionsTimebox > 0 ? config.auth.sessionsTimebox : 400 * 24 * 3600;
   const client = createServerClient(config.supabaseUrl, config.anonKey, {
     cookies: {
       getAll: () =>
         parseCookieHeader(opts.request.headers.get('cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' })),
       setAll: (cookies, headers) => {
-        for (const { name, value, options } of cookies) opts.cookies.set(name, value, astroCookieOptions(options));
+        for (const { name, value, options } of cookies) {
+          // @supabase/ssr always writes 400 days; a session cookie lives as long as its session.
+          const live = options.maxAge !== undefined && options.maxAge > 0;
+          opts.cookies.set(name, value, astroCookieOptions(live ? { ...options, maxAge: sessionSeconds } : options));
+        }
         if (Object.keys(headers).length > 0) opts.onHeaders(headers);
       },
     },
     // Over https the session cookies must not leak to plain-http requests.
-    cookieOptions: { secure: config.siteUrl.startsWith('https:') },
+    cookieOptions: { secure: config.siteUrl.startsWith('https:'), sameSite: 'lax' },
     global: { fetch: forwardingFetch(resolveAddress(opts.clientAddress), retry) },
   });
   rememberRetryAfter(client, retry);

@@ -76,8 +76,9 @@ async function insertRefreshToken(db: Db, userId: string, sessionId: string, par
 export async function startSession(db: Db, deps: AuthDeps, userId: string, method: string, client: ClientInfo): Promise<TokenResponse> {
   const sessionId = randomUUID();
   await db`
-    insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
-    values (${sessionId}, ${userId}, now(), now(), 'aal1', ${client.userAgent}, ${client.ip}::inet)`;
+    insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip, not_after)
+    values (${sessionId}, ${userId}, now(), now(), 'aal1', ${client.userAgent}, ${client.ip}::inet,
+            case when ${deps.config.auth.sessionsTimebox}::int > 0 then now() + make_interval(secs => ${deps.config.auth.sessionsTimebox}::int) end)`;
   await db`
     insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
     values (${randomUUID()}, ${sessionId}, now(), now(), ${method})
