@@ -43,7 +43,7 @@ export async function startWeb(
   // Astro's dev server does not mount its request handler when it sees vitest's variables, so the
   // child must not inherit them when the test setup starts it.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'VITEST' && !k.startsWith('VITEST_')));
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, ['--import', resolve(root, 'scripts/exit-with-parent.ts'), ...args], {
     cwd: root,
     env: {
       ...inherited,
@@ -51,7 +51,8 @@ export async function startWeb(
       ...(opts.mode === 'prod' ? { NODE_ENV: 'production' } : {}),
       ...(opts.outDir ? { ASTRO_OUT_DIR: opts.outDir } : {}),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel is how the child notices that this process died (scripts/exit-with-parent.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';
   const onData = (b: Buffer) => {

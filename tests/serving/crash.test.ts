@@ -111,6 +111,37 @@ describe('the local database (npm start settings)', () => {
     expect(one).toBe(1);
   });
 
+  it('a start killed with -9 leaves no site behind holding its port', { timeout: 120_000 }, async () => {
+    const s = stack();
+    const env = await localEnvOnFreePorts(tempDir('decidons-orphan-web-'));
+    const config = parseConfig({ ...env, SUPABASE_URL: s.supabaseUrl, DATABASE_URL: s.databaseUrl });
+    const web = resolve(import.meta.dirname, '../../scripts/web.ts');
+    const configModule = resolve(import.meta.dirname, '../../src/lib/config.ts');
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { startWeb } = await import(${JSON.stringify(web)});
+         const { parseConfig } = await import(${JSON.stringify(configModule)});
+         const w = await startWeb(parseConfig(${JSON.stringify({ ...env, SUPABASE_URL: s.supabaseUrl, DATABASE_URL: s.databaseUrl })}), { mode: 'prod', outDir: ${JSON.stringify(s.outDir)} });
+         console.log('web ' + w.child.pid); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const webPid = await new Promise<number>((done, fail) => {
+      child.stdout.on('data', (b: Buffer) => {
+        const m = /web (\d+)/.exec(b.toString());
+        if (m) done(Number(m[1]));
+      });
+      child.once('exit', (code) => fail(new Error(`the start exited (${code})`)));
+    });
+    expect((await fetch(`http://127.0.0.1:${config.port}/healthz`)).status).toBe(200);
+    child.kill('SIGKILL');
+    await waitFor('the orphaned site to stop', () => !isAlive(webPid), 10_000);
+    await expect(fetch(`http://127.0.0.1:${config.port}/healthz`)).rejects.toThrow();
+  });
+
   it('says exactly what to do when another program holds the port', async () => {
     const dataDir = resolve(tempDir('decidons-port-'), 'db');
     const { createServer } = await import('node:net');
