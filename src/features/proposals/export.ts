@@ -1,10 +1,8 @@
 import { htmlToText } from '../../lib/html/sanitize.ts';
 
 /*
- * Exports of proposals (admin CSV/JSON, open data): pure formatting, no server imports. CSV is
- * RFC 4180 (CRLF, quoted fields, doubled quotes), UTF-8 with a byte order mark so that Excel reads
- * accents, and safe to open in a spreadsheet: a text cell that starts like a formula is prefixed
- * with a quote (OWASP "CSV injection").
+ * Exports of proposals (admin CSV/JSON, open data): pure formatting, no server imports. The CSV
+ * itself (BOM, CRLF, quoting, the formula guard) is src/lib/csv.ts.
  */
 
 export interface ExportedProposal {
@@ -63,38 +61,8 @@ export function plainText(html: string | null | undefined): string {
   return htmlToText(html ?? '');
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One CSV field: formula-safe, quoted when it has to be. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text: string;
-  if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else if (Array.isArray(value)) text = value.map(String).join(', ');
-  else text = String(value);
-  if (typeof value === 'string' || Array.isArray(value)) {
-    if (FORMULA_START.test(text)) text = `'${text}`;
-  }
-  return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** A whole CSV document: BOM, header row, one line per record, CRLF line ends. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const lines = [columns.map(csvCell).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
-}
-
-export function csvResponse(body: string, filename: string): Response {
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${filename}"`,
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
-}
+// CSV is the platform's (src/lib/csv.ts); re-exported for the proposals pages that use it.
+export { csvCell, csvResponse, toCsv } from '../../lib/csv.ts';
 
 export function jsonResponse(body: unknown, filename: string, publicCache = false): Response {
   return new Response(JSON.stringify(body, null, 2), {

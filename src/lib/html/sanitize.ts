@@ -1,86 +1,57 @@
 /**
- * Rich text written by administrators (organization description, pages) is stored as HTML. Before
- * it is rendered with `set:html` it goes through this allow-list: known formatting tags only,
- * no attributes except a checked `href` on links, everything else escaped as text. Unclosed tags
- * are closed and stray closing tags dropped, so stored HTML cannot break the page around it.
+ * Rich text written by administrators (organization description, pages) and the HTML rendered from
+ * participants' Markdown is stored or shown as HTML. Before it is rendered with `set:html` it goes
+ * through `sanitize-html` (a maintained parser-based sanitiser, not a regex) with this allow-list:
+ * known formatting tags only, no attributes except a checked `href` on links, everything else
+ * dropped; `<script>`/`<style>` lose their content too. The parser closes unclosed tags and drops
+ * stray closing ones, so stored HTML cannot break the page around it.
  */
-const BLOCK_AND_INLINE = new Set([
-  'p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'blockquote', 'h2', 'h3', 'h4', 'a', 'code', 'pre', 'hr',
-]);
-const VOID = new Set(['br', 'hr']);
-const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^<>]*?)?)\s*(\/?)>/;
-const ENTITY = /^&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});/;
+import sanitize from 'sanitize-html';
+
+const ALLOWED_TAGS = ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'blockquote', 'h2', 'h3', 'h4', 'a', 'code', 'pre', 'hr'];
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function safeHref(attrs: string): string | undefined {
-  const m = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i.exec(attrs);
-  const raw = (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').trim();
-  if (!raw) return undefined;
-  // Relative paths, anchors, http(s) and mailto only: never javascript:, data: and friends.
-  if (/^(https?:\/\/|mailto:|\/(?!\/)|#)/i.test(raw)) return raw;
+/**
+ * Relative paths, anchors, http(s) and mailto only: never javascript:, data: and friends, and
+ * nothing a browser would read as another host. Browsers drop tabs and newlines from URLs and read
+ * `\` as `/`, so `/\evil.example` and `/<tab>/evil.example` are `//evil.example`: any control
+ * character, space or backslash refuses the link.
+ */
+export function safeHref(raw: string): string | undefined {
+  const href = raw.trim();
+  if (!href || /[\u0000-\u0020\u007f\\]/.test(href)) return undefined;
+  if (/^(https?:\/\/[^/]|mailto:|\/(?!\/)|#)/i.test(href)) return href;
   return undefined;
 }
 
+const OPTIONS: sanitize.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: { a: ['href', 'rel'] },
+  // The scheme check is safeHref's (below); sanitize-html's own runs first and agrees with it.
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'title', 'iframe', 'object', 'svg', 'math'],
+  transformTags: {
+    a: (tagName, attribs) => {
+      const href = safeHref(attribs['href'] ?? '');
+      return { tagName, attribs: href ? { href, rel: 'nofollow noopener' } : {} };
+    },
+  },
+};
+
 export function sanitizeHtml(input: string): string {
-  let out = '';
-  const open: string[] = [];
-  let i = 0;
-  while (i < input.length) {
-    const c = input[i];
-    if (c === '<') {
-      const m = TAG.exec(input.slice(i, i + 2000));
-      if (m) {
-        const closing = m[1] === '/';
-        const name = (m[2] ?? '').toLowerCase();
-        i += m[0].length;
-        if (!BLOCK_AND_INLINE.has(name)) continue;
-        if (VOID.has(name)) {
-          if (!closing) out += `<${name}>`;
-          continue;
-        }
-        if (closing) {
-          const at = open.lastIndexOf(name);
-          if (at === -1) continue;
-          while (open.length > at) out += `</${open.pop()}>`;
-          continue;
-        }
-        if (name === 'a') {
-          const href = safeHref(m[3] ?? '');
-          out += href ? `<a href="${escapeHtml(href)}" rel="nofollow noopener">` : '<a>';
-        } else {
-          out += `<${name}>`;
-        }
-        open.push(name);
-        continue;
-      }
-      out += '&lt;';
-      i += 1;
-      continue;
-    }
-    if (c === '&') {
-      const m = ENTITY.exec(input.slice(i, i + 40));
-      if (m) {
-        out += m[0];
-        i += m[0].length;
-      } else {
-        out += '&amp;';
-        i += 1;
-      }
-      continue;
-    }
-    out += c === '>' ? '&gt;' : c === '"' ? '&quot;' : c;
-    i += 1;
-  }
-  while (open.length) out += `</${open.pop()}>`;
-  return out;
+  return sanitize(input, OPTIONS);
 }
 
-/** Plain text of stored HTML (for meta descriptions and summaries). */
+/** Plain text of stored HTML (for meta descriptions and summaries; Astro escapes it when shown). */
 export function htmlToText(input: string): string {
   return input
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
