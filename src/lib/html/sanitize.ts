@@ -22,6 +22,7 @@ export function escapeHtml(text: string): string {
  */
 export function safeHref(raw: string): string | undefined {
   const href = raw.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (!href || /[\u0000-\u0020\u007f\\]/.test(href)) return undefined;
   if (/^(https?:\/\/[^/]|mailto:|\/(?!\/)|#)/i.test(href)) return href;
   return undefined;
