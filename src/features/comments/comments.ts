@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { escapeHtml } from '../../lib/html/sanitize.ts';
+import { renderMarkdown } from '../../lib/markdown/index.ts';
 import { uuidInput } from '../../lib/forms/fields.ts';
 
 /**
@@ -114,42 +114,7 @@ export interface CommentView {
   myVote: number;
 }
 
-const SAFE_LINK = /^(https?:\/\/[^\s<>"']+|mailto:[^\s<>"'@]+@[^\s<>"']+)$/i;
-
-/**
- * The Markdown subset of comments, to HTML that cannot carry anything but text: the input is
- * escaped first (no raw HTML ever), then `**bold**`, `*italic*`, `` `code` ``, `[text](https://…)`,
- * bare http(s) links and `@nickname` mentions are recognised; paragraphs on blank lines, line
- * breaks kept. Links leave with rel="nofollow ugc noopener" (links made safe).
- */
+/** A comment's text, in the platform's Markdown subset (src/lib/markdown), as safe HTML. */
 export function renderCommentMarkdown(text: string): string {
-  const paragraphs = text.replace(/\r\n?/g, '\n').split(/\n{2,}/).map((p) => p.trim()).filter(Boolean);
-  return paragraphs.map((p) => `<p>${renderInline(p).replace(/\n/g, '<br>')}</p>`).join('');
-}
-
-const link = (href: string, label: string) =>
-  `<a href="${escapeHtml(href)}" rel="nofollow ugc noopener" target="_blank">${label}</a>`;
-
-function renderInline(raw: string): string {
-  // Code spans first: their content is shown as typed, nothing inside is formatted.
-  const parts = raw.split(/(`[^`\n]+`)/);
-  return parts
-    .map((part, i) => {
-      if (i % 2 === 1) return `<code>${escapeHtml(part.slice(1, -1))}</code>`;
-      const tokens: string[] = [];
-      // Placeholders in a private-use character, which the input cannot smuggle in (stripped).
-      const keep = (html: string) => `\uE000${tokens.push(html) - 1}\uE000`;
-      let s = part.replace(/\uE000/g, '');
-      s = s.replace(/\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)/g, (whole, label: string, href: string) =>
-        SAFE_LINK.test(href) ? keep(link(href, escapeHtml(label))) : whole,
-      );
-      s = s.replace(/\bhttps?:\/\/[^\s<>"'\uE000]+[^\s<>"'.,;:!?)\]\uE000]/gi, (url) => keep(link(url, escapeHtml(url))));
-      s = s.replace(/(^|[^A-Za-z0-9_@-])@([A-Za-z0-9_-]{2,20})/g, (_w, pre: string, nick: string) =>
-        `${pre}${keep(`<span class="mention">@${escapeHtml(nick.toLowerCase())}</span>`)}`,
-      );
-      s = escapeHtml(s);
-      s = s.replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>').replace(/(^|[^*\w])\*([^*\n]+)\*(?!\w)/g, '$1<em>$2</em>');
-      return s.replace(/\uE000(\d+)\uE000/g, (_w, n: string) => tokens[Number(n)] ?? '');
-    })
-    .join('');
+  return renderMarkdown(text);
 }

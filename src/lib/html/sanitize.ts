@@ -49,6 +49,28 @@ export function sanitizeHtml(input: string): string {
   return sanitize(input, OPTIONS);
 }
 
+/**
+ * What participants' Markdown renders to (src/lib/markdown): the same allow-list plus mentions
+ * (`<span class="mention">`); their links open apart and say they are user content, for search
+ * engines (`ugc`).
+ */
+const USER_OPTIONS: sanitize.IOptions = {
+  ...OPTIONS,
+  allowedTags: [...ALLOWED_TAGS, 'span'],
+  allowedAttributes: { a: ['href', 'rel', 'target'], span: ['class'] },
+  allowedClasses: { span: ['mention'] },
+  transformTags: {
+    a: (tagName, attribs) => {
+      const href = safeHref(attribs['href'] ?? '');
+      return { tagName, attribs: href ? { href, rel: 'nofollow ugc noopener', target: '_blank' } : {} };
+    },
+  },
+};
+
+export function sanitizeUserHtml(input: string): string {
+  return sanitize(input, USER_OPTIONS);
+}
+
 /** Plain text of stored HTML (for meta descriptions and summaries; Astro escapes it when shown). */
 export function htmlToText(input: string): string {
   return input
