@@ -324,7 +324,9 @@ language sql stable security definer set search_path = '' as $$
 $$;
 
 -- May the current user see this proposal? Row values in (as for spaces): the policy must not read
--- the table it guards. Drafts: their authors. Hidden: moderators. Emendations: per the phase.
+-- the table it guards. Drafts: their authors. Hidden: moderators. Emendations: per the phase, and
+-- always to the authors of the proposal they amend (who accept or reject them: an amendment
+-- restricted to "participants" still reaches the people who must answer it).
 create or replace function private.can_view_proposal_row(
   proposal uuid, component uuid, space uuid, published_at timestamptz, hidden_at timestamptz, amends_id uuid
 ) returns boolean
@@ -333,7 +335,7 @@ language sql stable security definer set search_path = '' as $$
     (published_at is not null and private.has_space_role(space, 'moderator'))
     or private.is_proposal_author(proposal)
     or (published_at is not null and hidden_at is null
-        and (amends_id is null or private.amendments_visible_to_all(component))))
+        and (amends_id is null or private.amendments_visible_to_all(component) or private.is_proposal_author(amends_id))))
 $$;
 
 create or replace function private.can_view_proposal(proposal uuid) returns boolean
@@ -394,20 +396,54 @@ language sql stable security definer set search_path = '' as $$
   select c.space_id, c.feature, c.settings from public.components c where c.id = component
 $$;
 
--- Checks shared by insert and update: body length, point, taxonomy of the organization.
-create or replace function private.proposals_check_content(p public.proposals, settings jsonb) returns void
+-- The participants' content rules (body length, a body worth publishing, geocoding), on what a
+-- write changes: `prev` is the row before an edit, null for a new or newly published proposal
+-- (everything is checked then). Tightening a component's settings must not lock its existing
+-- proposals: hiding, withdrawing, answering or counting one touches none of these columns, and an
+-- edit of the title alone is not refused for a body or an address the settings no longer allow.
+create or replace function private.proposals_check_content(p public.proposals, settings jsonb, prev public.proposals) returns void
 language plpgsql stable set search_path = '' as $$
 declare
   max_length integer := private.int_setting(settings, 'proposal_length', 500);
+  whole boolean := prev.id is null;
 begin
-  if max_length > 0 and private.html_text_length(p.body) > max_length then
+  if (whole or p.body is distinct from prev.body) and max_length > 0 and private.html_text_length(p.body) > max_length then
     raise exception 'proposal longer than % characters', max_length using errcode = '23514', constraint = 'proposals_body_length';
   end if;
-  if p.published_at is not null and char_length(btrim(regexp_replace(p.body, '<[^>]*>', '', 'g'))) < 15 then
+  if (whole or p.body is distinct from prev.body)
+     and p.published_at is not null and char_length(btrim(regexp_replace(p.body, '<[^>]*>', '', 'g'))) < 15 then
     raise exception 'a published proposal says what it proposes' using errcode = '23514', constraint = 'proposals_body_required';
   end if;
-  if (p.latitude is not null or p.address is not null) and not private.bool_setting(settings, 'geocoding_enabled', true) then
+  if (whole or (p.address, p.latitude, p.longitude) is distinct from (prev.address, prev.latitude, prev.longitude))
+     and (p.latitude is not null or p.address is not null) and not private.bool_setting(settings, 'geocoding_enabled', true) then
     raise exception 'proposals are not geolocated here' using errcode = '23514', constraint = 'proposals_geocoding';
+  end if;
+end $$;
+
+-- The rules of editing a proposal's text, for its authors' edits and for accepting an amendment
+-- (which rewrites the amended proposal): never once withdrawn; once published, not after the
+-- organization has answered it (the answer was given to that text) nor, with a limited edit
+-- time, after the window (official proposals are the organization's own: no window).
+create or replace function private.check_proposal_editable(p public.proposals, settings jsonb) returns void
+language plpgsql stable set search_path = '' as $$
+declare
+  edit_minutes integer;
+begin
+  if p.withdrawn_at is not null then
+    raise exception 'a withdrawn proposal stays withdrawn' using errcode = '23514', constraint = 'proposals_withdrawn';
+  end if;
+  if p.published_at is null then
+    return;
+  end if;
+  if p.state_id is not null or p.answered_at is not null then
+    raise exception 'an answered proposal is no longer edited' using errcode = '23514', constraint = 'proposals_edit_window';
+  end if;
+  if coalesce(settings ->> 'proposal_edit_time', 'limited') = 'limited' and not p.official then
+    edit_minutes := private.int_setting(settings, 'edit_time_minutes', 5);
+    if now() > p.published_at + make_interval(mins => edit_minutes) then
+      raise exception 'proposals are edited within % minutes of publication', edit_minutes
+        using errcode = '23514', constraint = 'proposals_edit_window';
+    end if;
   end if;
 end $$;
 
@@ -466,6 +502,11 @@ begin
       if not found or amended.component_id <> new.component_id or amended.amends_id is not null then
         raise exception 'an amendment amends an open proposal of the same component' using errcode = '23514', constraint = 'proposals_amends';
       end if;
+      -- Its authors edit their proposal within the rules of editing; amending it and accepting
+      -- their own amendment would rewrite it after the edit window, its supports still attached.
+      if private.is_proposal_author(new.amends_id) then
+        raise exception 'authors edit their proposal, they do not amend it' using errcode = '23514', constraint = 'proposals_amend_own';
+      end if;
       if not private.component_allows(new.component_id, 'amend') then
         raise exception 'amendments are closed' using errcode = '42501';
       end if;
@@ -484,7 +525,7 @@ begin
     end if;
     -- Limits are the participants' rules; the admins' own functions (merge, split, import) are
     -- trusted to pass what they copied.
-    perform private.proposals_check_content(new, comp.settings);
+    perform private.proposals_check_content(new, comp.settings, null);
   end if;
   return new;
 end $$;
@@ -512,19 +553,29 @@ create trigger proposals_after_insert after insert on public.proposals
 
 -- Who may change what. Authors: the content within the edit window (before any answer), publish
 -- a draft, withdraw. Moderators: hide and unhide. Admins: official proposals' content. Counters
--- and published answers come from the security definer functions below.
+-- and published answers come from the security definer functions below. The content rules of
+-- the settings in force apply to content edits and publication only (not to hiding, withdrawing,
+-- answering or counting: tightening the settings must not lock existing proposals).
 create or replace function private.proposals_before_update() returns trigger
 language plpgsql set search_path = '' as $$
 declare
   comp record;
   content_changed boolean;
-  edit_minutes integer;
 begin
   if not private.is_api_role() then
     if (new.title, new.body, new.taxonomy_id, new.address) is distinct from (old.title, old.body, old.taxonomy_id, old.address) then
       new.edited_at := now();
     end if;
+    -- A support (or its withdrawal) moves only counters that may be hidden: `updated_at` is public,
+    -- and moving it at every support would tell, while the phase hides them, each support as it
+    -- comes. Any other change moves it.
     new.updated_at := now();
+    if (new.supports_count, new.pending_supports) is distinct from (old.supports_count, old.pending_supports) then
+      if to_jsonb(new) - '{supports_count,pending_supports,updated_at}'::text[]
+         = to_jsonb(old) - '{supports_count,pending_supports,updated_at}'::text[] then
+        new.updated_at := old.updated_at;
+      end if;
+    end if;
     return new;
   end if;
   if (new.id, new.number, new.component_id, new.space_id, new.author_id, new.official, new.state_id, new.answer, new.answered_at,
@@ -562,17 +613,8 @@ begin
     end if;
   end if;
   if content_changed then
+    perform private.check_proposal_editable(old, comp.settings);
     if old.published_at is not null then
-      if old.state_id is not null or old.answered_at is not null then
-        raise exception 'an answered proposal is no longer edited' using errcode = '23514', constraint = 'proposals_edit_window';
-      end if;
-      if coalesce(comp.settings ->> 'proposal_edit_time', 'limited') = 'limited' and not old.official then
-        edit_minutes := private.int_setting(comp.settings, 'edit_time_minutes', 5);
-        if now() > old.published_at + make_interval(mins => edit_minutes) then
-          raise exception 'proposals are edited within % minutes of publication', edit_minutes
-            using errcode = '23514', constraint = 'proposals_edit_window';
-        end if;
-      end if;
       new.edited_at := now();
     end if;
   end if;
@@ -592,7 +634,12 @@ begin
     end if;
     new.hidden_at := case when new.hidden_at is null then null else now() end;
   end if;
-  perform private.proposals_check_content(new, comp.settings);
+  if new.published_at is distinct from old.published_at then
+    -- Published: the whole text meets the rules in force now.
+    perform private.proposals_check_content(new, comp.settings, null);
+  elsif content_changed then
+    perform private.proposals_check_content(new, comp.settings, old);
+  end if;
   new.updated_at := now();
   return new;
 end $$;
@@ -629,6 +676,25 @@ create trigger proposals_before_delete before delete on public.proposals
 -- Co-authors
 -- ---------------------------------------------------------------------------------------------
 
+-- Would `person`, as an author of `proposal`, amend their own proposal? Either `proposal` is an
+-- emendation of one they author, or they author an emendation of `proposal` still waiting for an
+-- answer (they would answer their own amendment).
+create or replace function private.amends_own_proposal(proposal uuid, person uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select exists (
+      select 1 from public.proposals e
+      join public.proposal_coauthors a on a.proposal_id = e.amends_id and a.user_id = person and a.status = 'accepted'
+      where e.id = proposal)
+    or exists (
+      select 1 from public.proposals e
+      join public.proposal_coauthors a on a.proposal_id = e.id and a.user_id = person and a.status = 'accepted'
+      where e.amends_id = proposal and e.amendment_state = 'evaluating')
+$$;
+-- (Asked by the co-authors trigger, which runs as the writer; it tells only who authors what,
+-- which the co-authors policy already shows.)
+revoke all on function private.amends_own_proposal(uuid, uuid) from public;
+grant execute on function private.amends_own_proposal(uuid, uuid) to anon, authenticated, service_role;
+
 create or replace function private.proposal_coauthors_before_write() returns trigger
 language plpgsql set search_path = '' as $$
 begin
@@ -640,6 +706,9 @@ begin
     if not private.is_proposal_author(new.proposal_id) then
       raise exception 'only authors invite co-authors' using errcode = '42501';
     end if;
+    if private.amends_own_proposal(new.proposal_id, new.user_id) then
+      raise exception 'authors edit their proposal, they do not amend it' using errcode = '23514', constraint = 'proposals_amend_own';
+    end if;
     new.status := 'invited';
     new.invited_by := (select auth.uid());
     new.accepted_at := null;
@@ -649,6 +718,10 @@ begin
     if (new.proposal_id, new.user_id, new.invited_by, new.created_at) is distinct from (old.proposal_id, old.user_id, old.invited_by, old.created_at)
        or old.user_id <> (select auth.uid()) or old.status <> 'invited' or new.status <> 'accepted' then
       raise exception 'the invitee accepts their invitation' using errcode = '42501';
+    end if;
+    -- (They may have become an author of the other side since they were invited.)
+    if private.amends_own_proposal(new.proposal_id, new.user_id) then
+      raise exception 'authors edit their proposal, they do not amend it' using errcode = '23514', constraint = 'proposals_amend_own';
     end if;
     new.accepted_at := now();
     return new;
@@ -967,6 +1040,7 @@ create or replace function public.react_to_amendment(emendation uuid, accept boo
 language plpgsql security definer set search_path = '' as $$
 declare
   e record;
+  amended public.proposals;
 begin
   select * into e from public.proposals p where p.id = emendation and p.amends_id is not null for update;
   if not found or not private.can_view_proposal(emendation) then
@@ -975,19 +1049,22 @@ begin
   if not private.is_proposal_author(e.amends_id) then
     raise exception 'the authors of the amended proposal react to amendments' using errcode = '42501';
   end if;
+  -- Nobody answers their own amendment (an author of both sides, through co-authorship).
+  if private.is_proposal_author(emendation) then
+    raise exception 'authors edit their proposal, they do not amend it' using errcode = '23514', constraint = 'proposals_amend_own';
+  end if;
   if not private.component_allows(e.component_id, 'react_to_amendment') then
     raise exception 'reactions to amendments are closed' using errcode = '42501';
   end if;
   if e.amendment_state <> 'evaluating' then
     raise exception 'this amendment was already answered' using errcode = '23514', constraint = 'proposals_amendment_answered';
   end if;
-  -- Accepting rewrites the amended proposal as the owner: not once its authors have withdrawn it.
-  if accept and exists (select 1 from public.proposals p where p.id = e.amends_id and p.withdrawn_at is not null) then
-    raise exception 'a withdrawn proposal stays as it was' using errcode = '23514', constraint = 'proposals_withdrawn';
-  end if;
-  -- Nor once the organization has answered it: the answer was given to that text.
-  if accept and exists (select 1 from public.proposals p where p.id = e.amends_id and (p.state_id is not null or p.answered_at is not null)) then
-    raise exception 'an answered proposal is no longer edited' using errcode = '23514', constraint = 'proposals_edit_window';
+  if accept then
+    -- Accepting rewrites the amended proposal as the owner (the authors' own edit rules are not
+    -- asked on that path): it meets the rules of editing here — not once withdrawn, nor answered
+    -- (the answer was given to that text), nor after the edit window.
+    select * into amended from public.proposals p where p.id = e.amends_id for update;
+    perform private.check_proposal_editable(amended, (select c.settings from public.components c where c.id = e.component_id));
   end if;
   update public.proposals set amendment_state = case when accept then 'accepted' else 'rejected' end where id = emendation;
   if accept then
@@ -1189,7 +1266,8 @@ language sql immutable set search_path = '' as $$
 $$;
 
 -- What changed and the public counters; never text (drafts, emendations restricted to their
--- authors and hidden proposals are fetched by the page as the viewer, who may not see them).
+-- authors and hidden proposals are fetched by the page as the viewer, who may not see them), and
+-- nothing about supports while the phase hides them.
 create or replace function private.proposals_broadcast() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -1234,6 +1312,14 @@ begin
     return null;
   end if;
   hide_votes := private.bool_setting(settings, 'votes_hidden');
+  -- While the phase hides supports, a support is not announced at all: neither the count nor the
+  -- fact that it changed (counting the messages would rebuild the tally).
+  if hide_votes then
+    changes := array_remove(changes, 'supports');
+    if cardinality(changes) = 0 then
+      return null;
+    end if;
+  end if;
   perform realtime.send(
     jsonb_strip_nulls(jsonb_build_object(
       'proposal_id', new.id,
@@ -1286,7 +1372,9 @@ create policy "visible proposals" on public.proposals for select to anon, authen
       -- A draft being inserted (`returning id`): its creator is made an author only after the row.
       or (published_at is null and author_id = (select auth.uid()))
       or (published_at is not null and hidden_at is null
-          and (amends_id is null or not component_id = any ((select private.amendments_restricted_component_ids())::uuid[])))));
+          and (amends_id is null or not component_id = any ((select private.amendments_restricted_component_ids())::uuid[])
+               -- Emendations of one's own proposals, whatever their visibility: the authors answer them.
+               or amends_id = any ((select private.my_proposal_ids())::uuid[])))));
 create policy "participants propose where creation is open; admins write official ones" on public.proposals for insert to authenticated
   with check (component_id = any ((select private.visible_component_ids())::uuid[])
     and ((not official and author_id = (select auth.uid())) or (official and (select private.has_space_role(space_id, 'admin')))));
@@ -1300,6 +1388,63 @@ revoke insert, update, delete on public.proposals from anon;
 revoke insert, update on public.proposals from authenticated;
 grant insert (component_id, official, title, body, taxonomy_id, address, latitude, longitude, published_at, amends_id) on public.proposals to authenticated;
 grant update (title, body, taxonomy_id, address, latitude, longitude, published_at, withdrawn_at, hidden_at) on public.proposals to authenticated;
+
+-- Support counts. A phase may hide them ("votes_hidden"), and hidden means hidden on every path a
+-- Supabase project exposes: PostgREST reads any column a role may select, whatever the page
+-- shows. So the API roles select every column but the two counts of supports (`select=*` is
+-- refused on this table: name the columns), and read the counts through the functions below,
+-- which answer for the proposals the caller sees, in the components whose counts are shown to
+-- them. The live broadcasts say nothing of supports while they are hidden (`proposals_broadcast`).
+revoke select on public.proposals from anon, authenticated;
+grant select (id, number, component_id, space_id, author_id, official, title, body, taxonomy_id, address, latitude, longitude,
+  published_at, withdrawn_at, hidden_at, state_id, answer, answered_at, cost, cost_report, execution_period, amends_id,
+  amendment_state, origin_ids, likes_count, comments_count, follows_count, authors_count, reports_count, created_at, updated_at,
+  edited_at) on public.proposals to anon, authenticated;
+
+-- The proposals components the caller sees whose support counts are shown to them: those whose
+-- active phase does not hide them, and, hidden or not, those of the spaces they administer or
+-- evaluate (`has_space_role(…, 'evaluator')` is true for admins too): the admin's lists and
+-- exports. Once per query.
+create or replace function private.supports_shown_component_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c
+  where c.feature = 'proposals' and c.id = any ((select private.visible_component_ids())::uuid[])
+    and (not private.bool_setting(private.active_phase_settings(c.id), 'votes_hidden')
+         or private.has_space_role(c.space_id, 'evaluator'))
+$$;
+
+-- The support counts of the proposals `ids` (a page's, in one call): the rows the "visible
+-- proposals" policy lets the caller read (the same terms, computed once per query), in the
+-- components whose counts are shown to them. A proposal missing from the answer has no count to
+-- show.
+create or replace function private.proposal_supports(ids uuid[]) returns table (proposal_id uuid, supports integer)
+language sql stable security definer set search_path = '' as $$
+  select p.id, p.supports_count from public.proposals p
+  where p.id = any (ids)
+    and p.component_id = any ((select private.supports_shown_component_ids())::uuid[])
+    and ((p.published_at is not null and p.space_id = any ((select private.moderated_space_ids())::uuid[]))
+      or p.id = any ((select private.my_proposal_ids())::uuid[])
+      or (p.published_at is not null and p.hidden_at is null
+          and (p.amends_id is null or not p.component_id = any ((select private.amendments_restricted_component_ids())::uuid[])
+               or p.amends_id = any ((select private.my_proposal_ids())::uuid[]))))
+$$;
+
+-- The same for whole components: the list's "most supported" order, exports, statistics.
+create or replace function private.component_proposal_supports(components uuid[]) returns table (proposal_id uuid, supports integer)
+language sql stable security definer set search_path = '' as $$
+  select p.id, p.supports_count from public.proposals p
+  where p.component_id = any (components)
+    and p.component_id = any ((select private.supports_shown_component_ids())::uuid[])
+    and ((p.published_at is not null and p.space_id = any ((select private.moderated_space_ids())::uuid[]))
+      or p.id = any ((select private.my_proposal_ids())::uuid[])
+      or (p.published_at is not null and p.hidden_at is null
+          and (p.amends_id is null or not p.component_id = any ((select private.amendments_restricted_component_ids())::uuid[])
+               or p.amends_id = any ((select private.my_proposal_ids())::uuid[]))))
+$$;
+revoke all on function private.supports_shown_component_ids(), private.proposal_supports(uuid[]),
+  private.component_proposal_supports(uuid[]) from public;
+grant execute on function private.supports_shown_component_ids(), private.proposal_supports(uuid[]),
+  private.component_proposal_supports(uuid[]) to anon, authenticated, service_role;
 
 alter table public.proposal_coauthors enable row level security;
 create policy "authors of visible proposals; invitations to the invitee and the authors" on public.proposal_coauthors for select to anon, authenticated
@@ -1446,7 +1591,8 @@ grant execute on function
   private.votes_hidden(uuid), private.amendments_visible_to_all(uuid),
   private.can_view_proposal_row(uuid, uuid, uuid, timestamptz, timestamptz, uuid), private.can_view_proposal(uuid),
   private.proposal_is_open(uuid), private.my_proposal_ids(), private.amendments_restricted_component_ids(),
-  private.html_text_length(text), private.proposal_component(uuid), private.proposals_check_content(public.proposals, jsonb),
+  private.html_text_length(text), private.proposal_component(uuid), private.proposals_check_content(public.proposals, jsonb, public.proposals),
+  private.check_proposal_editable(public.proposals, jsonb),
   private.check_proposal_limit(uuid, jsonb, uuid), private.proposals_topic(uuid), private.can_view_proposals_topic(text)
   to anon, authenticated, service_role;
 revoke execute on function public.publish_proposal_answers(uuid[]), public.react_to_amendment(uuid, boolean),

@@ -162,18 +162,18 @@ describe('likes, follows, reports', () => {
 });
 
 describe('co-authors', () => {
-  it('an author invites by nickname or email; the invitee accepts on the page; both are shown', async () => {
+  it('an author invites by nickname; the invitee accepts on the page; both are shown', async () => {
     const p = await published(place, alice.id);
     const unknown = await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: 'personne_inconnue' });
     expect(unknown.status).toBe(422);
-    expect(unknown.text).toContain('Personne ne porte ce pseudonyme ou cette adresse.');
+    expect(unknown.text).toContain('Personne ne porte ce pseudonyme.');
     // Not an author: refused.
     expect((await bob.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname })).status).toBe(403);
 
     expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: `@${carol.nickname}` })).status).toBe(303);
     const [note] = await testDb()`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${p}`;
     expect(note).toBeDefined();
-    const dup = await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.email });
+    const dup = await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname.toUpperCase() });
     expect(dup.status).toBe(409);
     expect((await alice.browser.get(place.page(p))).text).toContain('Invitations en attente');
 
@@ -191,8 +191,8 @@ describe('co-authors', () => {
     expect(onDraft.status).toBe(422);
     expect(onDraft.text).toContain('Publiez la proposition avant d’inviter des co-auteur·es.');
 
-    // By email, then declined.
-    expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: bob.email.toUpperCase() })).status).toBe(303);
+    // By nickname again, then declined.
+    expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: bob.nickname })).status).toBe(303);
     expect((await bob.browser.post(act(place.page(p), 'declineCoauthorship'), { proposal_id: p })).status).toBe(303);
     expect((await bob.browser.post(act(place.page(p), 'acceptCoauthorship'), { proposal_id: p })).status).toBe(404);
   });
@@ -233,10 +233,15 @@ describe('amendments', () => {
     expect(promoted.status).toBe(303);
     const newId = /proposals\/([0-9a-f-]{36})\?status=promoted$/.exec(promoted.location ?? '')![1]!;
     expect(newId).not.toBe(e2);
+    // Bob is a co-author of the proposal now (his amendment was accepted): he edits it, he no
+    // longer amends it.
+    const own = await bob.browser.post(act(place.page(p), 'createAmendment'), { proposal_id: p, title: 'Des bancs rue Haute', body: 'Installer des bancs sous les arbres.' });
+    expect(own.status).toBe(422);
+    expect(alertText(own)).toContain('Les auteur·es d’une proposition ne l’amendent pas');
     // An amendment withdrawn by its author is no longer answered.
-    const amend3 = await bob.browser.post(act(place.page(p), 'createAmendment'), { proposal_id: p, title: 'Des bancs rue Haute', body: 'Installer des bancs sous les arbres.' });
+    const amend3 = await carol.browser.post(act(place.page(p), 'createAmendment'), { proposal_id: p, title: 'Des bancs rue Haute', body: 'Installer des bancs sous les arbres.' });
     const e3 = /proposals\/([0-9a-f-]{36})\?/.exec(amend3.location ?? '')![1]!;
-    expect((await bob.browser.post(act(place.page(e3), 'withdrawProposal'), { proposal_id: e3, confirm: 'yes' })).status).toBe(303);
+    expect((await carol.browser.post(act(place.page(e3), 'withdrawProposal'), { proposal_id: e3, confirm: 'yes' })).status).toBe(303);
     expect((await alice.browser.get(place.page(p))).html).toContain('data-amendment-state="withdrawn"');
     expect((await alice.browser.post(act(place.page(p), 'reactToAmendment'), { emendation_id: e3, accept: 'true' })).status).toBe(422);
 

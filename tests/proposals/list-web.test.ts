@@ -44,7 +44,8 @@ beforeAll(async () => {
   p['retiree'] = await createProposal(sql, f, author.id, { title: 'Proposition retirée du débat' });
   await sql`update public.proposals set withdrawn_at = now() where id = ${p['retiree']}`;
   p['brouillon'] = await createProposal(sql, f, author.id, { title: 'Brouillon jamais publié', published: false });
-  p['amendement'] = await createProposal(sql, f, author.id, { title: 'Amendement aux arceaux', amendsId: p['velo'] });
+  // (By someone else: authors do not amend their own proposals.)
+  p['amendement'] = await createProposal(sql, f, supporterId, { title: 'Amendement aux arceaux', amendsId: p['velo'] });
   await sql`update public.proposals set state_id = ${f.states['accepted']!}, answer = ${sql.json({ fr: '<p>Acceptée : travaux en mars.</p>' })}, answered_at = now()
             where id = ${p['arbres']}`;
   await support(sql, supporterId, p['velo']);

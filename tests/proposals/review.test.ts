@@ -187,9 +187,11 @@ describe('writes a participant has no right to', () => {
 
   it('over HTTP: refusals are clean 4xx with a translated message, never a 500', async () => {
     const p = await published(place, alice.id, { title: 'Cible des formulaires piégés' });
-    const [e] = await as(alice.id, (tx) => tx<{ id: string }[]>`
-      insert into public.proposals (component_id, title, body, published_at, amends_id)
-      values (${place.componentId}, 'Amendement d’Alice à elle-même', '<p>Un amendement assez long.</p>', now(), ${p}) returning id`);
+    // (Written as the owner: Alice may not amend her own proposal; only Bob's refusals matter here.)
+    const [e] = await sql<{ id: string }[]>`
+      insert into public.proposals (component_id, author_id, title, body, published_at, amends_id, amendment_state)
+      values (${place.componentId}, ${alice.id}, 'Amendement d’Alice à elle-même', '<p>Un amendement assez long.</p>', now(), ${p}, 'evaluating')
+      returning id`;
     const page = place.page(p);
     const attempts: [string, Record<string, string>][] = [
       ['withdrawProposal', { proposal_id: p, confirm: 'yes' }],
@@ -201,7 +203,7 @@ describe('writes a participant has no right to', () => {
       ['reactToAmendment', { emendation_id: e!.id, accept: 'true' }],
       ['promoteAmendment', { emendation_id: e!.id }],
       ['publishProposal', { proposal_id: p }],
-      ['deleteDraft', { proposal_id: p }],
+      ['deleteDraft', { proposal_id: p, confirm: 'yes' }],
     ];
     for (const [name, fields] of attempts) {
       const res = await bob.browser.post(act(page, name), fields);
@@ -379,7 +381,7 @@ describe('hostile input on the admin side (a space admin)', () => {
 });
 
 describe('co-author lookup', () => {
-  it('nobody learns whose account an email is without inviting (and notifying) that person', async () => {
+  it('invitations are by nickname: an email, known or not, matches nobody (review-issue9.test.ts, finding 8)', async () => {
     const carol = await person('Carol Discrète');
     const [d] = await as(bob.id, (tx) => tx<{ id: string }[]>`insert into public.proposals (component_id, title) values (${place.componentId}, 'Brouillon de sondage') returning id`);
     // The bare lookup is gone; on a draft nothing is answered.
@@ -388,9 +390,11 @@ describe('co-author lookup', () => {
     // Someone else's proposal: refused.
     const p = await published(place, alice.id, { title: 'Proposition d’Alice pour la recherche' });
     expect((await errorOf(sql, userClaims(bob.id), (tx) => tx`select * from public.invite_coauthor(${p}::uuid, ${carol.email})`)).code).toBe('42501');
-    // On their own published proposal, the answer is an invitation Carol is told about.
+    // On their own published proposal, an email matches nobody; her nickname invites Carol, who is told.
     const mine = await published(place, bob.id, { title: 'Proposition publiée de Bob' });
-    const [r] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.email.toUpperCase()})`);
+    const [byEmail] = await as(bob.id, (tx) => tx<{ invitee: string | null; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.email.toUpperCase()})`);
+    expect(byEmail).toEqual({ invitee: null, already: false });
+    const [r] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.nickname.toUpperCase()})`);
     expect(r).toEqual({ invitee: carol.id, already: false });
     const notes = await sql`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${mine}`;
     expect(notes).toHaveLength(1);

@@ -126,13 +126,15 @@ export async function listAdminProposals(
     else if (ev && isUuid(ev)) conds.push(tx`exists (select 1 from public.proposal_evaluators e where e.proposal_id = p.id and e.user_id = ${ev})`);
     const where = conds.reduce((acc, c) => tx`${acc} and ${c}`);
     const rows = await tx<ListRow[]>`
-      select p.id, p.number, p.title, p.supports_count, p.likes_count, p.comments_count, p.official,
+      select p.id, p.number, p.title, coalesce(sp.supports, 0) as supports_count, p.likes_count, p.comments_count, p.official,
         p.withdrawn_at is not null as withdrawn, p.hidden_at is not null as hidden, p.reports_count, p.state_id,
         a.state_id as answer_state_id, a.proposal_id is not null as answered, coalesce(a.published_at is not null, false) as answer_published,
         coalesce((select array_agg(pr.nickname order by pr.nickname) from public.proposal_evaluators e
                   join public.profiles pr on pr.id = e.user_id where e.proposal_id = p.id), '{}') as evaluators
       from public.proposals p
       left join public.proposal_answers a on a.proposal_id = p.id
+      -- The component's support counts in one call (the API roles do not select the column).
+      left join private.component_proposal_supports(array[${ctx.componentId}::uuid]) sp on sp.proposal_id = p.id
       where ${where}
       order by p.number desc
       limit ${ADMIN_PAGE_SIZE + 1} offset ${(page - 1) * ADMIN_PAGE_SIZE}`;
@@ -292,7 +294,8 @@ export async function getAdminProposal(claims: Claims | null, ctx: AdminContext,
       select p.id, p.number, p.title, p.body, p.official, p.address,
         (select t.name from public.taxonomies t where t.id = p.taxonomy_id) as taxonomy,
         ${authorNicknames(tx)} as authors,
-        p.supports_count, p.likes_count, p.comments_count, p.follows_count, p.reports_count, p.published_at,
+        coalesce((select x.supports from private.proposal_supports(array[p.id]) x), 0) as supports_count,
+        p.likes_count, p.comments_count, p.follows_count, p.reports_count, p.published_at,
         p.withdrawn_at is not null as withdrawn, p.hidden_at is not null as hidden, p.state_id
       from public.proposals p
       where p.id = ${proposalId} and p.component_id = ${ctx.componentId} and p.published_at is not null and ${adminScope(tx, ctx.isAdmin)}`;

@@ -1,5 +1,4 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
-import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
@@ -168,7 +167,8 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         p.created_at, p.edited_at, p.taxonomy_id, t.name as taxonomy_name, p.address, p.latitude, p.longitude,
         s.token as state_token, s.name as state_name, s.color as state_color, p.answer, p.answered_at, p.cost::text as cost,
         p.cost_report, p.execution_period, p.amends_id, p.amendment_state,
-        case when private.votes_hidden(p.component_id) then null else p.supports_count end as supports,
+        case when private.votes_hidden(p.component_id) then null
+          else (select x.supports from private.proposal_supports(array[p.id]) x) end as supports,
         p.likes_count, p.comments_count, p.follows_count,
         coalesce((select jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname, 'status', a.status)
                                    order by a.status, a.created_at)
@@ -353,10 +353,6 @@ export async function countMyProposals(claims: Claims | null, componentId: strin
 
 export function pageHref(ctx: ProposalsContext, proposalId: string): string {
   return proposalHref(ctx.spaceHref, ctx.component.id, proposalId);
-}
-
-export function dateFormat(locale: Locale): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
 }
 
 /** May the viewer create proposals in this component now (signed in, creation open)? */

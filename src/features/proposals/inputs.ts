@@ -131,14 +131,21 @@ export const reportProposalInput = z.object({
 });
 export type ReportProposalInput = z.infer<typeof reportProposalInput>;
 
+/**
+ * Co-authors are invited by nickname (`@camille` or `camille`), among the participants, as in
+ * Decidim. Never by email: whatever the address, known or not, the answer is the same refusal,
+ * so that the form never tells whose account an email is (the database matches nicknames only).
+ */
 export const inviteCoauthorInput = z.object({
   proposal_id: uuidInput,
+  // (The form's field keeps its name, `identifier`.)
   identifier: z
     .string({ message: 'validation.required' })
     .max(320, { message: 'proposals.detail.error.coauthorUnknown' })
     .refine(cleanText, { message: 'proposals.detail.error.invalidText' })
     .transform((s) => s.trim())
-    .refine((s) => s.length > 0, { message: 'validation.required' }),
+    .refine((s) => s.length > 0, { message: 'validation.required' })
+    .refine((s) => !s.slice(1).includes('@'), { message: 'proposals.detail.error.coauthorNickname' }),
 });
 export type InviteCoauthorInput = z.infer<typeof inviteCoauthorInput>;
 

@@ -5,9 +5,10 @@ import type { CoauthorInput, InviteCoauthorInput } from './inputs.ts';
 import { gateProposal, participate, type ProposalRef } from './participate.server.ts';
 
 /**
- * An author invites a co-author by nickname or email (`public.invite_coauthor`: the lookup and
- * the invitation are one step, so that nobody learns whose account an email is without that
- * person being invited and notified). The invitee accepts or declines on the proposal's page.
+ * An author invites a co-author by nickname (`public.invite_coauthor`, which matches nicknames
+ * only: profiles are public, emails are not, and an answer that differed for a known and an
+ * unknown email would tell whose account an address is). The invitee is notified and accepts or
+ * declines on the proposal's page.
  */
 export async function inviteCoauthor(claims: Claims | null, input: InviteCoauthorInput): Promise<Result<ProposalRef>> {
   return participate(claims, async (tx) => {

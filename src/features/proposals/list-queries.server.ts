@@ -169,16 +169,41 @@ function whereOf(tx: Tx, componentId: string, f: ListFilters) {
       : tx``}`;
 }
 
-/** The order's key (as text for the cursor), its ORDER BY and its "after this row" condition. */
+/**
+ * The columns of `public.proposals` a page reads (the API roles may not select the support counts:
+ * `p.*` is refused; counts come from `private.proposal_supports`).
+ */
+function pageColumns(tx: Tx) {
+  return tx`p.id, p.number, p.title, p.official, p.published_at, p.withdrawn_at, p.answered_at, p.answer, p.state_id, p.taxonomy_id,
+    p.likes_count, p.comments_count, p.follows_count, p.latitude, p.longitude, p.address`;
+}
+
+/**
+ * The "most supported" order reads the counts of the whole component through
+ * `private.component_proposal_supports` (only used while counts are shown: see effectiveSort).
+ */
+function rankingOf(tx: Tx, componentId: string, sort: ProposalSort) {
+  return sort === 'most_voted'
+    ? tx`join private.component_proposal_supports(array[${componentId}::uuid]) sp on sp.proposal_id = p.id`
+    : tx``;
+}
+
+/**
+ * The order's key (as text for the cursor), its ORDER BY over the proposals, its "after this row"
+ * condition, and its ORDER BY over the chosen page (`rank`: the count the page was ordered by,
+ * carried by the page's rows since the supports of "most supported" come from a join).
+ */
 function orderOf(tx: Tx, sort: ProposalSort, seed: string, after: Cursor | null) {
   const id = after?.id ?? null;
   const k = after?.key ?? null;
-  const counted = (col: 'supports_count' | 'likes_count' | 'comments_count' | 'follows_count') => {
-    const c = tx(`p.${col}`);
+  const counted = (col: 'sp.supports' | 'p.likes_count' | 'p.comments_count' | 'p.follows_count') => {
+    const c = tx(col);
     return {
       key: tx`${c}::text`,
       order: tx`${c} desc, p.id`,
       after: after ? tx`and (${c} < ${k}::int or (${c} = ${k}::int and p.id > ${id}::uuid))` : tx``,
+      rank: tx`${c}`,
+      pageOrder: tx`p.rank desc, p.id`,
     };
   };
   switch (sort) {
@@ -189,6 +214,8 @@ function orderOf(tx: Tx, sort: ProposalSort, seed: string, after: Cursor | null)
         after: after
           ? tx`and (md5(${seed} || p.id::text) > ${k} or (md5(${seed} || p.id::text) = ${k} and p.id > ${id}::uuid))`
           : tx``,
+        rank: tx`null::int`,
+        pageOrder: tx`md5(${seed} || p.id::text), p.id`,
       };
     case 'recent':
       return {
@@ -197,15 +224,17 @@ function orderOf(tx: Tx, sort: ProposalSort, seed: string, after: Cursor | null)
         after: after
           ? tx`and (p.published_at < ${k}::timestamptz or (p.published_at = ${k}::timestamptz and p.id > ${id}::uuid))`
           : tx``,
+        rank: tx`null::int`,
+        pageOrder: tx`p.published_at desc, p.id`,
       };
     case 'most_voted':
-      return counted('supports_count');
+      return counted('sp.supports');
     case 'most_liked':
-      return counted('likes_count');
+      return counted('p.likes_count');
     case 'most_commented':
-      return counted('comments_count');
+      return counted('p.comments_count');
     case 'most_followed':
-      return counted('follows_count');
+      return counted('p.follows_count');
   }
 }
 
@@ -240,17 +269,18 @@ function columnsOf(tx: Tx, votesHidden: boolean) {
     p.id, p.number, p.title, p.official, p.published_at, p.withdrawn_at, p.answered_at, p.answer,
     s.token as state_token, s.name as state_name, s.color as state_color,
     t.id as taxonomy_id, t.name as taxonomy_name, au.authors,
-    ${votesHidden ? tx`null::int` : tx`p.supports_count`} as supports, p.likes_count, p.comments_count, p.follows_count,
+    ${votesHidden ? tx`null::int` : tx`ps.supports`} as supports, p.likes_count, p.comments_count, p.follows_count,
     exists (select 1 from public.proposal_supports ps where ps.proposal_id = p.id and ps.user_id = (select auth.uid())) as supported,
     p.latitude, p.longitude, p.address`;
 }
 
-/** State, taxonomy and authors of the rows of `page` (the authors of the whole page in one call). */
+/** State, taxonomy, authors and support counts of the rows of `page` (authors and counts of the whole page in one call each). */
 function joinsOf(tx: Tx) {
   return tx`
     left join public.proposal_states s on s.id = p.state_id
     left join public.taxonomies t on t.id = p.taxonomy_id
-    left join private.proposal_list_authors(array(select page.id from page)) au on au.proposal_id = p.id`;
+    left join private.proposal_list_authors(array(select page.id from page)) au on au.proposal_id = p.id
+    left join private.proposal_supports(array(select page.id from page)) ps on ps.proposal_id = p.id`;
 }
 
 function toItem(r: ItemRow): ProposalListItem {
@@ -294,14 +324,14 @@ async function pageTx(
   // random), then joined to their state, taxonomy and authors: the joins run for the page only.
   const rows = await tx<ItemRow[]>`
     with page as materialized (
-      select p.*, ${o.key} as k from public.proposals p
+      select ${pageColumns(tx)}, ${o.key} as k, ${o.rank} as rank from public.proposals p ${rankingOf(tx, componentId, sort)}
       where ${whereOf(tx, componentId, filters)} ${o.after}
       order by ${o.order}
       limit ${size + 1}
     )
     select ${columnsOf(tx, facts.votesHidden)}, p.k
     from page p ${joinsOf(tx)}
-    order by ${o.order}`;
+    order by ${o.pageOrder}`;
   const [count] = await tx<{ n: number }[]>`select count(*)::int as n from public.proposals p where ${whereOf(tx, componentId, filters)}`;
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
@@ -399,7 +429,7 @@ export async function getListedProposal(
     if (!facts) return null;
     const [row] = await tx<ItemRow[]>`
       with page as materialized (
-        select p.* from public.proposals p where ${whereOf(tx, componentId, filters)} and p.id = ${proposalId}::uuid
+        select ${pageColumns(tx)} from public.proposals p where ${whereOf(tx, componentId, filters)} and p.id = ${proposalId}::uuid
       )
       select ${columnsOf(tx, facts.votesHidden)}, '' as k
       from page p ${joinsOf(tx)}`;
@@ -427,9 +457,10 @@ export async function listedCounts(
   if (ids.length === 0) return [];
   return asUser(claims, async (tx) => {
     const rows = await tx<{ id: string; supports: number | null; likes: number; comments: number }[]>`
-      select p.id, case when private.votes_hidden(p.component_id) then null else p.supports_count end as supports,
+      select p.id, case when private.votes_hidden(p.component_id) then null else ps.supports end as supports,
              p.likes_count as likes, p.comments_count as comments
       from public.proposals p
+      left join private.proposal_supports(${ids as string[]}::uuid[]) ps on ps.proposal_id = p.id
       where ${whereOf(tx, componentId, filters)} and p.id = any(${ids as string[]}::uuid[])`;
     return rows.map((r) => ({ id: r.id, supports: r.supports, likes: r.likes, comments: r.comments }));
   });

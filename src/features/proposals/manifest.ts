@@ -142,10 +142,14 @@ export const proposalsManifest = defineManifest({
       key: 'supports',
       label: { fr: 'Soutiens', en: 'Supports' },
       count: async (tx, ids) => {
+        // Counts are read through the database's function (the API roles do not select the
+        // column); the components whose active phase hides them add nothing, whoever asks.
         const [row] = await tx<{ n: number }[]>`
-          select coalesce(sum(supports_count), 0)::int as n from public.proposals
-          where component_id = any(${ids as string[]}::uuid[]) and published_at is not null and hidden_at is null
-            and not private.votes_hidden(component_id)`;
+          select coalesce(sum(s.supports), 0)::int as n
+          from private.component_proposal_supports(array(
+            select c from unnest(${ids as string[]}::uuid[]) c where not private.votes_hidden(c))) s
+          join public.proposals p on p.id = s.proposal_id
+          where p.published_at is not null and p.hidden_at is null`;
         return row?.n ?? 0;
       },
     },

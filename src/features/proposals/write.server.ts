@@ -17,6 +17,7 @@ export const PROPOSAL_CONSTRAINTS: ConstraintMap = {
   proposals_withdrawn: { key: 'proposals.error.withdrawn' },
   proposals_published: { key: 'proposals.error.published' },
   proposals_amends: { key: 'proposals.error.amends' },
+  proposals_amend_own: { key: 'proposals.error.amendOwn' },
   proposals_amendment_answered: { key: 'proposals.error.amendmentAnswered' },
   proposals_amendment_promote: { key: 'proposals.error.amendmentPromote' },
   proposals_taxonomy_id_fkey: { field: 'taxonomy_id', key: 'validation.invalid_reference' },

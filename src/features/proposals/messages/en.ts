@@ -35,6 +35,7 @@ export const en = {
   'proposals.error.alreadyReported': 'You have already reported this proposal.',
   'proposals.error.notOpen': 'This proposal no longer takes supports (withdrawn or hidden).',
   'proposals.error.amends': 'Only a published proposal of this same component can be amended.',
+  'proposals.error.amendOwn': 'The authors of a proposal do not amend it: they edit it, within the time allowed.',
   'proposals.error.amendmentAnswered': 'This amendment has already been answered.',
   'proposals.error.amendmentPromote': 'Only a rejected amendment can become a proposal.',
   'proposals.error.lastAuthor': 'A proposal keeps at least one author.',

@@ -32,6 +32,7 @@ export const fr = {
   'proposals.error.alreadyReported': 'Vous avez déjà signalé cette proposition.',
   'proposals.error.notOpen': 'Cette proposition n’accepte plus de soutiens (retirée ou masquée).',
   'proposals.error.amends': 'On ne peut amender qu’une proposition publiée de ce même composant.',
+  'proposals.error.amendOwn': 'Les auteur·es d’une proposition ne l’amendent pas : ils et elles la modifient, dans le délai prévu.',
   'proposals.error.amendmentAnswered': 'Cet amendement a déjà reçu une réponse.',
   'proposals.error.amendmentPromote': 'Seul un amendement rejeté peut devenir une proposition.',
   'proposals.error.lastAuthor': 'Une proposition garde au moins un auteur.',
