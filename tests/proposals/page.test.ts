@@ -117,11 +117,11 @@ describe('the proposal page', () => {
 
 describe('pure helpers', () => {
   it('bodies: plain text becomes paragraphs; only the small subset survives', () => {
-    expect(proposalBodyHtml('Un\n\nDeux\ntrois')).toBe('<p>Un</p><p>Deux<br>trois</p>');
+    expect(proposalBodyHtml('Un\n\nDeux\ntrois')).toBe('<p>Un</p><p>Deux<br />trois</p>');
     expect(proposalBodyHtml('<h2>Titre</h2><p>a <em>b</em> <a href="https://x.org">c</a></p><blockquote>q</blockquote>')).toBe(
       'Titre<p>a <em>b</em> <a href="https://x.org" rel="nofollow noopener">c</a></p>q',
     );
-    expect(proposalBodyHtml('1 < 2 & 3')).toBe('<p>1 &#60; 2 &#38; 3</p>');
+    expect(proposalBodyHtml('1 < 2 & 3')).toBe('<p>1 &lt; 2 &amp; 3</p>');
     expect(bodyText('<p>a &amp; b</p><ul><li>x</li></ul>')).toBe('a & b\nx');
   });
   it('word diff', () => {
