@@ -5,6 +5,7 @@ import { configureComponent } from '../features/components/configure-component.s
 import { deleteComponent } from '../features/components/delete-component.server.ts';
 import { moveComponent } from '../features/components/move-component.server.ts';
 import { publishComponent } from '../features/components/publish-component.server.ts';
+import { confirmed } from '../lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /*
@@ -16,5 +17,5 @@ export const components = {
   configure: defineAction({ accept: 'form', handler: async (form, c) => unwrap(await configureComponent(c.locals.claims, form)) }),
   publish: defineAction({ accept: 'form', input: publishComponentInput, handler: async (i, c) => unwrap(await publishComponent(c.locals.claims, i)) }),
   move: defineAction({ accept: 'form', input: moveComponentInput, handler: async (i, c) => unwrap(await moveComponent(c.locals.claims, i)) }),
-  delete: defineAction({ accept: 'form', input: componentRefInput, handler: async (i, c) => unwrap(await deleteComponent(c.locals.claims, i)) }),
+  delete: defineAction({ accept: 'form', input: confirmed(componentRefInput), handler: async (i, c) => unwrap(await deleteComponent(c.locals.claims, i)) }),
 };

@@ -24,6 +24,7 @@ import { publishAnswers } from '../features/proposals/admin-publish-answers.serv
 import { saveState } from '../features/proposals/admin-save-state.server.ts';
 import { splitProposal } from '../features/proposals/admin-split-proposal.server.ts';
 import { unassignEvaluator } from '../features/proposals/admin-unassign-evaluator.server.ts';
+import { confirmed } from '../lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Actions of the proposals feature, admin side (answers, states, evaluators, notes, split, merge, import). */
@@ -34,7 +35,7 @@ export const proposalsAdmin = {
   unassignEvaluator: defineAction({ accept: 'form', input: evaluatorInput, handler: async (i, c) => unwrap(await unassignEvaluator(c.locals.claims, i)) }),
   addNote: defineAction({ accept: 'form', input: addNoteInput, handler: async (i, c) => unwrap(await addNote(c.locals.claims, i)) }),
   saveState: defineAction({ accept: 'form', input: saveStateInput, handler: async (i, c) => unwrap(await saveState(c.locals.claims, i)) }),
-  deleteState: defineAction({ accept: 'form', input: deleteStateInput, handler: async (i, c) => unwrap(await deleteState(c.locals.claims, i)) }),
+  deleteState: defineAction({ accept: 'form', input: confirmed(deleteStateInput), handler: async (i, c) => unwrap(await deleteState(c.locals.claims, i)) }),
   mergeProposals: defineAction({ accept: 'form', input: mergeProposalsInput, handler: async (i, c) => unwrap(await mergeProposals(c.locals.claims, i)) }),
   splitProposal: defineAction({ accept: 'form', input: splitProposalInput, handler: async (i, c) => unwrap(await splitProposal(c.locals.claims, i)) }),
   importProposals: defineAction({ accept: 'form', input: importProposalsInput, handler: async (i, c) => unwrap(await importProposals(c.locals.claims, i)) }),

@@ -28,6 +28,7 @@ import { supportProposal } from '../features/proposals/support-proposal.server.t
 import { unsupportProposal } from '../features/proposals/unsupport-proposal.server.ts';
 import { updateProposal } from '../features/proposals/update-proposal.server.ts';
 import { withdrawProposal } from '../features/proposals/withdraw-proposal.server.ts';
+import { confirmed } from '../lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Actions of the proposals feature, participant side (forms without JavaScript, and the islands). */
@@ -36,7 +37,7 @@ export const proposals = {
   updateProposal: defineAction({ accept: 'form', input: updateProposalInput, handler: async (i, c) => unwrap(await updateProposal(c.locals.claims, i)) }),
   completeProposal: defineAction({ accept: 'form', input: completeProposalInput, handler: async (i, c) => unwrap(await completeProposal(c.locals.claims, i)) }),
   publishProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await publishProposal(c.locals.claims, i)) }),
-  deleteDraft: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await deleteDraft(c.locals.claims, i)) }),
+  deleteDraft: defineAction({ accept: 'form', input: confirmed(proposalIdInput), handler: async (i, c) => unwrap(await deleteDraft(c.locals.claims, i)) }),
   withdrawProposal: defineAction({ accept: 'form', input: withdrawProposalInput, handler: async (i, c) => unwrap(await withdrawProposal(c.locals.claims, i)) }),
   supportProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await supportProposal(c.locals.claims, i)) }),
   unsupportProposal: defineAction({ accept: 'form', input: proposalIdInput, handler: async (i, c) => unwrap(await unsupportProposal(c.locals.claims, i)) }),

@@ -32,6 +32,7 @@ import { updateAssembly } from '../features/spaces/update-assembly.server.ts';
 import { updatePhase } from '../features/spaces/update-phase.server.ts';
 import { updateProcess } from '../features/spaces/update-process.server.ts';
 import { getConfig } from '../lib/config.ts';
+import { confirmed } from '../lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /*
@@ -50,11 +51,11 @@ export const spaces = {
   deleteSpace: defineAction({ accept: 'form', input: deleteSpaceInput, handler: async (i, c) => unwrap(await deleteSpace(ctxOf(c), i)) }),
   addPhase: defineAction({ accept: 'form', input: addPhaseInput, handler: async (i, c) => unwrap(await addPhase(ctxOf(c), i)) }),
   updatePhase: defineAction({ accept: 'form', input: updatePhaseInput, handler: async (i, c) => unwrap(await updatePhase(ctxOf(c), i)) }),
-  deletePhase: defineAction({ accept: 'form', input: phaseRefInput, handler: async (i, c) => unwrap(await deletePhase(ctxOf(c), i)) }),
+  deletePhase: defineAction({ accept: 'form', input: confirmed(phaseRefInput), handler: async (i, c) => unwrap(await deletePhase(ctxOf(c), i)) }),
   movePhase: defineAction({ accept: 'form', input: movePhaseInput, handler: async (i, c) => unwrap(await movePhase(ctxOf(c), i)) }),
   activatePhase: defineAction({ accept: 'form', input: phaseRefInput, handler: async (i, c) => unwrap(await activatePhase(ctxOf(c), i)) }),
   grantRole: defineAction({ accept: 'form', input: grantRoleInput, handler: async (i, c) => unwrap(await grantSpaceRole(ctxOf(c), i)) }),
-  revokeRole: defineAction({ accept: 'form', input: revokeRoleInput, handler: async (i, c) => unwrap(await revokeSpaceRole(ctxOf(c), i)) }),
+  revokeRole: defineAction({ accept: 'form', input: confirmed(revokeRoleInput), handler: async (i, c) => unwrap(await revokeSpaceRole(ctxOf(c), i)) }),
   inviteMember: defineAction({ accept: 'form', input: inviteMemberInput, handler: async (i, c) => unwrap(await inviteSpaceMember(ctxOf(c), i)) }),
-  removeMember: defineAction({ accept: 'form', input: removeMemberInput, handler: async (i, c) => unwrap(await removeSpaceMember(ctxOf(c), i)) }),
+  removeMember: defineAction({ accept: 'form', input: confirmed(removeMemberInput), handler: async (i, c) => unwrap(await removeSpaceMember(ctxOf(c), i)) }),
 };

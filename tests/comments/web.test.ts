@@ -124,7 +124,7 @@ describe('comments without JavaScript', () => {
     expect((await mod.browser.get(path)).text).toContain('Commentaire masqué en attente de modération');
     expect((await mod.browser.post(act('hideComment'), { comment_id: replyId, hidden: 'false' })).status).toBe(303);
 
-    expect((await alice.browser.post(act('deleteComment'), { comment_id: id })).status).toBe(303);
+    expect((await alice.browser.post(act('deleteComment'), { comment_id: id, confirm: 'yes' })).status).toBe(303);
     page = await new Browser().get(path);
     expect(page.text).toContain('Ce commentaire a été supprimé.');
     expect(page.text).not.toContain('Texte corrigé');

@@ -97,7 +97,7 @@ describe('who enters the proposals admin', () => {
       ['assignEvaluator', { component_id: f.componentId, ids: p, evaluator_id: evaluator.id }],
       ['addNote', { proposal_id: p, body: 'note' }],
       ['saveState', { component_id: f.componentId, token: 'pirate', 'name.fr': 'Pirate', color: '#000000' }],
-      ['deleteState', { component_id: f.componentId, state_id: f.states['rejected']! }],
+      ['deleteState', { component_id: f.componentId, state_id: f.states['rejected']!, confirm: 'yes' }],
       ['createOfficialProposal', { component_id: f.componentId, title: 'Une proposition officielle pirate', body: 'Un texte assez long pour passer.' }],
       ['hideProposal', { proposal_id: p, hidden: 'true' }],
       ['splitProposal', { proposal_id: p, title: 'Première partie', body: 'x' }],
@@ -128,7 +128,7 @@ describe('who enters the proposals admin', () => {
       ['proposals/bulk', 'assignEvaluator', { component_id: f.componentId, ids: p, evaluator_id: outsider.id }],
       ['proposals/bulk', 'assignEvaluator', { component_id: f.componentId, ids: 'x', evaluator_id: 'y' }],
       ['proposals/states', 'saveState', { component_id: f.componentId, token: 'Bad Token', 'name.fr': '', color: 'red' }],
-      ['proposals/states', 'deleteState', { component_id: f.componentId, state_id: 'zzz' }],
+      ['proposals/states', 'deleteState', { component_id: f.componentId, state_id: 'zzz', confirm: 'yes' }],
       ['proposals/merge', 'mergeProposals', { component_id: f.componentId, ids: p, title: '' }],
       [`proposals/split?proposal=${p}`, 'splitProposal', { proposal_id: p, title: 'Une seule partie' }],
       ['proposals/import', 'importProposals', { component_id: f.componentId, source_id: f.componentId }],
@@ -287,7 +287,7 @@ describe('states', () => {
     // Used by an answer: cannot be deleted.
     const p = await createProposal(testDb(), f, authorA.id);
     await expect303(await admin.browser.post(act(`${base}/proposals/${p}`, 'answerProposal'), { proposal_id: p, state_id: s!.id }), 'answer');
-    const del = await admin.browser.post(act(`${base}/proposals/states`, 'deleteState'), { component_id: f.componentId, state_id: s!.id });
+    const del = await admin.browser.post(act(`${base}/proposals/states`, 'deleteState'), { component_id: f.componentId, state_id: s!.id, confirm: 'yes' });
     expect(del.status).toBe(422);
     expect(del.text).toContain('Cet état est utilisé par des propositions ou des réponses');
     // Another component's state is refused for this proposal.
@@ -298,7 +298,7 @@ describe('states', () => {
     // Unused: deleted; the log has the state's creation and deletion.
     await expect303(await admin.browser.post(act(`${base}/proposals/states`, 'saveState'), { component_id: f.componentId, token: 'jetable', 'name.fr': 'Jetable', color: '#000000' }), 'create');
     const [j] = await testDb()<{ id: string }[]>`select id from public.proposal_states where component_id = ${f.componentId} and token = 'jetable'`;
-    await expect303(await admin.browser.post(act(`${base}/proposals/states`, 'deleteState'), { component_id: f.componentId, state_id: j!.id }), 'delete');
+    await expect303(await admin.browser.post(act(`${base}/proposals/states`, 'deleteState'), { component_id: f.componentId, state_id: j!.id, confirm: 'yes' }), 'delete');
     const log = await testDb()`select action from public.action_log where resource_type = 'proposal_states' and resource_id = ${j!.id} order by id`;
     expect(log.map((r) => r['action'])).toEqual(['insert', 'delete']);
   });

@@ -118,6 +118,8 @@ describe('the live list in a real browser', () => {
     try {
       const page = await c2.newPage();
       const region = '[role="region"].proposals-map';
+      // mapbox-gl is fetched once the map is about to be seen: bring it on screen after each load.
+      const showMap = () => page.locator(region).scrollIntoViewIfNeeded();
       const expected = async (where: string) => {
         const [row] = await sql<{ n: number }[]>`
           select count(*)::int as n from public.proposals p
@@ -128,6 +130,7 @@ describe('the live list in a real browser', () => {
       const all = await expected('all');
       expect(all).toBeGreaterThan(1);
       await page.goto(`${stack().siteUrl}${path}?view=map`);
+      await showMap();
       await page.waitForSelector(`${region}[data-map-ready="true"][data-map-points="${all}"]`, { timeout: 30_000 });
       await page.waitForSelector('#proposals[data-live="on"]', { timeout: 20_000 });
 
@@ -137,6 +140,7 @@ describe('the live list in a real browser', () => {
       const inB = await expected('b');
       expect(inB).toBeGreaterThan(0);
       expect(inB).toBeLessThan(all);
+      await showMap();
       await page.waitForSelector(`${region}[data-map-ready="true"][data-map-points="${inB}"]`, { timeout: 30_000 });
       expect(page.url()).toContain('view=map');
 
@@ -155,6 +159,7 @@ describe('the live list in a real browser', () => {
       for (const k of ['s', 'w', 'n', 'e']) expect(box.get(k)).toMatch(/^-?\d+\.\d+$/);
       await Promise.all([page.waitForURL(/[?&]s=/), link.click()]);
       await page.waitForSelector('text=Limitées à une zone de la carte.');
+      await showMap();
       const [inBox] = await sql<{ n: number }[]>`
         select count(*)::int as n from public.proposals p
         where p.component_id = ${f.componentId} and p.published_at is not null and p.hidden_at is null and p.withdrawn_at is null

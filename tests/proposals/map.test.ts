@@ -118,19 +118,22 @@ describe('GET /map/style.json (the platform style, served by the real site)', ()
 });
 
 describe('the map wrapper, rendered by the real site (dev preview page)', () => {
-  it('renders the island client-only, with the platform style, no token, and the French labels', async () => {
+  it('renders the island with a placeholder, hydrated when visible, with the platform style, no token, and the French labels', async () => {
     const res = await fetch(`${stack().siteUrl}/dev/map-preview`);
     expect(res.status).toBe(200);
     const html = await res.text();
     const island = /<astro-island[^>]*component-url="[^"]*ProposalsMap[^"]*"[^>]*>/.exec(html)?.[0] ?? '';
-    expect(island).toContain('client="only"');
+    // Rendered on the server as a placeholder that says what the map shows; hydrated only once on
+    // screen, and mapbox-gl fetched only then (see tests/ui/browser.test.ts).
+    expect(island).toContain('client="visible"');
+    expect(html).toMatch(/class="proposals-map__placeholder"[^>]*><p[^>]*>12 propositions sur la carte\.<\/p>/);
     const props = island.replaceAll('&quot;', '"');
     expect(props).toContain('"styleUrl":[0,"/map/style.json"]');
     expect(props).toContain('"token":[0,null]');
     expect(props).toContain('"region":[0,"Carte des propositions"]');
     expect(props).toContain('"cluster":[0,"{count} propositions"]');
     expect(html).toContain('<noscript>');
-    // The CSS comes with the client-only island, never in the server's HTML.
+    // mapbox-gl's CSS comes with the map, never in the server's HTML.
     expect(html).not.toMatch(/mapbox-gl\.css|\.mapboxgl-/);
     const en = await (await fetch(`${stack().siteUrl}/dev/map-preview?lang=en`)).text();
     expect(en.replaceAll('&quot;', '"')).toContain('"cluster":[0,"{count} proposals"]');

@@ -104,7 +104,7 @@ describe('the proposal wizard', () => {
     expect(refused.status).toBe(422);
     expect(alertText(refused)).toContain('Vous avez atteint le nombre maximal de propositions (1)');
     // The draft can be deleted.
-    const deleted = await alice.browser.post(act(`${place.page(id)}/publish`, 'deleteDraft'), { proposal_id: id });
+    const deleted = await alice.browser.post(act(`${place.page(id)}/publish`, 'deleteDraft'), { proposal_id: id, confirm: 'yes' });
     expect(deleted.status).toBe(303);
     expect((await testDb()`select 1 from public.proposals where id = ${id}`).length).toBe(0);
 

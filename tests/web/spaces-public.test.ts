@@ -129,7 +129,7 @@ describe('taxonomies admin', () => {
     expect(noName.status).toBe(400);
     expect(fieldError(noName, 'taxonomy-name')).toContain('Ce champ est obligatoire.');
     expect(fieldError(noName, 'taxonomy-weight')).toContain('Saisissez un nombre entier.');
-    await postOk(admin, '/fr/admin/taxonomies?_action=taxonomies.delete', { taxonomy_id: root });
+    await postOk(admin, '/fr/admin/taxonomies?_action=taxonomies.delete', { taxonomy_id: root, confirm: 'yes' });
     const [n] = await testDb()<{ n: number }[]>`select count(*)::int as n from public.taxonomies where id in (${root}, ${child})`;
     expect(n?.n).toBe(0);
   });

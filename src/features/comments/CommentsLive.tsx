@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
-import { commentsTopic, type CommentView } from './comments.ts';
+import type { CommentView } from './comments.ts';
+import { commentsTopic } from './topic.ts';
 
 /**
  * The live half of a comment thread. The server rendered the thread; this island joins the
@@ -22,7 +23,8 @@ interface Props {
   since: string;
   maxLength: number;
   alignmentEnabled: boolean;
-  messages: { created: string; updated: string; removed: string; deleted: string };
+  /** `heading` keeps its `{count}` placeholder: the island fills it as comments come and go. */
+  messages: { heading: string; created: string; updated: string; removed: string; deleted: string };
 }
 
 interface Broadcast {
@@ -36,6 +38,7 @@ export default function CommentsLive(props: Props) {
     const section = document.getElementById('comments');
     const list = section?.querySelector<HTMLElement>('[data-comments-list]');
     const live = section?.querySelector<HTMLElement>('[data-comments-live-region]');
+    const heading = section?.querySelector<HTMLElement>('[data-comments-heading]');
     if (!section || !list || !live) return;
     let lastSeen = props.since;
     let stopped = false;
@@ -46,6 +49,14 @@ export default function CommentsLive(props: Props) {
       window.setTimeout(() => {
         live.textContent = text;
       }, 50);
+    };
+
+    /** The heading's "Commentaires (n)" follows the comments that arrive and leave live. */
+    const count = (delta: number) => {
+      if (!heading) return;
+      const n = Math.max(0, (Number(heading.dataset['count']) || 0) + delta);
+      heading.dataset['count'] = String(n);
+      heading.textContent = props.messages.heading.replace('{count}', String(n));
     };
 
     const apply = (c: CommentView) => {
@@ -104,6 +115,7 @@ export default function CommentsLive(props: Props) {
         list.querySelector(':scope > p:only-child')?.remove();
         list.append(article);
       }
+      count(1);
       announce(props.messages.created.replace('{name}', c.author?.name ?? '—'));
     };
 
@@ -111,6 +123,7 @@ export default function CommentsLive(props: Props) {
       const el = document.getElementById(`comment-${id}`);
       if (el && !el.contains(document.activeElement)) {
         el.remove();
+        count(-1);
         announce(props.messages.removed);
       }
     };

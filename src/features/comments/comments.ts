@@ -23,10 +23,7 @@ export const REPLIES_SHOWN = 3;
 export const REPORT_REASONS = ['spam', 'offensive', 'does_not_belong'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
-/** The private Realtime channel of a resource's thread (authorised by RLS on realtime.messages). */
-export function commentsTopic(resourceType: string, resourceId: string): string {
-  return `comments:${resourceType}:${resourceId}`;
-}
+export { commentsTopic } from './topic.ts';
 
 /**
  * A comment's text as typed: NUL characters and U+FFFD (what invalid UTF-8 decodes to) are

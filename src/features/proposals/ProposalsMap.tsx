@@ -1,5 +1,5 @@
 import type { default as MapboxGlModule, GeoJSONSource, Map as MapboxMap, MapMouseEvent, Marker, Popup } from 'mapbox-gl';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   MAP_BOUNDS_EVENT,
   MAP_UPDATE_EVENT,
@@ -19,8 +19,11 @@ import mapboxCssUrl from 'mapbox-gl/dist/mapbox-gl.css?url';
 import ownCssUrl from './ProposalsMap.css?url';
 
 /*
- * The proposals map: the proposals of the current filter, clustered. mapbox-gl is imported in the
- * browser only (it touches `window` on import), so the wrapper renders this island `client:only`.
+ * The proposals map: the proposals of the current filter, clustered. The server renders a
+ * placeholder (what the map would show, in words, and a "show the map" button); mapbox-gl (1.9 MB,
+ * 500 KB gzipped) is imported only once the map is wanted: on a click, or, with `load="visible"`,
+ * when the placeholder scrolls into view. It is a chunk of its own, fetched after the page is
+ * interactive, and never by a page that does not show a map.
  *
  * Without a token nothing may reach Mapbox. mapbox-gl v3 itself only asks for a token for
  * `mapbox://` URLs, but once the first frame is fully loaded it checks the map session with Mapbox's
@@ -80,9 +83,13 @@ export default function ProposalsMap(props: ProposalsMapProps) {
   const canvasHost = useRef<HTMLDivElement>(null);
   // The island mounts once per page: later prop changes come through MAP_UPDATE_EVENT instead.
   const initial = useRef(props);
+  const start = useRef<(focus: boolean) => void>(() => undefined);
+  // Without JavaScript the button would do nothing: it appears once the island runs.
+  const [hydrated, setHydrated] = useState(false);
+  const [requested, setRequested] = useState(false);
 
   useEffect(() => {
-    const { features, styleUrl, token, center, zoom, labels, bboxParamNames } = initial.current;
+    const { features, styleUrl, token, center, zoom, labels, bboxParamNames, load = 'click' } = initial.current;
     const root = region.current!;
     const host = canvasHost.current!;
     let map: MapboxMap | undefined;
@@ -182,10 +189,37 @@ export default function ProposalsMap(props: ProposalsMapProps) {
     };
     window.addEventListener(MAP_UPDATE_EVENT, onUpdate);
 
-    void (async () => {
+    let started = false;
+    let observer: IntersectionObserver | undefined;
+    start.current = (focus: boolean) => {
+      if (started || disposed) return;
+      started = true;
+      observer?.disconnect();
+      root.dataset['mapState'] = 'loading';
+      setRequested(true);
+      void show(focus);
+    };
+    if (load === 'visible' && 'IntersectionObserver' in window) {
+      // A little before it is on screen, so the map is there when the visitor gets to it.
+      observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && start.current(false), { rootMargin: '200px' });
+      observer.observe(root);
+    }
+    setHydrated(true);
+
+    const show = async (focus: boolean) => {
+      try {
+        await showMap(focus);
+      } catch (err: unknown) {
+        root.dataset['mapError'] = err instanceof Error ? err.message : String(err);
+        console.error('[proposals map]', err);
+      }
+    };
+
+    const showMap = async (focus: boolean) => {
       // The CSS first: mapbox-gl warns when its CSS is missing at construction.
       const [{ default: gl }] = await Promise.all([import('mapbox-gl'), linkStylesheet(mapboxCssUrl), linkStylesheet(ownCssUrl)]);
       if (disposed) return;
+      host.hidden = false;
       if (token) {
         gl.accessToken = token;
       } else {
@@ -205,7 +239,8 @@ export default function ProposalsMap(props: ProposalsMapProps) {
         localFontFamily: 'sans-serif',
         attributionControl: Boolean(token),
         locale: {
-          'Map.Title': labels.region,
+          // Not the region's own name: two landmarks with one name cannot be told apart (axe landmark-unique).
+          'Map.Title': labels.canvas ?? labels.region,
           ...(labels.zoomIn ? { 'NavigationControl.ZoomIn': labels.zoomIn } : {}),
           ...(labels.zoomOut ? { 'NavigationControl.ZoomOut': labels.zoomOut } : {}),
         },
@@ -271,13 +306,13 @@ export default function ProposalsMap(props: ProposalsMapProps) {
         fit(m, boundsOf(points), false);
         m.once('idle', () => !disposed && mark(true));
       });
-    })().catch((err: unknown) => {
-      root.dataset['mapError'] = err instanceof Error ? err.message : String(err);
-      console.error('[proposals map]', err);
-    });
+      // The button that asked for the map is gone: keyboard focus goes to the map it showed.
+      if (focus) m.getCanvas().focus();
+    };
 
     return () => {
       disposed = true;
+      observer?.disconnect();
       window.removeEventListener(MAP_UPDATE_EVENT, onUpdate);
       for (const marker of clusterMarkers.values()) marker.remove();
       map?.remove();
@@ -285,8 +320,25 @@ export default function ProposalsMap(props: ProposalsMapProps) {
   }, []);
 
   return (
-    <div ref={region} class="proposals-map" role="region" aria-label={props.labels.region} data-map-ready="false">
-      <div ref={canvasHost} class="proposals-map__canvas" />
+    <div
+      ref={region}
+      class={requested ? 'proposals-map' : 'proposals-map proposals-map--placeholder'}
+      role="region"
+      aria-label={props.labels.region}
+      data-map-ready="false"
+      data-map-state={requested ? undefined : 'placeholder'}
+    >
+      {!requested && (
+        <div class="proposals-map__placeholder">
+          <p>{props.placeholder ?? ''}</p>
+          {hydrated && (
+            <button type="button" class="btn btn--secondary" data-map-show onClick={() => start.current(true)}>
+              {props.labels.show ?? ''}
+            </button>
+          )}
+        </div>
+      )}
+      <div ref={canvasHost} class="proposals-map__canvas" hidden={!requested} />
     </div>
   );
 }

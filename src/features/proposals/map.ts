@@ -20,6 +20,10 @@ export interface ProposalPoint {
 export interface ProposalsMapLabels {
   /** The map container's accessible name (`aria-label` of the `role="region"`). */
   region: string;
+  /** The canvas's own name (mapbox-gl makes it a region too): how to use it from the keyboard. */
+  canvas?: string;
+  /** The placeholder's button that loads the map. */
+  show?: string;
   /** A cluster's accessible name, with `{count}`: "{count} propositions". */
   cluster: string;
   /** The title (tooltip) of the link to a proposal in the popup: "Ouvrir la proposition". */
@@ -50,6 +54,13 @@ export interface ProposalsMapProps {
   labels: ProposalsMapLabels;
   /** When set, the island announces the visible area after each move (see `MAP_BOUNDS_EVENT`). */
   bboxParamNames?: BboxParamNames;
+  /** What the map shows, in words, until it is loaded: an address, "12 propositions sur la carte". */
+  placeholder?: string;
+  /**
+   * When mapbox-gl is fetched: on the placeholder's button only (`click`, the default), or also as
+   * soon as the placeholder is about to scroll into view (`visible`: a page that is a map view).
+   */
+  load?: 'click' | 'visible';
 }
 
 /** The page's live list dispatches this on `window` to replace what the map shows. */

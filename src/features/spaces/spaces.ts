@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Claims } from '../../lib/db/index.ts';
 import type { ConstraintMap } from '../../lib/forms/db-errors.ts';
 import { dateInput, formString, optionalText, safeUrlInput, translatedInput, uuidInput } from '../../lib/forms/fields.ts';
+import { formatCalendarDate } from '../../lib/i18n/dates.ts';
 import type { Translator } from '../../lib/i18n/catalog.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
@@ -231,10 +232,9 @@ export function processStatus(startDate: string | null, endDate: string | null, 
 
 /** A date (YYYY-MM-DD) for people: "26 novembre 2026" / "November 26, 2026". */
 export function formatDate(date: string | null, locale: Locale): string {
-  if (!date) return '';
-  const d = new Date(`${date}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  // A calendar date has no time zone: formatted as written (the organization's zone decides
+  // which day `today` is, in processStatus, not how a date reads).
+  return formatCalendarDate(date, locale);
 }
 
 /** A span of dates in words ("from … to …", "from …", "until …"), or null without dates. */

@@ -8,6 +8,7 @@ export * from './catalog.ts';
 export * from './translated.ts';
 export * from './issues.ts';
 export * from './plural.ts';
+export * from './dates.ts';
 export type { CommonKey };
 
 /** The site-wide catalog every page uses; features add theirs with `useTranslations(locale, featureCatalog)`. */

@@ -3,7 +3,7 @@ import type { fr } from './fr.ts';
 
 /** Texts of the comments feature, in English: exactly the French keys. */
 export const en = {
-  'comments.title': "Comments",
+  'comments.heading': 'Comments ({count})',
   'comments.count': "{count} comment(s)",
   'comments.empty': "No comments yet. Be the first to react.",
   'comments.sort.label': "Sort comments",
@@ -35,6 +35,7 @@ export const en = {
   'comments.edit.label': "Comment text",
   'comments.edit.submit': "Save the change",
   'comments.delete': "Delete",
+  'comments.delete.confirm': 'Delete this comment? Its text will be erased for good.',
   'comments.voteUp': "Agree ({count})",
   'comments.voteDown': "Disagree ({count})",
   'comments.report': "Report",

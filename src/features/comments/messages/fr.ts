@@ -1,6 +1,6 @@
 /** Texts of the comments feature, in French (the reference: en.ts must have exactly these keys). */
 export const fr = {
-  'comments.title': 'Commentaires',
+  'comments.heading': 'Commentaires ({count})',
   'comments.count': '{count} commentaire(s)',
   'comments.empty': 'Aucun commentaire pour l’instant. Soyez la première personne à réagir.',
   'comments.sort.label': 'Trier les commentaires',
@@ -32,6 +32,7 @@ export const fr = {
   'comments.edit.label': 'Texte du commentaire',
   'comments.edit.submit': 'Enregistrer la modification',
   'comments.delete': 'Supprimer',
+  'comments.delete.confirm': 'Supprimer ce commentaire ? Son texte sera effacé pour de bon.',
   'comments.voteUp': 'D’accord ({count})',
   'comments.voteDown': 'Pas d’accord ({count})',
   'comments.report': 'Signaler',

@@ -26,6 +26,7 @@ export const en = {
   'components.admin.down': 'Move down',
   'components.admin.downLabel': 'Move “{name}” down',
   'components.admin.delete': 'Delete',
+  'components.admin.deleteConfirm': 'Delete the component “{name}” and everything in it?',
   'components.admin.deleteLabel': 'Delete “{name}” and its content',
   'components.admin.view': 'View',
   'components.admin.add': 'Add a component',

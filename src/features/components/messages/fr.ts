@@ -24,6 +24,7 @@ export const fr = {
   'components.admin.down': 'Descendre',
   'components.admin.downLabel': 'Descendre « {name} »',
   'components.admin.delete': 'Supprimer',
+  'components.admin.deleteConfirm': 'Supprimer la fonctionnalité « {name} » et tout ce qu’elle contient ?',
   'components.admin.deleteLabel': 'Supprimer « {name} » et son contenu',
   'components.admin.view': 'Voir',
   'components.admin.add': 'Ajouter un composant',

@@ -151,6 +151,7 @@ export const adminEn = {
   'proposals.admin.states.actions': 'Actions',
   'proposals.admin.states.edit': 'Edit “{name}”',
   'proposals.admin.states.delete': 'Delete “{name}”',
+  'proposals.admin.states.deleteConfirm': 'Delete the state “{name}”?',
   'proposals.admin.states.newTitle': 'New state',
   'proposals.admin.states.editTitle': 'Edit the state “{name}”',
   'proposals.admin.states.create': 'Create the state',

@@ -148,6 +148,7 @@ export const adminFr = {
   'proposals.admin.states.actions': 'Actions',
   'proposals.admin.states.edit': 'Modifier « {name} »',
   'proposals.admin.states.delete': 'Supprimer « {name} »',
+  'proposals.admin.states.deleteConfirm': 'Supprimer l’état « {name} » ?',
   'proposals.admin.states.newTitle': 'Nouvel état',
   'proposals.admin.states.editTitle': 'Modifier l’état « {name} »',
   'proposals.admin.states.create': 'Créer l’état',

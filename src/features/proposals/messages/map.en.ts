@@ -9,5 +9,9 @@ export const mapEn = {
   'proposals.map.close': 'Close',
   'proposals.map.zoomIn': 'Zoom in',
   'proposals.map.zoomOut': 'Zoom out',
+  'proposals.map.canvas': 'Interactive map: arrow keys to move, + and − to zoom',
+  'proposals.map.show': 'Show the map',
+  'proposals.map.points.one': '{count} proposal on the map.',
+  'proposals.map.points.other': '{count} proposals on the map.',
   'proposals.map.noscript': 'The map needs JavaScript. The list of proposals is still available.',
 } as const satisfies SameKeys<typeof mapFr>;

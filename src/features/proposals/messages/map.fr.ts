@@ -9,5 +9,9 @@ export const mapFr = {
   'proposals.map.close': 'Fermer',
   'proposals.map.zoomIn': 'Zoomer',
   'proposals.map.zoomOut': 'Dézoomer',
+  'proposals.map.canvas': 'Carte interactive : flèches pour se déplacer, + et − pour zoomer',
+  'proposals.map.show': 'Afficher la carte',
+  'proposals.map.points.one': '{count} proposition sur la carte.',
+  'proposals.map.points.other': '{count} propositions sur la carte.',
   'proposals.map.noscript': 'La carte a besoin de JavaScript. La liste des propositions reste disponible.',
 } as const;

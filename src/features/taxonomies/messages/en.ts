@@ -18,6 +18,7 @@ export const en = {
   'taxonomies.admin.editTitle': 'Edit “{name}”',
   'taxonomies.admin.save': 'Save',
   'taxonomies.admin.delete': 'Delete',
+  'taxonomies.admin.deleteConfirm': 'Delete “{name}” and its sub-categories?',
   'taxonomies.admin.deleteLabel': 'Delete “{name}” and its sub-taxonomies',
   'taxonomies.admin.back': 'Back to the taxonomies',
   'taxonomies.field.name': 'Name',

@@ -15,6 +15,7 @@ export const fr = {
   'taxonomies.admin.editTitle': 'Modifier « {name} »',
   'taxonomies.admin.save': 'Enregistrer',
   'taxonomies.admin.delete': 'Supprimer',
+  'taxonomies.admin.deleteConfirm': 'Supprimer « {name} » et ses sous-catégories ?',
   'taxonomies.admin.deleteLabel': 'Supprimer « {name} » et ses sous-taxonomies',
   'taxonomies.admin.back': 'Retour aux taxonomies',
   'taxonomies.field.name': 'Nom',
