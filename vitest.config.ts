@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // tsconfig's `@/…` (used by pages, components, actions and type-only imports; modules that plain
+  // Node loads — scripts, workers, bench and what they import — keep relative paths).
+  resolve: { alias: { '@/': `${resolve(import.meta.dirname, 'src')}/` } },
   test: {
     include: ['tests/**/*.test.ts'],
     // One stack (Postgres, SMTP catcher, local API, web server) per run, shared by every file;

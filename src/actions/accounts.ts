@@ -13,23 +13,23 @@ import {
   resetPasswordInput,
   signInInput,
   signUpInput,
-} from '../features/accounts/accounts.ts';
-import { changeEmail } from '../features/accounts/change-email.server.ts';
-import { changePassword } from '../features/accounts/change-password.server.ts';
-import { deleteAccount } from '../features/accounts/delete-account.server.ts';
-import { requestPasswordReset } from '../features/accounts/request-password-reset.server.ts';
-import { resetPassword } from '../features/accounts/reset-password.server.ts';
-import { sendMagicLink } from '../features/accounts/send-magic-link.server.ts';
-import { signInWithPassword } from '../features/accounts/sign-in-with-password.server.ts';
-import { signOut } from '../features/accounts/sign-out.server.ts';
-import { signUp } from '../features/accounts/sign-up.server.ts';
-import { updatePreferences } from '../features/accounts/update-preferences.server.ts';
-import { updateProfile } from '../features/accounts/update-profile.server.ts';
-import { verifyEmailCode } from '../features/accounts/verify-email-code.server.ts';
-import { verifyEmailToken } from '../features/accounts/verify-email-token.server.ts';
-import { getConfig } from '../lib/config.ts';
-import { toActionError, type Result } from '../lib/forms/index.ts';
-import { clearAuthCookies } from '../lib/supabase/server.ts';
+} from '@/features/accounts/accounts.ts';
+import { changeEmail } from '@/features/accounts/change-email.server.ts';
+import { changePassword } from '@/features/accounts/change-password.server.ts';
+import { deleteAccount } from '@/features/accounts/delete-account.server.ts';
+import { requestPasswordReset } from '@/features/accounts/request-password-reset.server.ts';
+import { resetPassword } from '@/features/accounts/reset-password.server.ts';
+import { sendMagicLink } from '@/features/accounts/send-magic-link.server.ts';
+import { signInWithPassword } from '@/features/accounts/sign-in-with-password.server.ts';
+import { signOut } from '@/features/accounts/sign-out.server.ts';
+import { signUp } from '@/features/accounts/sign-up.server.ts';
+import { updatePreferences } from '@/features/accounts/update-preferences.server.ts';
+import { updateProfile } from '@/features/accounts/update-profile.server.ts';
+import { verifyEmailCode } from '@/features/accounts/verify-email-code.server.ts';
+import { verifyEmailToken } from '@/features/accounts/verify-email-token.server.ts';
+import { getConfig } from '@/lib/config.ts';
+import { toActionError, type Result } from '@/lib/forms/index.ts';
+import { clearAuthCookies } from '@/lib/supabase/server.ts';
 
 /*
  * Account actions. Every form posts here without JavaScript (`accept: 'form'`); zod parses the

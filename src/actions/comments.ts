@@ -1,5 +1,5 @@
 import { defineAction } from 'astro:actions';
-import { addComment } from '../features/comments/add-comment.server.ts';
+import { addComment } from '@/features/comments/add-comment.server.ts';
 import {
   addCommentInput,
   commentIdInput,
@@ -8,14 +8,14 @@ import {
   officialAnswerInput,
   reportCommentInput,
   voteCommentInput,
-} from '../features/comments/comments.ts';
-import { deleteComment } from '../features/comments/delete-comment.server.ts';
-import { editComment } from '../features/comments/edit-comment.server.ts';
-import { hideComment } from '../features/comments/hide-comment.server.ts';
-import { markOfficialAnswer } from '../features/comments/mark-official-answer.server.ts';
-import { reportComment } from '../features/comments/report-comment.server.ts';
-import { voteComment } from '../features/comments/vote-comment.server.ts';
-import { confirmed } from '../lib/forms/confirm.ts';
+} from '@/features/comments/comments.ts';
+import { deleteComment } from '@/features/comments/delete-comment.server.ts';
+import { editComment } from '@/features/comments/edit-comment.server.ts';
+import { hideComment } from '@/features/comments/hide-comment.server.ts';
+import { markOfficialAnswer } from '@/features/comments/mark-official-answer.server.ts';
+import { reportComment } from '@/features/comments/report-comment.server.ts';
+import { voteComment } from '@/features/comments/vote-comment.server.ts';
+import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Actions of the comments feature (forms without JavaScript, and the island). */

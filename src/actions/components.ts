@@ -1,11 +1,11 @@
 import { defineAction } from 'astro:actions';
-import { addComponent } from '../features/components/add-component.server.ts';
-import { addComponentInput, componentRefInput, moveComponentInput, publishComponentInput } from '../features/components/components.ts';
-import { configureComponent } from '../features/components/configure-component.server.ts';
-import { deleteComponent } from '../features/components/delete-component.server.ts';
-import { moveComponent } from '../features/components/move-component.server.ts';
-import { publishComponent } from '../features/components/publish-component.server.ts';
-import { confirmed } from '../lib/forms/confirm.ts';
+import { addComponent } from '@/features/components/add-component.server.ts';
+import { addComponentInput, componentRefInput, moveComponentInput, publishComponentInput } from '@/features/components/components.ts';
+import { configureComponent } from '@/features/components/configure-component.server.ts';
+import { deleteComponent } from '@/features/components/delete-component.server.ts';
+import { moveComponent } from '@/features/components/move-component.server.ts';
+import { publishComponent } from '@/features/components/publish-component.server.ts';
+import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /*

@@ -1,6 +1,6 @@
 import { defineAction } from 'astro:actions';
-import { updateOrganizationInput } from '../features/organization/organization.ts';
-import { updateOrganization } from '../features/organization/update-organization.server.ts';
+import { updateOrganizationInput } from '@/features/organization/organization.ts';
+import { updateOrganization } from '@/features/organization/update-organization.server.ts';
 import { unwrap } from './unwrap.ts';
 
 /** The organization settings form (organization admins; RLS and column grants decide). */

@@ -1,6 +1,6 @@
 import { defineAction } from 'astro:actions';
-import { updatePageInput } from '../features/pages/pages.ts';
-import { updatePage } from '../features/pages/update-page.server.ts';
+import { updatePageInput } from '@/features/pages/pages.ts';
+import { updatePage } from '@/features/pages/update-page.server.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Actions of the pages feature: writing a page's body (sanitised by the input schema). */

@@ -1,9 +1,9 @@
 import { defineAction } from 'astro:actions';
-import { completeProposal } from '../features/proposals/complete-proposal.server.ts';
-import { createAmendment } from '../features/proposals/create-amendment.server.ts';
-import { createProposal } from '../features/proposals/create-proposal.server.ts';
-import { deleteDraft } from '../features/proposals/delete-draft.server.ts';
-import { followProposal, unfollowProposal } from '../features/proposals/follow-proposal.server.ts';
+import { completeProposal } from '@/features/proposals/complete-proposal.server.ts';
+import { createAmendment } from '@/features/proposals/create-amendment.server.ts';
+import { createProposal } from '@/features/proposals/create-proposal.server.ts';
+import { deleteDraft } from '@/features/proposals/delete-draft.server.ts';
+import { followProposal, unfollowProposal } from '@/features/proposals/follow-proposal.server.ts';
 import {
   coauthorInput,
   completeProposalInput,
@@ -16,19 +16,19 @@ import {
   reportProposalInput,
   updateProposalInput,
   withdrawProposalInput,
-} from '../features/proposals/inputs.ts';
-import { cancelInvitation, inviteCoauthor } from '../features/proposals/invite-coauthor.server.ts';
-import { likeProposal, unlikeProposal } from '../features/proposals/like-proposal.server.ts';
-import { promoteAmendment } from '../features/proposals/promote-amendment.server.ts';
-import { publishProposal } from '../features/proposals/publish-proposal.server.ts';
-import { reactToAmendment } from '../features/proposals/react-to-amendment.server.ts';
-import { reportProposal } from '../features/proposals/report-proposal.server.ts';
-import { acceptCoauthorship, declineCoauthorship } from '../features/proposals/respond-coauthorship.server.ts';
-import { supportProposal } from '../features/proposals/support-proposal.server.ts';
-import { unsupportProposal } from '../features/proposals/unsupport-proposal.server.ts';
-import { updateProposal } from '../features/proposals/update-proposal.server.ts';
-import { withdrawProposal } from '../features/proposals/withdraw-proposal.server.ts';
-import { confirmed } from '../lib/forms/confirm.ts';
+} from '@/features/proposals/inputs.ts';
+import { cancelInvitation, inviteCoauthor } from '@/features/proposals/invite-coauthor.server.ts';
+import { likeProposal, unlikeProposal } from '@/features/proposals/like-proposal.server.ts';
+import { promoteAmendment } from '@/features/proposals/promote-amendment.server.ts';
+import { publishProposal } from '@/features/proposals/publish-proposal.server.ts';
+import { reactToAmendment } from '@/features/proposals/react-to-amendment.server.ts';
+import { reportProposal } from '@/features/proposals/report-proposal.server.ts';
+import { acceptCoauthorship, declineCoauthorship } from '@/features/proposals/respond-coauthorship.server.ts';
+import { supportProposal } from '@/features/proposals/support-proposal.server.ts';
+import { unsupportProposal } from '@/features/proposals/unsupport-proposal.server.ts';
+import { updateProposal } from '@/features/proposals/update-proposal.server.ts';
+import { withdrawProposal } from '@/features/proposals/withdraw-proposal.server.ts';
+import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Actions of the proposals feature, participant side (forms without JavaScript, and the islands). */

@@ -1,16 +1,16 @@
 import { defineAction, type ActionAPIContext } from 'astro:actions';
-import { activatePhase } from '../features/spaces/activate-phase.server.ts';
-import { addPhase } from '../features/spaces/add-phase.server.ts';
-import { createAssembly } from '../features/spaces/create-assembly.server.ts';
-import { createProcess } from '../features/spaces/create-process.server.ts';
-import { deletePhase } from '../features/spaces/delete-phase.server.ts';
-import { deleteSpace } from '../features/spaces/delete-space.server.ts';
-import { grantSpaceRole } from '../features/spaces/grant-space-role.server.ts';
-import { inviteSpaceMember } from '../features/spaces/invite-space-member.server.ts';
-import { movePhase } from '../features/spaces/move-phase.server.ts';
-import { publishSpace } from '../features/spaces/publish-space.server.ts';
-import { removeSpaceMember } from '../features/spaces/remove-space-member.server.ts';
-import { revokeSpaceRole } from '../features/spaces/revoke-space-role.server.ts';
+import { activatePhase } from '@/features/spaces/activate-phase.server.ts';
+import { addPhase } from '@/features/spaces/add-phase.server.ts';
+import { createAssembly } from '@/features/spaces/create-assembly.server.ts';
+import { createProcess } from '@/features/spaces/create-process.server.ts';
+import { deletePhase } from '@/features/spaces/delete-phase.server.ts';
+import { deleteSpace } from '@/features/spaces/delete-space.server.ts';
+import { grantSpaceRole } from '@/features/spaces/grant-space-role.server.ts';
+import { inviteSpaceMember } from '@/features/spaces/invite-space-member.server.ts';
+import { movePhase } from '@/features/spaces/move-phase.server.ts';
+import { publishSpace } from '@/features/spaces/publish-space.server.ts';
+import { removeSpaceMember } from '@/features/spaces/remove-space-member.server.ts';
+import { revokeSpaceRole } from '@/features/spaces/revoke-space-role.server.ts';
 import {
   addPhaseInput,
   createAssemblyInput,
@@ -27,12 +27,12 @@ import {
   updateAssemblyInput,
   updatePhaseInput,
   updateProcessInput,
-} from '../features/spaces/spaces.ts';
-import { updateAssembly } from '../features/spaces/update-assembly.server.ts';
-import { updatePhase } from '../features/spaces/update-phase.server.ts';
-import { updateProcess } from '../features/spaces/update-process.server.ts';
-import { getConfig } from '../lib/config.ts';
-import { confirmed } from '../lib/forms/confirm.ts';
+} from '@/features/spaces/spaces.ts';
+import { updateAssembly } from '@/features/spaces/update-assembly.server.ts';
+import { updatePhase } from '@/features/spaces/update-phase.server.ts';
+import { updateProcess } from '@/features/spaces/update-process.server.ts';
+import { getConfig } from '@/lib/config.ts';
+import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /*

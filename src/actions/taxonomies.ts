@@ -1,9 +1,9 @@
 import { defineAction } from 'astro:actions';
-import { createTaxonomy } from '../features/taxonomies/create-taxonomy.server.ts';
-import { deleteTaxonomy } from '../features/taxonomies/delete-taxonomy.server.ts';
-import { createTaxonomyInput, deleteTaxonomyInput, updateTaxonomyInput } from '../features/taxonomies/taxonomies.ts';
-import { updateTaxonomy } from '../features/taxonomies/update-taxonomy.server.ts';
-import { confirmed } from '../lib/forms/confirm.ts';
+import { createTaxonomy } from '@/features/taxonomies/create-taxonomy.server.ts';
+import { deleteTaxonomy } from '@/features/taxonomies/delete-taxonomy.server.ts';
+import { createTaxonomyInput, deleteTaxonomyInput, updateTaxonomyInput } from '@/features/taxonomies/taxonomies.ts';
+import { updateTaxonomy } from '@/features/taxonomies/update-taxonomy.server.ts';
+import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 
 /** Admin actions on taxonomies (organization admins; RLS decides). */

@@ -1,4 +1,4 @@
-import { toActionError, type Result } from '../lib/forms/index.ts';
+import { toActionError, type Result } from '@/lib/forms/index.ts';
 
 /** A use case's refusal becomes an ActionError whose status is the page's status. */
 export function unwrap<T>(result: Result<T>): T {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { sql } from '../lib/db/index.ts';
+import { sql } from '@/lib/db/index.ts';
 
 /** Liveness for `npm start`, tests and load balancers: the process answers and reaches Postgres. */
 export const GET: APIRoute = async () => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { townStyle } from '../../features/proposals/map-style.ts';
+import { townStyle } from '@/features/proposals/map-style.ts';
 
 /**
  * The platform's own map style (Mapbox GL style v8): what the proposals map shows when no Mapbox

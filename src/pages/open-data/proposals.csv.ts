@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { requestOrganization } from '../../features/organization/queries.server.ts';
-import { csvResponse, EXPORT_COLUMNS, toCsv } from '../../features/proposals/export.ts';
-import { openDataProposals } from '../../features/proposals/export.server.ts';
+import { requestOrganization } from '@/features/organization/queries.server.ts';
+import { csvResponse, EXPORT_COLUMNS, toCsv } from '@/features/proposals/export.ts';
+import { openDataProposals } from '@/features/proposals/export.server.ts';
 
 /** Open data: the organization's public proposals (read as an anonymous visitor), as CSV. */
 export const GET: APIRoute = async (context) => {

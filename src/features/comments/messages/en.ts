@@ -1,4 +1,4 @@
-import type { SameKeys } from '../../../lib/i18n/catalog.ts';
+import type { SameKeys } from '@/lib/i18n/catalog.ts';
 import type { fr } from './fr.ts';
 
 /** Texts of the comments feature, in English: exactly the French keys. */

@@ -1,4 +1,4 @@
-import type { Catalog } from '../../../lib/i18n/catalog.ts';
+import type { Catalog } from '@/lib/i18n/catalog.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 

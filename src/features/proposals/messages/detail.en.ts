@@ -1,4 +1,4 @@
-import type { SameKeys } from '../../../lib/i18n/catalog.ts';
+import type { SameKeys } from '@/lib/i18n/catalog.ts';
 import type { detailFr } from './detail.fr.ts';
 
 /** Texts of the proposals feature (proposal page, wizard), in English: exactly the French keys. */

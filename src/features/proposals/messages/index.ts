@@ -1,4 +1,4 @@
-import type { Catalog } from '../../../lib/i18n/catalog.ts';
+import type { Catalog } from '@/lib/i18n/catalog.ts';
 import { adminEn } from './admin.en.ts';
 import { adminFr } from './admin.fr.ts';
 import { detailEn } from './detail.en.ts';

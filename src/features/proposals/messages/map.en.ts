@@ -1,4 +1,4 @@
-import type { SameKeys } from '../../../lib/i18n/catalog.ts';
+import type { SameKeys } from '@/lib/i18n/catalog.ts';
 import type { mapFr } from './map.fr.ts';
 
 /** Texts of the proposals map, in English: exactly the French keys. */

@@ -1,4 +1,4 @@
-import type { SameKeys } from '../../../lib/i18n/catalog.ts';
+import type { SameKeys } from '@/lib/i18n/catalog.ts';
 import type { moderationFr } from './moderation.fr.ts';
 
 /** Texts of the proposals part of a space's moderation queue, in English: exactly the French keys. */

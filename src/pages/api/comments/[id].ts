@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { getComment } from '../../../features/comments/queries.server.ts';
-import { privateJson as json } from '../../../lib/http/json.ts';
-import { isUuid } from '../../../lib/ids.ts';
+import { getComment } from '@/features/comments/queries.server.ts';
+import { privateJson as json } from '@/lib/http/json.ts';
+import { isUuid } from '@/lib/ids.ts';
 
 /** One comment as the visitor may see it (JSON for the live island); 404 when they may not. */
 export const GET: APIRoute = async ({ params, locals }) => {

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { getChangedSince, TIMESTAMP, visibleCommentIds } from '../../../features/comments/queries.server.ts';
-import { isUuid } from '../../../lib/ids.ts';
-import { privateJson as json } from '../../../lib/http/json.ts';
+import { getChangedSince, TIMESTAMP, visibleCommentIds } from '@/features/comments/queries.server.ts';
+import { isUuid } from '@/lib/ids.ts';
+import { privateJson as json } from '@/lib/http/json.ts';
 
 /**
  * What changed in a thread since a moment (the live island catching up after a reconnect): the

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { privateJson } from '../../../lib/http/json.ts';
+import { privateJson } from '@/lib/http/json.ts';
 
 /**
  * The access token the live islands join Realtime channels with (src/lib/supabase/live-channel.ts):

@@ -1,8 +1,8 @@
 import type { APIRoute } from 'astro';
-import { getProposal } from '../../../../features/proposals/detail-queries.server.ts';
-import type { ProposalParticipation } from '../../../../features/proposals/ProposalLive.tsx';
-import { isUuid } from '../../../../lib/ids.ts';
-import { privateJson } from '../../../../lib/http/json.ts';
+import { getProposal } from '@/features/proposals/detail-queries.server.ts';
+import type { ProposalParticipation } from '@/features/proposals/ProposalLive.tsx';
+import { isUuid } from '@/lib/ids.ts';
+import { privateJson } from '@/lib/http/json.ts';
 
 /**
  * What the visitor's participation buttons show on a proposal's page, as JSON, read as the

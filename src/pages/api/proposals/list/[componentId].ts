@@ -1,11 +1,11 @@
 import type { APIRoute } from 'astro';
-import { LIST_PAGE_SIZE, parseListParams } from '../../../../features/proposals/list.ts';
-import { listedCounts, listProposalsWithPoints } from '../../../../features/proposals/list-queries.server.ts';
-import { proposalsCatalog } from '../../../../features/proposals/messages/index.ts';
-import { proposalHref } from '../../../../features/proposals/proposals.ts';
-import { isLocale, useTranslations } from '../../../../lib/i18n/index.ts';
-import { isUuid } from '../../../../lib/ids.ts';
-import { privateJson } from '../../../../lib/http/json.ts';
+import { LIST_PAGE_SIZE, parseListParams } from '@/features/proposals/list.ts';
+import { listedCounts, listProposalsWithPoints } from '@/features/proposals/list-queries.server.ts';
+import { proposalsCatalog } from '@/features/proposals/messages/index.ts';
+import { proposalHref } from '@/features/proposals/proposals.ts';
+import { isLocale, useTranslations } from '@/lib/i18n/index.ts';
+import { isUuid } from '@/lib/ids.ts';
+import { privateJson } from '@/lib/http/json.ts';
 
 /**
  * The list of a proposals component as JSON, as the visitor sees it: the same parameters as the
