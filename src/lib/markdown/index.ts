@@ -1,5 +1,5 @@
 /**
- * The one text format participants write in (comments now; proposals, debates and the rest as
+ * The one text format participants write in (comments, proposal bodies; debates and the rest as
  * they come): a small Markdown subset parsed by `marked`, then passed through the sanitiser, so
  * what is shown can carry nothing but text and formatting.
  *
