@@ -9,7 +9,7 @@ import { person, proposalsPlace, type Person, type Place } from './page-fixtures
  * The Markdown field's preview in a real browser (headless Chromium): typed text, the "Preview"
  * button reached and pressed with the keyboard, the formatted text appears under the field
  * without leaving the page (rendered by the server's endpoint, raw HTML as text), and the polite
- * live region says the preview was updated.
+ * live region says the preview was updated. Enter in the title still sends the form.
  */
 
 let chromiumBrowser: Chromium;
@@ -64,6 +64,10 @@ describe('the Markdown preview in a real browser', () => {
     expect(await page.inputValue('#proposal-body')).toContain('Un **jardin** partagé');
     expect(requests).toContain('POST /api/markdown/preview');
     expect(requests.filter((r) => r.startsWith('POST') && !r.includes('/api/markdown/preview'))).toEqual([]);
+
+    // Enter in the title sends the form with its own button, not the preview (the first submit button).
+    await page.focus('#proposal-title');
+    await Promise.all([page.waitForURL(/\/proposals\/[0-9a-f-]{36}\/complete$/, { timeout: 10_000 }), page.keyboard.press('Enter')]);
     await context.close();
   });
 });
