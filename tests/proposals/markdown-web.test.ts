@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sanitizeHtml, sanitizeUserHtml } from '../../src/lib/html/sanitize.ts';
 import { markdownFromHtml } from '../../src/lib/markdown/from-html.ts';
 import { bodyText, proposalBodyHtml } from '../../src/features/proposals/inputs.ts';
 import { Browser, stack, type Page } from '../web/helpers.ts';
@@ -108,6 +110,12 @@ describe('the Markdown subset in proposals (no JavaScript)', () => {
     const textarea = /<textarea[^>]*id="proposal-body"[^>]*>([\s\S]*?)<\/textarea>/.exec(form.html)![1]!;
     expect(textarea).toContain('Des **bancs** au square.');
     expect(textarea).toMatch(/- +trois/);
+    // Its no-JS preview: the page again, with what was typed and the preview, nothing saved.
+    const preview = await alice.browser.post(`${place.page(id)}/edit`, { proposal_id: id, title: 'Un titre en cours', body: MARKDOWN, _preview: 'proposal-body' });
+    expect(preview.status).toBe(200);
+    expect(preview.html).toContain('value="Un titre en cours"');
+    expect(/<section[^>]*id="proposal-body-preview"[^>]*>([\s\S]*?)<\/section>/.exec(preview.html)![1]).toContain('<strong>jardin</strong>');
+    expect((await testDb()<{ title: string }[]>`select title from public.proposals where id = ${id}`)[0]!.title).toBe('Des bancs au square');
     const saved = await alice.browser.post(act(`${place.page(id)}/edit`, 'updateProposal'), { proposal_id: id, title: 'Des bancs au square', body: MARKDOWN });
     expect(saved.status).toBe(303);
     expectFormatted(await new Browser().get(place.page(id)));
@@ -236,12 +244,20 @@ describe('stored HTML back to Markdown', () => {
       const html = proposalBodyHtml(md);
       expect(proposalBodyHtml(markdownFromHtml(html))).toBe(html);
     }
-    const seed = '<p>Aujourd’hui les vélos partagent la rue Nationale avec les bus.</p>';
-    expect(markdownFromHtml(seed)).toBe('Aujourd’hui les vélos partagent la rue Nationale avec les bus.');
-    expect(proposalBodyHtml(markdownFromHtml(seed))).toBe(seed);
+    const simple = '<p>Aujourd’hui les vélos partagent la rue Nationale avec les bus.</p>';
+    expect(markdownFromHtml(simple)).toBe('Aujourd’hui les vélos partagent la rue Nationale avec les bus.');
+    expect(proposalBodyHtml(markdownFromHtml(simple))).toBe(simple);
     // Bodies stored before the subset: formatting kept as Markdown.
     expect(markdownFromHtml('<p>a <strong>b</strong> <a href="https://x.org" rel="nofollow noopener">c</a></p><ul><li>d</li></ul><h2>Titre</h2>')).toMatch(/^a \*\*b\*\* \[c\]\(https:\/\/x.org\)\n\n- +d\n\n\*\*Titre\*\*$/);
     // The text diffs and lengths are about.
     expect(bodyText(proposalBodyHtml('a\nb\n\n> c'))).toBe('a\nb\nc');
+    // The demo seed's bodies: shown as before, and their edit form gives back the same text.
+    const seed = readFileSync(new URL('../../supabase/seed.sql', import.meta.url), 'utf8');
+    const bodies = [...seed.matchAll(/'(<p>(?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'"));
+    expect(bodies.length).toBeGreaterThan(30);
+    for (const b of bodies) {
+      expect(sanitizeUserHtml(b)).toBe(sanitizeHtml(b));
+      expect(bodyText(proposalBodyHtml(markdownFromHtml(b)))).toBe(bodyText(b));
+    }
   });
 });
