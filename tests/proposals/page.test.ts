@@ -116,11 +116,12 @@ describe('the proposal page', () => {
 });
 
 describe('pure helpers', () => {
-  it('bodies: plain text becomes paragraphs; only the small subset survives', () => {
+  it('bodies: the Markdown subset; paragraphs and line breaks; raw HTML shown as text', () => {
     expect(proposalBodyHtml('Un\n\nDeux\ntrois')).toBe('<p>Un</p><p>Deux<br />trois</p>');
-    expect(proposalBodyHtml('<h2>Titre</h2><p>a <em>b</em> <a href="https://x.org">c</a></p><blockquote>q</blockquote>')).toBe(
-      'Titre<p>a <em>b</em> <a href="https://x.org" rel="nofollow noopener">c</a></p>q',
+    expect(proposalBodyHtml('## Titre\n\na *b* [c](https://x.org)\n\n> q')).toBe(
+      '<p>Titre</p><p>a <em>b</em> <a href="https://x.org" rel="nofollow ugc noopener" target="_blank">c</a></p><blockquote><p>q</p></blockquote>',
     );
+    expect(proposalBodyHtml('<h2>Titre</h2>')).toBe('<p>&lt;h2&gt;Titre&lt;/h2&gt;</p>');
     expect(proposalBodyHtml('1 < 2 & 3')).toBe('<p>1 &lt; 2 &amp; 3</p>');
     expect(bodyText('<p>a &amp; b</p><ul><li>x</li></ul>')).toBe('a & b\nx');
   });

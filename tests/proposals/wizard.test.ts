@@ -49,9 +49,11 @@ describe('the proposal wizard', () => {
     const id = m![1]!;
     const [row] = await testDb()<{ body: string; published_at: Date | null }[]>`select body, published_at from public.proposals where id = ${id}`;
     expect(row!.published_at).toBeNull();
-    expect(row!.body).toContain('<strong>bacs</strong>');
+    // Markdown is formatted; raw HTML is kept as text, never as markup.
+    expect(row!.body).toContain('<strong>jardin</strong>');
+    expect(row!.body).toContain('&lt;strong&gt;bacs&lt;/strong&gt;');
     expect(row!.body).not.toContain('<script');
-    expect(row!.body).not.toContain('javascript:');
+    expect(row!.body).not.toMatch(/<a[^>]*javascript:/);
 
     // Others do not see the draft.
     expect((await new Browser().get(place.page(id))).status).toBe(404);
@@ -78,7 +80,7 @@ describe('the proposal wizard', () => {
     const preview = await alice.browser.get(completed.location!);
     expect(preview.text).toContain('Étape 3 sur 3 : Publier');
     expect(preview.text).toContain('Rue des Lilas');
-    expect(preview.html).toContain('<strong>bacs</strong>');
+    expect(preview.html).toContain('<strong>jardin</strong>');
 
     const pub = await alice.browser.post(act(`${place.page(id)}/publish`, 'publishProposal'), { proposal_id: id });
     expect(pub.status).toBe(303);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { sanitizeHtml } from '../../lib/html/sanitize.ts';
 import { translatedInput, uuidInput } from '../../lib/forms/fields.ts';
+import { proposalBodyHtml } from './inputs.ts';
 
 /*
  * Inputs of the proposals admin forms (posted without JavaScript; Astro's form parsing gives
@@ -18,12 +18,15 @@ const requiredText = (max: number) =>
     .min(1, { message: 'validation.required' })
     .max(max);
 
-/** Rich text (the body of a proposal), sanitised before it goes anywhere. */
+/**
+ * The body of a proposal written by an admin (official, merged, split): the same Markdown subset
+ * as participants' bodies, stored as its sanitised rendering, so every proposal body is one format.
+ */
 const richBody = z
   .string()
   .max(60_000, { message: 'proposals.error.bodyLength' })
   .nullish()
-  .transform((v) => sanitizeHtml(v ?? '').trim());
+  .transform((v) => proposalBodyHtml(v ?? ''));
 
 /** A cost typed by a person: "1200", "1 200,50", "1200.5"; empty is none. */
 const costInput = z
@@ -105,7 +108,7 @@ export const splitProposalInput = z
   .transform((v) => ({
     proposal_id: v.proposal_id,
     parts: v.title
-      .map((title, i) => ({ title, body: sanitizeHtml(v.body[i] ?? '').trim() }))
+      .map((title, i) => ({ title, body: proposalBodyHtml(v.body[i] ?? '') }))
       .filter((p) => p.title !== '' || p.body !== ''),
   }))
   .refine((v) => v.parts.length >= 2, { message: 'proposals.admin.error.splitCount', path: ['title'] })

@@ -1,43 +1,35 @@
 import { z } from 'zod';
 import { uuidInput } from '../../lib/forms/fields.ts';
-import { escapeHtml, sanitizeHtml } from '../../lib/html/sanitize.ts';
+import { renderMarkdown } from '../../lib/markdown/index.ts';
 
 /*
- * Input schemas of the participant forms of proposals (wizard, proposal page). Pure: the pages
- * and the islands may import it. Limits that depend on the component (body length, proposals per
+ * Input schemas of the participant forms of proposals (wizard, proposal page). Pure, but it
+ * renders Markdown (marked and sanitize-html): pages and actions import it, islands do not. Limits that depend on the component (body length, proposals per
  * participant, edit window…) are the database's; these only refuse what is malformed.
  */
 
 /** The raw ceiling of a body as posted (the database stores at most 60,000 characters of HTML). */
 export const BODY_RAW_MAX = 60_000;
 
-/** Tags a proposal body keeps: paragraphs, line breaks, bold, italic, lists and links. */
-const BODY_TAGS = new Set(['p', 'br', 'strong', 'b', 'em', 'i', 'ul', 'ol', 'li', 'a']);
-
 /**
- * A body as a participant typed it, to the stored HTML: text without any tag becomes paragraphs
- * (blank lines) and line breaks; HTML goes through the site's allow-list, then loses whatever is
- * not in the smaller proposal subset (headings, quotes, code…), keeping their text.
+ * A body as a participant typed it (the site's Markdown subset, src/lib/markdown), to the HTML
+ * that is stored: the sanitised rendering, raw HTML shown as text. Storing the rendering, not the
+ * source, keeps what reads bodies unchanged (the database's length rule counts characters of text
+ * between tags, versions diff their text, exports and emails take their text, pages show it
+ * through the sanitiser again); the edit forms turn it back into Markdown
+ * (src/lib/markdown/from-html.ts). The newlines marked puts between blocks are dropped so they
+ * do not count as characters (there is none between tags inside a code block: its text ends it).
  */
 export function proposalBodyHtml(input: string): string {
   const text = input.replace(/\r\n?/g, '\n').trim();
   if (text === '') return '';
-  const source = /<[a-zA-Z/][^>]*>/.test(text)
-    ? text
-    : text
-        .split(/\n{2,}/)
-        .map((para) => `<p>${escapeHtml(para.trim()).replace(/\n/g, '<br>')}</p>`)
-        .join('');
-  // The allow-list's output has only known tags, without attributes except a checked href.
-  return sanitizeHtml(source)
-    .replace(/<\/?([a-z0-9]+)(\s[^>]*)?>/g, (tag, name: string) => (BODY_TAGS.has(name) ? tag : ''))
-    .trim();
+  return renderMarkdown(text).replace(/>\n+</g, '><');
 }
 
 /** The text of a body (tags out, entities decoded): what lengths and diffs are about. */
 export function bodyText(html: string): string {
   return html
-    .replace(/<\/(p|li)>|<br>/g, '\n')
+    .replace(/<\/(p|li|blockquote|pre|h[1-6])>|<br\s*\/?>/g, '\n')
     .replace(/<[^>]*>/g, '')
     .replace(/&#(\d+);/g, (_, n: string) => safeChar(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => safeChar(parseInt(n, 16)))

@@ -1,5 +1,5 @@
 /**
- * The one text format participants write in (comments now; proposals, debates and the rest as
+ * The one text format participants write in (comments, proposal bodies; debates and the rest as
  * they come): a small Markdown subset parsed by `marked`, then passed through the sanitiser, so
  * what is shown can carry nothing but text and formatting.
  *
@@ -34,8 +34,11 @@ markdown.use({
     },
   ],
   renderer: {
-    html({ text }: Tokens.HTML | Tokens.Tag) {
-      return escapeHtml(text);
+    html(token: Tokens.HTML | Tokens.Tag) {
+      // A block of raw HTML (a line starting with a tag) is a paragraph of text like any other,
+      // so it reads, and converts back to Markdown (./from-html.ts), as the text around it.
+      if (token.block) return `<p>${escapeHtml(token.text.replace(/\n+$/, '')).replace(/\n/g, '<br>')}</p>\n`;
+      return escapeHtml(token.text);
     },
     heading({ tokens }: Tokens.Heading) {
       return `<p>${this.parser.parseInline(tokens)}</p>\n`;

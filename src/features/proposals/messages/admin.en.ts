@@ -5,7 +5,6 @@ import type { adminFr } from './admin.fr.ts';
 export const adminEn = {
   'proposals.admin.back': 'Back to the proposals',
   'proposals.admin.cancel': 'Cancel',
-  'proposals.admin.richHint': 'Simple HTML accepted (paragraphs, bold, italics, lists, links); anything else is removed.',
   'proposals.admin.list.title': 'Proposals',
   'proposals.admin.list.evaluatorIntro': 'You see the proposals whose evaluation is assigned to you.',
   'proposals.admin.list.caption': 'Proposals of the component',

@@ -2,7 +2,6 @@
 export const adminFr = {
   'proposals.admin.back': 'Retour à la liste des propositions',
   'proposals.admin.cancel': 'Annuler',
-  'proposals.admin.richHint': 'HTML simple accepté (paragraphes, gras, italique, listes, liens) ; le reste est retiré.',
   'proposals.admin.list.title': 'Propositions',
   'proposals.admin.list.evaluatorIntro': 'Vous voyez les propositions dont l’évaluation vous est confiée.',
   'proposals.admin.list.caption': 'Propositions du composant',

@@ -153,7 +153,7 @@ export const detailEn = {
   'proposals.wizard.title': 'Title',
   'proposals.wizard.titleHint': '5 to 150 characters.',
   'proposals.wizard.body': 'Your proposal',
-  'proposals.wizard.bodyHint': 'At most {max} characters. Separate paragraphs with a blank line. Formatting allowed: <strong>bold</strong>, <em>italic</em>, <ul>/<ol> lists, <a href="https://…"> links.',
+  'proposals.wizard.bodyHint': 'At most {max} characters of text (formatting marks do not count).',
   'proposals.wizard.limit.one': 'You have published {count} of the {max} proposals allowed here.',
   'proposals.wizard.limit.other': 'You have published {count} of the {max} proposals allowed here.',
   'proposals.wizard.continue': 'Continue',

@@ -150,7 +150,7 @@ export const detailFr = {
   'proposals.wizard.title': 'Titre',
   'proposals.wizard.titleHint': 'De 5 à 150 caractères.',
   'proposals.wizard.body': 'Votre proposition',
-  'proposals.wizard.bodyHint': 'Au plus {max} caractères. Séparez les paragraphes par une ligne vide. Mise en forme acceptée : <strong>gras</strong>, <em>italique</em>, listes <ul>/<ol>, liens <a href="https://…">.',
+  'proposals.wizard.bodyHint': 'Au plus {max} caractères de texte (les signes de mise en forme ne comptent pas).',
   'proposals.wizard.limit.one': 'Vous avez publié {count} proposition sur les {max} permises ici.',
   'proposals.wizard.limit.other': 'Vous avez publié {count} propositions sur les {max} permises ici.',
   'proposals.wizard.continue': 'Continuer',
