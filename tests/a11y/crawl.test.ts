@@ -5,7 +5,8 @@ import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../supabase/demo-accounts.ts';
 import { launchChromium } from '../web/browser.ts';
-import { signedIn, stack } from '../web/helpers.ts';
+import { person, proposalsPlace } from '../proposals/page-fixtures.ts';
+import { signedIn, stack, uniqueEmail } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
 
 /*
@@ -240,6 +241,7 @@ async function crawl(chromium: Chromium, role: Role): Promise<CrawlResult> {
     if (!followable(landed, site.origin, role)) continue; // redirected out of the crawl (sign-in, another role's page)
     const landedKey = routeKey(landed, routeOf(landed.pathname));
     result.routes.add(landedKey);
+    reached.add(routeOf(landed.pathname)!.file);
 
     const links = await page.$$eval('a[href]:not([download])', (as) => as.map((a) => (a as HTMLAnchorElement).href));
     for (const href of links) {
@@ -319,6 +321,8 @@ function report(findings: Finding[]): string {
 }
 
 let chromium: Chromium;
+/** Route files axe read; the others are listed at the end (pages that need a token, or that nobody reaches). */
+const reached = new Set<string>();
 
 beforeAll(async () => {
   const spaces = await testDb()<{ slug: string }[]>`select slug from public.spaces where id::text like '00000000-0000-4000-%'`;
@@ -329,6 +333,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await closeTestDb();
+  if (reached.size === 0) return;
+  const missed = ROUTES.filter((r) => r.page && r.segments[0] === '[locale]' && !reached.has(r.file)).map((r) => r.file);
+  console.log(`[a11y] route files axe did not read:\n  ${missed.sort().join('\n  ')}`);
 });
 
 // The three crawls at once: each waits on the site as much as on the browser.
@@ -346,4 +353,86 @@ describe.concurrent('accessibility crawl (axe-core, WCAG 2.1 A and AA, fr and en
       expect(r.findings.length, `axe violations:${report(r.findings)}`).toBe(0);
     }, 240_000);
   }
+});
+
+/*
+ * What no link leads to: pages reached through a form (the proposal wizard's steps after
+ * "create"), error pages, and the pages a form's errors come back on. A person and a process of
+ * their own (not the seed's: other test files count the seed's rows), as in the wizard's tests.
+ */
+describe('accessibility of the pages behind forms (axe-core, fr and en)', () => {
+  async function read(context: BrowserContext, paths: string[], prepare?: (page: Page) => Promise<void>): Promise<{ findings: Finding[]; read: string[] }> {
+    const page = await context.newPage();
+    const findings: Finding[] = [];
+    const read: string[] = [];
+    for (const path of paths) {
+      for (const locale of ['fr', 'en'] as const) {
+        await page.goto(`${stack().siteUrl}${path.replace(/^\/fr(\/|$)/, `/${locale}$1`)}`, { waitUntil: 'load' });
+        await settle(page);
+        if (prepare) await prepare(page);
+        read.push(page.url());
+        const route = routeOf(new URL(page.url()).pathname);
+        if (route) reached.add(route.file);
+        findings.push(...(await axe(page)));
+      }
+    }
+    await page.close();
+    return { findings, read };
+  }
+
+  async function contextOf(cookies: Map<string, string> | null): Promise<BrowserContext> {
+    const context = await chromium.newContext({ viewport: { width: 1100, height: 900 }, bypassCSP: true });
+    const host = new URL(stack().siteUrl).hostname;
+    if (cookies) await context.addCookies([...cookies].map(([name, value]) => ({ name, value, domain: host, path: '/' })));
+    return context;
+  }
+
+  /** Sends the page's form (browser checks off, so the server's errors show) and waits for the answer. */
+  const submitted = (form: string, fields: Record<string, string>) => async (page: Page) => {
+    for (const [name, value] of Object.entries(fields)) await page.fill(`${form} [name="${name}"]`, value);
+    await page.$eval(form, (f) => ((f as HTMLFormElement).noValidate = true));
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(`${form} button[type="submit"]`)]);
+    await settle(page);
+    expect(await page.locator('[role="alert"], .error-summary, [aria-invalid="true"]').count(), `errors shown on ${page.url()}`).toBeGreaterThan(0);
+  };
+
+  it('a draft through the wizard (complete, publish, edit, its page), the wizard and sign-in with errors, error pages, merging', async () => {
+    const place = await proposalsPlace();
+    const citizen = await person('Awa Diallo');
+    const created = await citizen.browser.post(`${place.list}/proposals/new?_action=proposals.createProposal`, {
+      component_id: place.componentId,
+      title: 'Des bancs à l’ombre des platanes',
+      body: 'Des bancs sous les platanes du mail, pour les après-midi d’été.',
+    });
+    expect(created.status, 'the draft is created').toBe(303);
+    const draft = /\/proposals\/([0-9a-f-]{36})\/complete$/.exec(created.location ?? '')![1]!;
+
+    // Merging starts from the admin's list: two proposals ticked, "merge" (a GET form) shows the merge page.
+    const [seeded] = await testDb()<{ space_id: string; id: string }[]>`
+      select space_id, id from public.components where feature = 'proposals' and id::text like '00000000-0000-4000-%' order by id limit 1`;
+    const adminBrowser = await signedIn('admin@demo.decidons.fr', DEMO_PASSWORD);
+    const adminContext = await contextOf(adminBrowser.cookies);
+    const merge = async (page: Page) => {
+      await page.locator('input[name="ids"]').nth(0).check();
+      await page.locator('input[name="ids"]').nth(1).check();
+      await Promise.all([page.waitForURL(/\/proposals\/merge\?/), page.click('button[formaction$="/proposals/merge"]')]);
+      await settle(page);
+    };
+
+    const visitor = await contextOf(null);
+    const signedInContext = await contextOf(citizen.browser.cookies);
+    const results = await Promise.all([
+      read(signedInContext, [`${place.page(draft)}`, `${place.page(draft)}/complete`, `${place.page(draft)}/publish`, `${place.page(draft)}/edit`, '/fr/sign-out', '/fr/admin']),
+      // The wizard's first step sent empty: its errors, linked from a summary.
+      read(signedInContext, [`${place.list}/proposals/new`], submitted('form[action*="createProposal"]', { title: '', body: '' })),
+      read(visitor, ['/fr/reset-password', '/fr/auth/code', '/fr/no-such-page']),
+      read(adminContext, [`/fr/admin/spaces/${seeded!.space_id}/components/${seeded!.id}/manage`], merge),
+      // Sign-in refused (an address nobody has): the error and the form again.
+      read(visitor, ['/fr/sign-in'], submitted('form[action*="signInWithPassword"]', { email: uniqueEmail('a11y'), password: 'not-the-password' })),
+    ]);
+    await Promise.all([visitor.close(), signedInContext.close(), adminContext.close()]);
+    const findings = results.flatMap((r) => r.findings);
+    console.log(`[a11y] behind forms: axe read ${results.reduce((n, r) => n + r.read.length, 0)} pages:\n  ${results.flatMap((r) => r.read).join('\n  ')}`);
+    expect(findings.length, `axe violations:${report(findings)}`).toBe(0);
+  }, 120_000);
 });
