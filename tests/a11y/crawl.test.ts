@@ -20,11 +20,15 @@ import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
  * is one route however many proposals the seed has), a few of each route are opened, and axe runs
  * on each one that renders a different page (its <main> made of other component blocks: a `pages`
  * component and a proposals list share a route but not a template), at most AXE_PER_ROUTE times.
- * Each page axe reads in French is read in English too. Then the interactive states that matter:
- * the confirmation dialog of a destructive button, and the map once shown.
+ * Each page axe reads in French is read in English too, once its islands have hydrated (those that
+ * wait to be on screen, like the map, are scrolled to). Then the interactive states that matter:
+ * the confirmation dialog of a destructive button, and the map once shown. The seed only: the stack
+ * is shared with the other test files, whose data is not followed (see inSeed).
  *
  * Never followed: other origins, sign-out, `?_action=` links (Astro actions), downloads, endpoints
  * (non-.astro route files: CSV/JSON exports, /api/), /auth/ links (one-time tokens).
+ * The pages no link leads to (behind a form, error pages) are read by the second describe; the
+ * route files nobody read are printed at the end, for whoever adds a page.
  */
 
 const require = createRequire(import.meta.url);
