@@ -81,6 +81,7 @@ export const fr = {
   'spaces.admin.private': 'Privé',
   'spaces.admin.promoted': 'À la une',
   'spaces.admin.manage': 'Administrer « {title} »',
+  'spaces.admin.manageShort': 'Administrer',
   'spaces.admin.preview': 'Aperçu public',
   'spaces.admin.tabs': "Sections de l'espace",
   'spaces.admin.tab.info': 'Informations',
