@@ -13,7 +13,7 @@ language sql stable security definer set search_path = '' as $$
 $$;
 revoke all on function private.person_matching(text) from public, anon, authenticated;
 
--- The spaces admin's lookup (…2000_spaces_app) keeps its contract and now uses the same rule.
+-- The spaces admin's lookup (…2000_core_spaces_app) keeps its contract and now uses the same rule.
 create or replace function public.find_participant(space uuid, identifier text) returns uuid
 language sql stable security definer set search_path = '' as $$
   select case when (select private.has_space_role(space, 'admin')) then private.person_matching(identifier) end
