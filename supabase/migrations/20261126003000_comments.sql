@@ -2,27 +2,12 @@
 -- decidim-comments). Every rule lives here: who reads, who writes, depth, length, alignment,
 -- one vote and one report per person, auto-hiding at 3 reports, mentions, live broadcasts.
 
--- The pages feature lets people comment (Decidim's `comment` action), switched on globally and
--- blockable per phase; the manifest declares the same settings.
-insert into public.component_actions (feature, action, global_enabled_setting, phase_enabled_setting, phase_blocked_setting)
-values ('pages', 'comment', 'comments_enabled', null, 'comments_blocked')
-on conflict (feature, action) do update
-  set global_enabled_setting = excluded.global_enabled_setting,
-      phase_enabled_setting = excluded.phase_enabled_setting,
-      phase_blocked_setting = excluded.phase_blocked_setting;
-
--- Pages created before comments existed get the manifest's default (comments enabled).
-update public.components set settings = settings || '{"comments_enabled": true}'
-where feature = 'pages' and not settings ? 'comments_enabled';
-
--- The component a commentable resource belongs to, or null when there is no such resource.
--- Each commentable feature adds its resource type here (proposals, debates, meetings…).
+-- The component a commentable resource belongs to, or null when there is no such resource or
+-- the caller may not see it: any resource type a feature registered (core resources layer). A
+-- component lets people comment by declaring a `comment` action in its own migration.
 create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select case resource_type
-    -- A page is its component: one page per pages component.
-    when 'page' then (select c.id from public.components c where c.id = resource_id and c.feature = 'pages')
-  end
+  select private.resource_component(resource_type, resource_id)
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -99,21 +84,6 @@ create table public.comment_reports (
 );
 create index comment_reports_user_idx on public.comment_reports (user_id);
 
--- Notifications: one row per thing someone should know about (mentions now; follows, answers…
--- later). Polymorphic over resources; written only by security definer triggers and jobs.
-create table if not exists public.notifications (
-  id uuid primary key default gen_random_uuid(),
-  user_id uuid not null references public.profiles (id) on delete cascade,
-  kind text not null,
-  resource_type text,
-  resource_id uuid,
-  data jsonb not null default '{}',
-  created_at timestamptz not null default now(),
-  read_at timestamptz,
-  constraint notifications_kind check (kind ~ '^[a-z][a-z_.]{1,59}$'),
-  constraint notifications_data_object check (jsonb_typeof(data) = 'object' and pg_column_size(data) < 16384)
-);
-create index if not exists notifications_user_idx on public.notifications (user_id, created_at desc);
 
 -- ---------------------------------------------------------------------------------------------
 -- Rules on write
@@ -426,7 +396,10 @@ grant execute on function private.visible_component_ids(), private.moderated_spa
 alter table public.comments enable row level security;
 create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
   using (component_id = any ((select private.visible_component_ids())::uuid[])
-    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[])));
+    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[]))
+    -- A visible component may hold resources the caller may not see (a draft, a hidden proposal):
+    -- their features list them in the registry, and their threads are theirs too.
+    and not resource_id = any ((select private.unviewable_resource_ids())::uuid[]));
 create policy "signed-in people comment where the component allows it" on public.comments for insert to authenticated
   with check (author_id = (select auth.uid()) and (select private.component_allows(component_id, 'comment')));
 create policy "authors, moderators and admins update comments" on public.comments for update to authenticated
@@ -473,16 +446,6 @@ create policy "signed-in people report comments they see" on public.comment_repo
 revoke insert, update, delete on public.comment_reports from anon;
 revoke update, delete on public.comment_reports from authenticated;
 
-alter table public.notifications enable row level security;
-create policy "people read their notifications" on public.notifications for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "people mark their notifications read" on public.notifications for update to authenticated
-  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
-create policy "people delete their notifications" on public.notifications for delete to authenticated
-  using (user_id = (select auth.uid()));
-revoke insert, update, delete on public.notifications from anon;
-revoke insert, update on public.notifications from authenticated;
-grant update (read_at) on public.notifications to authenticated;
 
 grant execute on function
   private.comment_resource_component(text, uuid), private.is_api_role(), private.comment_component(uuid), private.comment_parent(uuid), private.comment_max_length(jsonb),

@@ -256,15 +256,6 @@ create table public.proposal_notes (
 create index proposal_notes_proposal_idx on public.proposal_notes (proposal_id, created_at);
 
 -- Follows: polymorphic over resources (proposals now; debates, meetings… later).
-create table public.follows (
-  resource_type text not null,
-  resource_id uuid not null,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (resource_type, resource_id, user_id),
-  constraint follows_resource_type check (resource_type ~ '^[a-z][a-z_]{1,39}$')
-);
-create index follows_user_idx on public.follows (user_id);
 
 -- ---------------------------------------------------------------------------------------------
 -- Who is who
@@ -293,23 +284,6 @@ language sql stable security definer set search_path = '' as $$
         or (private.has_space_role(p.space_id, 'evaluator') and private.is_proposal_evaluator(p.id))))
 $$;
 
--- The settings in force for a component (its active phase's, else "default"), whoever asks: for
--- triggers, which act for whoever wrote. `component_phase_settings` is the same for the caller's
--- eyes only (the settings of a private space's component are private too).
-create or replace function private.active_phase_settings(component uuid) returns jsonb
-language sql stable security definer set search_path = '' as $$
-  select coalesce(
-    c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active),
-    c.phase_settings -> 'default',
-    '{}'::jsonb)
-  from public.components c
-  where c.id = component
-$$;
-revoke all on function private.active_phase_settings(uuid) from public, anon, authenticated;
-create or replace function private.component_phase_settings(component uuid) returns jsonb
-language sql stable security definer set search_path = '' as $$
-  select private.active_phase_settings(component) where private.can_view_component(component)
-$$;
 
 -- The components whose active phase hides support counts ("votes_hidden"), once per query.
 create or replace function private.votes_hidden(component uuid) returns boolean
@@ -368,17 +342,14 @@ language sql stable security definer set search_path = '' as $$
   where c.feature = 'proposals' and not private.amendments_visible_to_all(c.id)
 $$;
 
--- Comments, follows and the live topic know proposals from here on.
-create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
+-- The `proposal` resource type (comments, follows): a proposal takes part for whoever may see it,
+-- once published (not a draft, nor once hidden). Registered below, once the functions exist.
+create or replace function private.proposal_resource_component(proposal uuid) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select case resource_type
-    -- A page is its component: one page per pages component.
-    when 'page' then (select c.id from public.components c where c.id = resource_id and c.feature = 'pages')
-    -- A proposal's thread exists for whoever may see the proposal (not its draft, nor once hidden).
-    when 'proposal' then (select p.component_id from public.proposals p where p.id = resource_id
-                          and p.published_at is not null and private.can_view_proposal(p.id))
-  end
+  select p.component_id from public.proposals p where p.id = proposal
+    and p.published_at is not null and private.can_view_proposal(p.id)
 $$;
+revoke all on function private.proposal_resource_component(uuid) from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Rules on write
@@ -913,7 +884,7 @@ end $$;
 create trigger proposal_likes_count after insert or delete on public.proposal_likes
   for each row execute function private.proposal_likes_count();
 
-create or replace function private.follows_count() returns trigger
+create or replace function private.proposal_follows_count() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if coalesce(new.resource_type, old.resource_type) = 'proposal' then
@@ -922,8 +893,8 @@ begin
   end if;
   return null;
 end $$;
-create trigger follows_count after insert or delete on public.follows
-  for each row execute function private.follows_count();
+create trigger proposal_follows_count after insert or delete on public.follows
+  for each row execute function private.proposal_follows_count();
 
 -- The third report hides the proposal pending review (once: after a moderator unhides it, later
 -- reports no longer hide it on their own).
@@ -1547,17 +1518,6 @@ create policy "admins and the proposal's evaluators write notes" on public.propo
 revoke insert, update, delete on public.proposal_notes from anon;
 revoke update, delete on public.proposal_notes from authenticated;
 
-alter table public.follows enable row level security;
-create policy "people see their follows" on public.follows for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "people follow what they see" on public.follows for insert to authenticated
-  with check (user_id = (select auth.uid()) and (
-    (resource_type = 'proposal' and (select private.can_view_proposal(resource_id)))
-    or (resource_type <> 'proposal' and (select private.can_view_component(private.comment_resource_component(resource_type, resource_id))))));
-create policy "people unfollow" on public.follows for delete to authenticated
-  using (user_id = (select auth.uid()));
-revoke insert, update, delete on public.follows from anon;
-revoke update on public.follows from authenticated;
 
 -- Comments are read per component (the comments feature's policy); a proposal's thread is read
 -- where the proposal is: not once it is hidden (but by moderators), nor an emendation restricted
@@ -1572,11 +1532,8 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-drop policy "comments of visible resources; hidden ones for moderators" on public.comments;
-create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
-  using (component_id = any ((select private.visible_component_ids())::uuid[])
-    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[]))
-    and (resource_type <> 'proposal' or not resource_id = any ((select private.unviewable_proposal_ids())::uuid[])));
+insert into public.resource_types (resource_type, feature, component_of, unviewable)
+values ('proposal', 'proposals', 'private.proposal_resource_component(uuid)', 'private.unviewable_proposal_ids()');
 
 create trigger proposal_states_log after insert or update or delete on public.proposal_states
   for each row execute function private.log_admin_change();
