@@ -367,8 +367,8 @@ with voters as (
   from voters v cross join public.proposals p
   where p.component_id = '00000000-0000-4000-8004-000000000010' and right(p.id::text, 2)::int not in (39, 40)
 ), likes as (
-  insert into public.proposal_likes (proposal_id, user_id, created_at)
-  select proposal_id, user_id, timestamptz '2026-11-20 12:00:00+01' + n * interval '1 hour' from pairs where (n * 5 + r * 3) % 7 = 0
+  insert into public.likes (resource_type, resource_id, user_id, created_at)
+  select 'proposal', proposal_id, user_id, timestamptz '2026-11-20 12:00:00+01' + n * interval '1 hour' from pairs where (n * 5 + r * 3) % 7 = 0
   on conflict do nothing
 )
 insert into public.follows (resource_type, resource_id, user_id)

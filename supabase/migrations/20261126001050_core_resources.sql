@@ -19,6 +19,9 @@ create table public.resource_types (
   -- component is visible to them (drafts, hidden ones, restricted ones); null when there are none.
   -- Asked once per query by the shared policies, so it should be a set, not a row-by-row test.
   unviewable regprocedure,
+  -- `(resource uuid) returns boolean`: open to participation (likes, reports) for the caller: seen
+  -- and neither withdrawn, closed nor hidden. Null: a resource is open whenever it is seen.
+  is_open regprocedure,
   constraint resource_types_name check (resource_type ~ '^[a-z][a-z_]{1,39}$')
 );
 alter table public.resource_types enable row level security;
@@ -59,8 +62,57 @@ begin
   return ids;
 end $$;
 
-grant execute on function private.resource_component(text, uuid), private.unviewable_resource_ids()
+-- May the caller take part (like, report) in this resource now? The feature's rule, else "they see it".
+create or replace function private.resource_is_open(resource_type text, resource_id uuid) returns boolean
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  fn regproc;
+  open boolean;
+begin
+  if not exists (select 1 from public.resource_types t where t.resource_type = resource_is_open.resource_type) then
+    return false;
+  end if;
+  select t.is_open::oid::regproc into fn from public.resource_types t where t.resource_type = resource_is_open.resource_type;
+  if fn is null then
+    return private.resource_component(resource_type, resource_id) is not null;
+  end if;
+  execute format('select %s($1)', fn) into open using resource_id;
+  return coalesce(open, false);
+end $$;
+
+-- The components the caller can see, and the spaces they moderate, computed once per query (an
+-- init plan) instead of once per row: a 1,000-comment thread is read at the cost of one lookup.
+create or replace function private.visible_component_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c where private.can_view_component_row(c.space_id, c.published_at)
+$$;
+create or replace function private.moderated_space_ids() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select case
+    when (select auth.uid()) is null then '{}'::uuid[]
+    when private.is_org_admin() then (select coalesce(array_agg(s.id), '{}') from public.spaces s)
+    else (select coalesce(array_agg(distinct r.space_id), '{}') from public.space_roles r
+          where r.user_id = (select auth.uid()) and r.role in ('admin', 'moderator'))
+  end
+$$;
+grant execute on function private.visible_component_ids(), private.moderated_space_ids() to anon, authenticated, service_role;
+
+grant execute on function private.resource_component(text, uuid), private.unviewable_resource_ids(),
+  private.resource_is_open(text, uuid)
   to anon, authenticated, service_role;
+
+-- A feature attaches this to its resource tables (`after delete … execute function
+-- private.forget_resource('<type>'[, '<id column>'])`): shared rows carry no foreign key to a
+-- feature's table, so the feature says when its resource is gone.
+create or replace function private.forget_resource() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  gone uuid := (to_jsonb(old) ->> coalesce(tg_argv[1], 'id'))::uuid;
+begin
+  delete from public.likes where resource_type = tg_argv[0] and resource_id = gone;
+  delete from public.follows where resource_type = tg_argv[0] and resource_id = gone;
+  return null;
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Follows: people follow resources they can see; features keep their own counters by trigger
@@ -85,6 +137,46 @@ create policy "people unfollow" on public.follows for delete to authenticated
   using (user_id = (select auth.uid()));
 revoke insert, update, delete on public.follows from anon;
 revoke update on public.follows from authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Likes (Decidim's endorsements): one per person and resource, where the component's `like`
+-- action is open; features keep their counters by trigger
+-- ---------------------------------------------------------------------------------------------
+
+create table public.likes (
+  resource_type text not null references public.resource_types (resource_type) on delete cascade,
+  resource_id uuid not null,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  -- Filled in by the insert trigger from the registry (null when the caller may not see the
+  -- resource: the insert policy then refuses it); policies read it without asking the feature.
+  component_id uuid references public.components (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  primary key (resource_type, resource_id, user_id)
+);
+create index likes_user_idx on public.likes (user_id);
+
+create or replace function private.likes_before_insert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  new.component_id := private.resource_component(new.resource_type, new.resource_id);
+  return new;
+end $$;
+create trigger likes_before_insert before insert on public.likes
+  for each row execute function private.likes_before_insert();
+
+alter table public.likes enable row level security;
+create policy "likes of visible resources are public" on public.likes for select to anon, authenticated
+  using (component_id = any ((select private.visible_component_ids())::uuid[])
+    and not resource_id = any ((select private.unviewable_resource_ids())::uuid[]));
+create policy "signed-in people like open resources where likes are open" on public.likes for insert to authenticated
+  with check (user_id = (select auth.uid())
+    and (select private.resource_is_open(resource_type, resource_id))
+    and (select private.component_allows(component_id, 'like')));
+create policy "people take back their like while likes are open" on public.likes for delete to authenticated
+  using (user_id = (select auth.uid()) and (select private.component_allows(component_id, 'like')));
+revoke insert, update, delete on public.likes from anon;
+revoke insert, update on public.likes from authenticated;
+grant insert (resource_type, resource_id) on public.likes to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Notifications: one row per thing someone should know about (mentions now; follows, answers…

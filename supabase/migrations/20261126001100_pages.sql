@@ -57,3 +57,6 @@ $$;
 revoke all on function private.page_resource_component(uuid) from public, anon, authenticated;
 insert into public.resource_types (resource_type, feature, component_of)
 values ('page', 'pages', 'private.page_resource_component(uuid)');
+-- Follows and likes of a page go with it.
+create trigger pages_forget after delete on public.pages
+  for each row execute function private.forget_resource('page', 'component_id');

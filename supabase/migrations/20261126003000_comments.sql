@@ -376,22 +376,6 @@ create policy "comments topics for whoever sees the resource" on realtime.messag
 -- Row-level security
 -- ---------------------------------------------------------------------------------------------
 
--- The components the caller can see, and the spaces they moderate, computed once per query (an
--- init plan) instead of once per row: a 1,000-comment thread is read at the cost of one lookup.
-create or replace function private.visible_component_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(c.id), '{}') from public.components c where private.can_view_component_row(c.space_id, c.published_at)
-$$;
-create or replace function private.moderated_space_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select case
-    when (select auth.uid()) is null then '{}'::uuid[]
-    when private.is_org_admin() then (select coalesce(array_agg(s.id), '{}') from public.spaces s)
-    else (select coalesce(array_agg(distinct r.space_id), '{}') from public.space_roles r
-          where r.user_id = (select auth.uid()) and r.role in ('admin', 'moderator'))
-  end
-$$;
-grant execute on function private.visible_component_ids(), private.moderated_space_ids() to anon, authenticated, service_role;
 
 alter table public.comments enable row level security;
 create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated

@@ -214,13 +214,6 @@ create table public.proposal_support_tallies (
   constraint proposal_support_tallies_supports check (supports >= 0)
 );
 
-create table public.proposal_likes (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id)
-);
-create index proposal_likes_user_idx on public.proposal_likes (user_id);
 
 create table public.proposal_reports (
   proposal_id uuid not null references public.proposals (id) on delete cascade,
@@ -877,11 +870,13 @@ create trigger proposal_supports_before_delete before delete on public.proposal_
 create or replace function private.proposal_likes_count() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  update public.proposals set likes_count = likes_count + case when tg_op = 'INSERT' then 1 else -1 end
-  where id = coalesce(new.proposal_id, old.proposal_id);
+  if coalesce(new.resource_type, old.resource_type) = 'proposal' then
+    update public.proposals set likes_count = likes_count + case when tg_op = 'INSERT' then 1 else -1 end
+    where id = coalesce(new.resource_id, old.resource_id);
+  end if;
   return null;
 end $$;
-create trigger proposal_likes_count after insert or delete on public.proposal_likes
+create trigger proposal_likes_count after insert or delete on public.likes
   for each row execute function private.proposal_likes_count();
 
 create or replace function private.proposal_follows_count() returns trigger
@@ -1466,18 +1461,6 @@ create policy "people see their own tally" on public.proposal_support_tallies fo
   using (user_id = (select auth.uid()));
 revoke insert, update, delete on public.proposal_support_tallies from anon, authenticated;
 
-alter table public.proposal_likes enable row level security;
-create policy "likes of visible proposals are public" on public.proposal_likes for select to anon, authenticated
-  using ((select private.can_view_proposal(proposal_id)));
-create policy "signed-in people like open proposals where likes are open" on public.proposal_likes for insert to authenticated
-  with check (user_id = (select auth.uid()) and (select private.proposal_is_open(proposal_id))
-    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
-create policy "people take back their like while likes are open" on public.proposal_likes for delete to authenticated
-  using (user_id = (select auth.uid())
-    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
-revoke insert, update, delete on public.proposal_likes from anon;
-revoke insert, update on public.proposal_likes from authenticated;
-grant insert (proposal_id) on public.proposal_likes to authenticated;
 
 alter table public.proposal_reports enable row level security;
 create policy "reporters and the space's moderators see reports" on public.proposal_reports for select to authenticated
@@ -1532,8 +1515,12 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-insert into public.resource_types (resource_type, feature, component_of, unviewable)
-values ('proposal', 'proposals', 'private.proposal_resource_component(uuid)', 'private.unviewable_proposal_ids()');
+insert into public.resource_types (resource_type, feature, component_of, unviewable, is_open)
+values ('proposal', 'proposals', 'private.proposal_resource_component(uuid)', 'private.unviewable_proposal_ids()',
+        'private.proposal_is_open(uuid)');
+-- Likes and follows of a deleted proposal go with it.
+create trigger proposals_forget after delete on public.proposals
+  for each row execute function private.forget_resource('proposal');
 
 create trigger proposal_states_log after insert or update or delete on public.proposal_states
   for each row execute function private.log_admin_change();

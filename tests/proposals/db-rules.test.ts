@@ -36,12 +36,12 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql);
     const [author, fan] = await createUsers(sql, 2, 'like');
     const p = await createProposal(sql, f, author!);
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
-    await expect(as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`))
-      .rejects.toMatchObject({ code: '23505', constraint_name: 'proposal_likes_pkey' });
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
+    await expect(as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`))
+      .rejects.toMatchObject({ code: '23505', constraint_name: 'likes_pkey' });
     expect((await countsOf(sql, p)).likes_count).toBe(1);
-    expect(await as(null, (tx) => tx`select user_id from public.proposal_likes where proposal_id = ${p}`)).toEqual([{ user_id: fan }]);
-    expect((await as(fan!, (tx) => tx`delete from public.proposal_likes where proposal_id = ${p}`)).count).toBe(1);
+    expect(await as(null, (tx) => tx`select user_id from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).toEqual([{ user_id: fan }]);
+    expect((await as(fan!, (tx) => tx`delete from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).count).toBe(1);
     expect((await countsOf(sql, p)).likes_count).toBe(0);
   });
 
@@ -49,12 +49,12 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql, { phase: { likes_enabled: false } });
     const [author, fan, late] = await createUsers(sql, 3, 'likeoff');
     const p = await createProposal(sql, f, author!);
-    await expect(as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`)).rejects.toMatchObject({ code: '42501' });
+    await expect(as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`)).rejects.toMatchObject({ code: '42501' });
     await updatePhase(sql, f, { likes_enabled: true });
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
     await updatePhase(sql, f, { likes_blocked: true });
-    await expect(as(late!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`)).rejects.toMatchObject({ code: '42501' });
-    expect((await as(fan!, (tx) => tx`delete from public.proposal_likes where proposal_id = ${p}`)).count).toBe(0);
+    await expect(as(late!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`)).rejects.toMatchObject({ code: '42501' });
+    expect((await as(fan!, (tx) => tx`delete from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).count).toBe(0);
     expect((await countsOf(sql, p)).likes_count).toBe(1);
   });
 
@@ -62,7 +62,7 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql);
     const [author, ...fans] = await createUsers(sql, 21, 'likec');
     const p = await createProposal(sql, f, author!);
-    await Promise.all(fans.map((u) => as(u!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`, crowd)));
+    await Promise.all(fans.map((u) => as(u!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`, crowd)));
     expect((await countsOf(sql, p)).likes_count).toBe(20);
   });
 });
@@ -171,7 +171,7 @@ describe('who sees what', () => {
     expect(await seen(moderator!, [p])).toEqual([p]);
     expect(await seen(author!, [p])).toEqual([p]);
     // Its comments thread and likes are gone with it.
-    expect(await as(null, (tx) => tx`select 1 from public.proposal_likes where proposal_id = ${p}`)).toHaveLength(0);
+    expect(await as(null, (tx) => tx`select 1 from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).toHaveLength(0);
     // Reports are seen by their author and moderators only.
     expect(await as(r2!, (tx) => tx`select user_id from public.proposal_reports where proposal_id = ${p}`)).toEqual([{ user_id: r2 }]);
     expect(await as(moderator!, (tx) => tx`select 1 from public.proposal_reports where proposal_id = ${p}`)).toHaveLength(3);

@@ -177,7 +177,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         coalesce(private.is_proposal_author(p.id), false) as is_author,
         exists (select 1 from public.proposal_coauthors a where a.proposal_id = p.id and a.user_id = (select auth.uid()) and a.status = 'invited') as is_invited,
         exists (select 1 from public.proposal_supports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as supported,
-        exists (select 1 from public.proposal_likes x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as liked,
+        exists (select 1 from public.likes x where x.resource_type = 'proposal' and x.resource_id = p.id and x.user_id = (select auth.uid())) as liked,
         exists (select 1 from public.follows f where f.resource_type = 'proposal' and f.resource_id = p.id and f.user_id = (select auth.uid())) as following,
         exists (select 1 from public.proposal_reports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as reported,
         coalesce(private.has_space_role(p.space_id, 'moderator'), false) as moderator,
@@ -318,8 +318,8 @@ export async function listLikers(claims: Claims | null, proposalId: string, limi
   return asUser(
     claims,
     (tx) => tx<Person[]>`
-      select pr.id, pr.name, pr.nickname from public.proposal_likes l join public.profiles pr on pr.id = l.user_id
-      where l.proposal_id = ${proposalId}
+      select pr.id, pr.name, pr.nickname from public.likes l join public.profiles pr on pr.id = l.user_id
+      where l.resource_type = 'proposal' and l.resource_id = ${proposalId}
       order by l.created_at desc
       limit ${limit}`,
   );

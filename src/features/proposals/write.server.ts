@@ -24,7 +24,7 @@ export const PROPOSAL_CONSTRAINTS: ConstraintMap = {
   proposal_supports_limit: { key: 'proposals.error.voteLimit' },
   proposal_supports_threshold: { key: 'proposals.error.threshold' },
   proposal_supports_pkey: { key: 'proposals.error.alreadySupported' },
-  proposal_likes_pkey: { key: 'proposals.error.alreadyLiked' },
+  likes_pkey: { key: 'proposals.error.alreadyLiked' },
   proposal_reports_pkey: { field: 'reason', key: 'proposals.error.alreadyReported' },
   proposal_coauthors_last: { key: 'proposals.error.lastAuthor' },
   proposal_answers_enabled: { key: 'proposals.error.answersDisabled' },
