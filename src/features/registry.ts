@@ -1,4 +1,4 @@
-import type { AnyManifest } from './components/components.ts';
+import type { AnyManifest } from '../lib/components/manifest.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 

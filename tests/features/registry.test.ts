@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionMismatches, manifestProblems, type ComponentActionRow } from '../../src/features/components/components.ts';
+import { actionMismatches, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
 import { getManifest, MANIFESTS } from '../../src/features/registry.ts';
 import { connectTestDb } from '../helpers/db.ts';
 

@@ -1,4 +1,4 @@
-import { defineManifest } from '../components/components.ts';
+import { defineManifest } from '../../lib/components/manifest.ts';
 
 /**
  * `pages`: one static rich-text page per component (Decidim's decidim-pages). Admins write the

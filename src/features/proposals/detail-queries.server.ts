@@ -2,7 +2,7 @@ import { asUser, type Claims } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
-import type { ComponentView } from '../components/components.ts';
+import type { ComponentView } from '../../lib/components/manifest.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';

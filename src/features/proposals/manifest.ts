@@ -1,5 +1,5 @@
-import { defineManifest } from '../components/components.ts';
-import { readSettings } from '../components/settings.ts';
+import { defineManifest } from '../../lib/components/manifest.ts';
+import { readSettings } from '../../lib/components/settings.ts';
 
 const onOff = (fr: string, en: string) => ({ type: 'boolean' as const, default: false, label: { fr, en } });
 
