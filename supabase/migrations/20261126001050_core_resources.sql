@@ -10,8 +10,10 @@
 
 create table public.resource_types (
   resource_type text primary key,
-  -- The component feature whose migration registered it (and whose folder holds its code).
-  feature text not null references public.component_features (feature) on delete cascade,
+  -- The feature whose migration registered it (and whose folder holds its code).
+  feature text not null,
+  -- What people may do with it, as its manifest declares: the shared tables refuse the rest.
+  capabilities text[] not null default '{}',
   -- `(resource uuid) returns uuid`: the component of a resource the caller may see and take part
   -- in (comment on, follow), else null. Security definer, like every policy helper.
   component_of regprocedure not null,
@@ -22,23 +24,31 @@ create table public.resource_types (
   -- `(resource uuid) returns boolean`: open to participation (likes, reports) for the caller: seen
   -- and neither withdrawn, closed nor hidden. Null: a resource is open whenever it is seen.
   is_open regprocedure,
-  constraint resource_types_name check (resource_type ~ '^[a-z][a-z_]{1,39}$')
+  -- `(resource uuid, reports integer, hide boolean) returns boolean`: the feature records its
+  -- report count and, when told to, hides the resource (returns whether it did). Reportable only.
+  reported regprocedure,
+  constraint resource_types_name check (resource_type ~ '^[a-z][a-z_]{1,39}$'),
+  constraint resource_types_feature check (feature ~ '^[a-z][a-z_]{1,39}$'),
+  constraint resource_types_capabilities check (capabilities <@ array['commentable', 'likeable', 'followable', 'reportable']),
+  constraint resource_types_reported check (reported is not null or not 'reportable' = any (capabilities))
 );
 alter table public.resource_types enable row level security;
 create policy "resource types are public" on public.resource_types for select to anon, authenticated using (true);
 -- Registered by migrations only: a row names a function the definer then runs.
 revoke insert, update, delete on public.resource_types from anon, authenticated;
 
--- The component of a registered resource the caller may see, or null (no such type, no such
--- resource, not for their eyes). Dynamic SQL on the registry rather than a `case` per feature:
+-- The component of a registered resource the caller may see and that has this capability
+-- ('commentable', 'likeable', 'followable', 'reportable'), or null (no such type or capability,
+-- no such resource, not for their eyes). Dynamic SQL on the registry rather than a `case` per feature:
 -- the function names come from `resource_types`, which only migrations write.
-create or replace function private.resource_component(resource_type text, resource_id uuid) returns uuid
+create or replace function private.resource_component(resource_type text, resource_id uuid, capability text) returns uuid
 language plpgsql stable security definer set search_path = '' as $$
 declare
   fn regproc;
   component uuid;
 begin
-  select t.component_of::oid::regproc into fn from public.resource_types t where t.resource_type = resource_component.resource_type;
+  select t.component_of::oid::regproc into fn from public.resource_types t
+  where t.resource_type = resource_component.resource_type and capability = any (t.capabilities);
   if fn is null then
     return null;
   end if;
@@ -74,7 +84,8 @@ begin
   end if;
   select t.is_open::oid::regproc into fn from public.resource_types t where t.resource_type = resource_is_open.resource_type;
   if fn is null then
-    return private.resource_component(resource_type, resource_id) is not null;
+    return private.resource_component(resource_type, resource_id, 'likeable') is not null
+        or private.resource_component(resource_type, resource_id, 'reportable') is not null;
   end if;
   execute format('select %s($1)', fn) into open using resource_id;
   return coalesce(open, false);
@@ -97,7 +108,7 @@ language sql stable security definer set search_path = '' as $$
 $$;
 grant execute on function private.visible_component_ids(), private.moderated_space_ids() to anon, authenticated, service_role;
 
-grant execute on function private.resource_component(text, uuid), private.unviewable_resource_ids(),
+grant execute on function private.resource_component(text, uuid, text), private.unviewable_resource_ids(),
   private.resource_is_open(text, uuid)
   to anon, authenticated, service_role;
 
@@ -111,6 +122,7 @@ declare
 begin
   delete from public.likes where resource_type = tg_argv[0] and resource_id = gone;
   delete from public.follows where resource_type = tg_argv[0] and resource_id = gone;
+  delete from public.reports where resource_type = tg_argv[0] and resource_id = gone;
   return null;
 end $$;
 
@@ -132,7 +144,7 @@ create policy "people see their follows" on public.follows for select to authent
   using (user_id = (select auth.uid()));
 create policy "people follow what they see" on public.follows for insert to authenticated
   with check (user_id = (select auth.uid())
-    and (select private.can_view_component(private.resource_component(resource_type, resource_id))));
+    and (select private.can_view_component(private.resource_component(resource_type, resource_id, 'followable'))));
 create policy "people unfollow" on public.follows for delete to authenticated
   using (user_id = (select auth.uid()));
 revoke insert, update, delete on public.follows from anon;
@@ -158,7 +170,7 @@ create index likes_user_idx on public.likes (user_id);
 create or replace function private.likes_before_insert() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  new.component_id := private.resource_component(new.resource_type, new.resource_id);
+  new.component_id := private.resource_component(new.resource_type, new.resource_id, 'likeable');
   return new;
 end $$;
 create trigger likes_before_insert before insert on public.likes
@@ -177,6 +189,122 @@ create policy "people take back their like while likes are open" on public.likes
 revoke insert, update, delete on public.likes from anon;
 revoke insert, update on public.likes from authenticated;
 grant insert (resource_type, resource_id) on public.likes to authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Reports and moderation: one report per person and resource; the third hides the resource
+-- pending review, once (after a moderator unhides it, later reports no longer hide it on their
+-- own). Every hide and unhide is recorded: by whom (null: the reports), when.
+-- ---------------------------------------------------------------------------------------------
+
+create table public.reports (
+  resource_type text not null references public.resource_types (resource_type) on delete cascade,
+  resource_id uuid not null,
+  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
+  -- Filled in by the insert trigger from the registry (null when the caller may not see the
+  -- resource: the insert policy then refuses it); policies read them without asking the feature.
+  component_id uuid references public.components (id) on delete cascade,
+  space_id uuid references public.spaces (id) on delete cascade,
+  reason text not null,
+  details text not null default '',
+  created_at timestamptz not null default now(),
+  primary key (resource_type, resource_id, user_id),
+  constraint reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
+  constraint reports_details check (char_length(details) <= 1000)
+);
+create index reports_user_idx on public.reports (user_id);
+create index reports_space_idx on public.reports (space_id);
+
+-- One counter row per reported resource: its row lock serialises concurrent reports, so exactly
+-- one of them is the third.
+create table public.report_counts (
+  resource_type text not null references public.resource_types (resource_type) on delete cascade,
+  resource_id uuid not null,
+  space_id uuid not null references public.spaces (id) on delete cascade,
+  reports integer not null default 0,
+  primary key (resource_type, resource_id)
+);
+
+create table public.moderation_decisions (
+  id bigint generated always as identity primary key,
+  resource_type text not null references public.resource_types (resource_type) on delete cascade,
+  resource_id uuid not null,
+  space_id uuid not null references public.spaces (id) on delete cascade,
+  hidden boolean not null,
+  -- Null when the third report hid it.
+  actor_id uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now()
+);
+create index moderation_decisions_resource_idx on public.moderation_decisions (resource_type, resource_id, created_at);
+create index moderation_decisions_space_idx on public.moderation_decisions (space_id, created_at desc);
+
+create or replace function private.reports_before_insert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  new.component_id := private.resource_component(new.resource_type, new.resource_id, 'reportable');
+  new.space_id := (select c.space_id from public.components c where c.id = new.component_id);
+  new.created_at := now();
+  return new;
+end $$;
+create trigger reports_before_insert before insert on public.reports
+  for each row execute function private.reports_before_insert();
+
+create or replace function private.reports_after_insert() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  n integer;
+  fn regproc;
+begin
+  insert into public.report_counts as rc (resource_type, resource_id, space_id, reports)
+  values (new.resource_type, new.resource_id, new.space_id, 1)
+  on conflict (resource_type, resource_id) do update set reports = rc.reports + 1
+  returning rc.reports into n;
+  select t.reported::oid::regproc into fn from public.resource_types t where t.resource_type = new.resource_type;
+  -- The feature hides it; the decision it records (record_moderation) knows it was the reports.
+  perform set_config('decidons.hidden_by_reports', 'on', true);
+  execute format('select %s($1, $2, $3)', fn) using new.resource_id, n, n = 3;
+  perform set_config('decidons.hidden_by_reports', 'off', true);
+  return null;
+end $$;
+create trigger reports_after_insert after insert on public.reports
+  for each row execute function private.reports_after_insert();
+
+-- A feature attaches this to its resource tables (`after update of hidden_at … execute function
+-- private.record_moderation('<type>'[, '<id column>'])`): every hide and unhide is recorded.
+-- The row must have `space_id` and `hidden_at`.
+create or replace function private.record_moderation() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  was timestamptz := (to_jsonb(old) ->> 'hidden_at')::timestamptz;
+  now_hidden timestamptz := (to_jsonb(new) ->> 'hidden_at')::timestamptz;
+begin
+  if (was is null) <> (now_hidden is null) then
+    insert into public.moderation_decisions (resource_type, resource_id, space_id, hidden, actor_id)
+    values (tg_argv[0], (to_jsonb(new) ->> coalesce(tg_argv[1], 'id'))::uuid, (to_jsonb(new) ->> 'space_id')::uuid,
+            now_hidden is not null,
+            case when coalesce(current_setting('decidons.hidden_by_reports', true), 'off') = 'on' then null else (select auth.uid()) end);
+  end if;
+  return null;
+end $$;
+
+alter table public.reports enable row level security;
+create policy "reporters and the space's moderators see reports" on public.reports for select to authenticated
+  using (user_id = (select auth.uid()) or space_id = any ((select private.moderated_space_ids())::uuid[]));
+create policy "signed-in people report what they see" on public.reports for insert to authenticated
+  with check (user_id = (select auth.uid()) and component_id is not null);
+revoke insert, update, delete on public.reports from anon;
+revoke update, delete on public.reports from authenticated;
+revoke insert on public.reports from authenticated;
+grant insert (resource_type, resource_id, reason, details) on public.reports to authenticated;
+
+alter table public.report_counts enable row level security;
+create policy "the space's moderators see report counts" on public.report_counts for select to authenticated
+  using (space_id = any ((select private.moderated_space_ids())::uuid[]));
+revoke insert, update, delete on public.report_counts from anon, authenticated;
+
+alter table public.moderation_decisions enable row level security;
+create policy "the space's moderators see moderation decisions" on public.moderation_decisions for select to authenticated
+  using (space_id = any ((select private.moderated_space_ids())::uuid[]));
+revoke insert, update, delete on public.moderation_decisions from anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Notifications: one row per thing someone should know about (mentions now; follows, answers…

@@ -55,8 +55,8 @@ language sql stable security definer set search_path = '' as $$
   select c.id from public.components c where c.id = page and c.feature = 'pages'
 $$;
 revoke all on function private.page_resource_component(uuid) from public, anon, authenticated;
-insert into public.resource_types (resource_type, feature, component_of)
-values ('page', 'pages', 'private.page_resource_component(uuid)');
+insert into public.resource_types (resource_type, feature, capabilities, component_of)
+values ('page', 'pages', '{commentable,followable}', 'private.page_resource_component(uuid)');
 -- Follows and likes of a page go with it.
 create trigger pages_forget after delete on public.pages
   for each row execute function private.forget_resource('page', 'component_id');

@@ -7,7 +7,7 @@
 -- component lets people comment by declaring a `comment` action in its own migration.
 create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select private.resource_component(resource_type, resource_id)
+  select private.resource_component(resource_type, resource_id, 'commentable')
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -72,17 +72,6 @@ create table public.comment_votes (
 );
 create index comment_votes_user_idx on public.comment_votes (user_id);
 
-create table public.comment_reports (
-  comment_id uuid not null references public.comments (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  reason text not null,
-  details text not null default '',
-  created_at timestamptz not null default now(),
-  primary key (comment_id, user_id),
-  constraint comment_reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
-  constraint comment_reports_details check (char_length(details) <= 1000)
-);
-create index comment_reports_user_idx on public.comment_reports (user_id);
 
 
 -- ---------------------------------------------------------------------------------------------
@@ -309,17 +298,25 @@ create trigger comment_votes_before_write before update on public.comment_votes
 
 -- The third report hides the comment pending review. Only the third: once a moderator has
 -- unhidden it, later reports no longer hide it on their own.
-create or replace function private.comment_reports_count() returns trigger
+-- Reports are the core's (public.reports): it counts them and says when the third one must hide
+-- the comment; the comment keeps its own count for the moderation page.
+create or replace function private.comment_reported(comment uuid, reports integer, hide boolean) returns boolean
 language plpgsql security definer set search_path = '' as $$
+declare
+  hid boolean;
 begin
   update public.comments
-  set reports_count = reports_count + 1,
-      hidden_at = case when reports_count + 1 = 3 and hidden_at is null then now() else hidden_at end
-  where id = new.comment_id;
-  return null;
+  set reports_count = reports,
+      hidden_at = case when hide and hidden_at is null then now() else hidden_at end
+  where id = comment
+  returning hidden_at is not null into hid;
+  return coalesce(hid, false);
 end $$;
-create trigger comment_reports_count after insert on public.comment_reports
-  for each row execute function private.comment_reports_count();
+revoke all on function private.comment_reported(uuid, integer, boolean) from public, anon, authenticated;
+
+-- Every hide and unhide is recorded by the core.
+create trigger comments_record_moderation after update of hidden_at on public.comments
+  for each row execute function private.record_moderation('comment');
 
 -- ---------------------------------------------------------------------------------------------
 -- Live: broadcasts on a private channel per resource, authorised by RLS on realtime.messages
@@ -421,17 +418,24 @@ revoke insert, update, delete on public.comment_votes from anon;
 revoke update on public.comment_votes from authenticated;
 grant update (value) on public.comment_votes to authenticated;
 
-alter table public.comment_reports enable row level security;
-create policy "reporters and the space's moderators see reports" on public.comment_reports for select to authenticated
-  using (user_id = (select auth.uid()) or exists (
-    select 1 from public.comments c where c.id = comment_id and (select private.has_space_role(c.space_id, 'moderator'))));
-create policy "signed-in people report comments they see" on public.comment_reports for insert to authenticated
-  with check (user_id = (select auth.uid()) and exists (select 1 from public.comments c where c.id = comment_id));
-revoke insert, update, delete on public.comment_reports from anon;
-revoke update, delete on public.comment_reports from authenticated;
 
 
 grant execute on function
   private.comment_resource_component(text, uuid), private.is_api_role(), private.comment_component(uuid), private.comment_parent(uuid), private.comment_max_length(jsonb),
   private.comments_topic(text, uuid), private.can_view_comments_topic(text)
   to anon, authenticated, service_role;
+
+-- The `comment` resource type: reportable only (comments are not commented, liked or followed).
+-- A comment is reported by whoever may read it (the select policy's rule, for the registry).
+create or replace function private.comment_component_for_reports(comment uuid) returns uuid
+language sql stable security definer set search_path = '' as $$
+  select c.component_id from public.comments c
+  where c.id = comment
+    and c.component_id = any ((select private.visible_component_ids())::uuid[])
+    and (c.hidden_at is null or c.space_id = any ((select private.moderated_space_ids())::uuid[]))
+    and not c.resource_id = any ((select private.unviewable_resource_ids())::uuid[])
+$$;
+revoke all on function private.comment_component_for_reports(uuid) from public, anon, authenticated;
+insert into public.resource_types (resource_type, feature, capabilities, component_of, reported)
+values ('comment', 'comments', '{reportable}', 'private.comment_component_for_reports(uuid)',
+        'private.comment_reported(uuid, integer, boolean)');

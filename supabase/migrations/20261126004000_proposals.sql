@@ -215,17 +215,6 @@ create table public.proposal_support_tallies (
 );
 
 
-create table public.proposal_reports (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  reason text not null,
-  details text not null default '',
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id),
-  constraint proposal_reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
-  constraint proposal_reports_details check (char_length(details) <= 1000)
-);
-create index proposal_reports_user_idx on public.proposal_reports (user_id);
 
 create table public.proposal_evaluators (
   proposal_id uuid not null references public.proposals (id) on delete cascade,
@@ -891,19 +880,22 @@ end $$;
 create trigger proposal_follows_count after insert or delete on public.follows
   for each row execute function private.proposal_follows_count();
 
--- The third report hides the proposal pending review (once: after a moderator unhides it, later
--- reports no longer hide it on their own).
-create or replace function private.proposal_reports_count() returns trigger
+-- Reports are the core's (public.reports): it counts them and says when the third one must hide
+-- the proposal pending review (once: after a moderator unhides it, later reports no longer hide
+-- it on their own); the proposal keeps its own count for lists and the moderation page.
+create or replace function private.proposal_reported(proposal uuid, reports integer, hide boolean) returns boolean
 language plpgsql security definer set search_path = '' as $$
+declare
+  hid boolean;
 begin
   update public.proposals
-  set reports_count = reports_count + 1,
-      hidden_at = case when reports_count + 1 = 3 and hidden_at is null then now() else hidden_at end
-  where id = new.proposal_id;
-  return null;
+  set reports_count = reports,
+      hidden_at = case when hide and hidden_at is null then now() else hidden_at end
+  where id = proposal
+  returning hidden_at is not null into hid;
+  return coalesce(hid, false);
 end $$;
-create trigger proposal_reports_count after insert on public.proposal_reports
-  for each row execute function private.proposal_reports_count();
+revoke all on function private.proposal_reported(uuid, integer, boolean) from public, anon, authenticated;
 
 create or replace function private.proposal_comments_count() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -1462,14 +1454,6 @@ create policy "people see their own tally" on public.proposal_support_tallies fo
 revoke insert, update, delete on public.proposal_support_tallies from anon, authenticated;
 
 
-alter table public.proposal_reports enable row level security;
-create policy "reporters and the space's moderators see reports" on public.proposal_reports for select to authenticated
-  using (user_id = (select auth.uid()) or exists (
-    select 1 from public.proposals p where p.id = proposal_id and (select private.has_space_role(p.space_id, 'moderator'))));
-create policy "signed-in people report proposals they see" on public.proposal_reports for insert to authenticated
-  with check (user_id = (select auth.uid()) and (select private.can_view_proposal(proposal_id)));
-revoke insert, update, delete on public.proposal_reports from anon;
-revoke update, delete on public.proposal_reports from authenticated;
 
 alter table public.proposal_evaluators enable row level security;
 create policy "assignments for space admins and the evaluator" on public.proposal_evaluators for select to authenticated
@@ -1515,9 +1499,12 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-insert into public.resource_types (resource_type, feature, component_of, unviewable, is_open)
-values ('proposal', 'proposals', 'private.proposal_resource_component(uuid)', 'private.unviewable_proposal_ids()',
-        'private.proposal_is_open(uuid)');
+insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported)
+values ('proposal', 'proposals', '{commentable,likeable,followable,reportable}', 'private.proposal_resource_component(uuid)',
+        'private.unviewable_proposal_ids()', 'private.proposal_is_open(uuid)', 'private.proposal_reported(uuid, integer, boolean)');
+-- Every hide and unhide is recorded by the core.
+create trigger proposals_record_moderation after update of hidden_at on public.proposals
+  for each row execute function private.record_moderation('proposal');
 -- Likes and follows of a deleted proposal go with it.
 create trigger proposals_forget after delete on public.proposals
   for each row execute function private.forget_resource('proposal');

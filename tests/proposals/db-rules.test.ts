@@ -161,11 +161,11 @@ describe('who sees what', () => {
     const [author, r1, r2, r3, moderator] = await createUsers(sql, 5, 'rep');
     await grantRole(sql, f, moderator!, 'moderator');
     const p = await createProposal(sql, f, author!);
-    for (const r of [r1!, r2!]) await as(r, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'spam')`);
-    await expect(as(r1!, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'spam')`))
+    for (const r of [r1!, r2!]) await as(r, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'spam')`);
+    await expect(as(r1!, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'spam')`))
       .rejects.toMatchObject({ code: '23505' });
     expect(await seen(null, [p])).toEqual([p]);
-    await as(r3!, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'offensive')`);
+    await as(r3!, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'offensive')`);
     expect(await seen(null, [p])).toEqual([]);
     expect(await seen(r1!, [p])).toEqual([]);
     expect(await seen(moderator!, [p])).toEqual([p]);
@@ -173,8 +173,8 @@ describe('who sees what', () => {
     // Its comments thread and likes are gone with it.
     expect(await as(null, (tx) => tx`select 1 from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).toHaveLength(0);
     // Reports are seen by their author and moderators only.
-    expect(await as(r2!, (tx) => tx`select user_id from public.proposal_reports where proposal_id = ${p}`)).toEqual([{ user_id: r2 }]);
-    expect(await as(moderator!, (tx) => tx`select 1 from public.proposal_reports where proposal_id = ${p}`)).toHaveLength(3);
+    expect(await as(r2!, (tx) => tx`select user_id from public.reports where resource_type = 'proposal' and resource_id = ${p}`)).toEqual([{ user_id: r2 }]);
+    expect(await as(moderator!, (tx) => tx`select 1 from public.reports where resource_type = 'proposal' and resource_id = ${p}`)).toHaveLength(3);
     // Unhidden by a moderator, visible again.
     await as(moderator!, (tx) => tx`update public.proposals set hidden_at = null where id = ${p}`);
     expect(await seen(null, [p])).toEqual([p]);

@@ -179,7 +179,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         exists (select 1 from public.proposal_supports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as supported,
         exists (select 1 from public.likes x where x.resource_type = 'proposal' and x.resource_id = p.id and x.user_id = (select auth.uid())) as liked,
         exists (select 1 from public.follows f where f.resource_type = 'proposal' and f.resource_id = p.id and f.user_id = (select auth.uid())) as following,
-        exists (select 1 from public.proposal_reports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as reported,
+        exists (select 1 from public.reports x where x.resource_type = 'proposal' and x.resource_id = p.id and x.user_id = (select auth.uid())) as reported,
         coalesce(private.has_space_role(p.space_id, 'moderator'), false) as moderator,
         coalesce(private.can_answer_proposal(p.id), false) as can_answer,
         coalesce((select supports from public.proposal_support_tallies x where x.component_id = p.component_id and x.user_id = (select auth.uid())), 0) as supports_cast,

@@ -25,7 +25,7 @@ export const PROPOSAL_CONSTRAINTS: ConstraintMap = {
   proposal_supports_threshold: { key: 'proposals.error.threshold' },
   proposal_supports_pkey: { key: 'proposals.error.alreadySupported' },
   likes_pkey: { key: 'proposals.error.alreadyLiked' },
-  proposal_reports_pkey: { field: 'reason', key: 'proposals.error.alreadyReported' },
+  reports_pkey: { field: 'reason', key: 'proposals.error.alreadyReported' },
   proposal_coauthors_last: { key: 'proposals.error.lastAuthor' },
   proposal_answers_enabled: { key: 'proposals.error.answersDisabled' },
   proposal_answers_costs: { field: 'cost', key: 'proposals.error.answersCosts' },
