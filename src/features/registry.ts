@@ -1,4 +1,5 @@
-import type { AnyManifest } from '../lib/components/manifest.ts';
+import type { AnyManifest, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import { commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 
@@ -17,3 +18,21 @@ export function getManifest(feature: string): AnyManifest | undefined {
 export function isRegisteredFeature(feature: string): boolean {
   return byKey.has(feature);
 }
+
+/**
+ * Every resource type on the shared layer, with the feature that registers it: the components'
+ * (from their manifests) and the cross-cutting features' (comments). Shared pages and rules read
+ * this instead of listing features; `public.resource_types` holds the same (a test compares).
+ */
+export const RESOURCES: readonly (ResourceDefinition & { feature: string })[] = [
+  ...MANIFESTS.flatMap((m) => m.resources.map((r) => ({ ...r, feature: m.key }))),
+  { ...commentResource, feature: 'comments' },
+];
+
+/** The features with a resource type that can do this (e.g. `evaluated`: evaluators enter their admin). */
+export function featuresThat(capability: ResourceCapability): string[] {
+  return [...new Set(RESOURCES.filter((r) => r.can.includes(capability)).map((r) => r.feature))];
+}
+
+/** Every open data set, in the order of the manifests: the open data page and its routes. */
+export const OPEN_DATA: readonly OpenDataSet[] = MANIFESTS.flatMap((m) => m.openData ?? []);

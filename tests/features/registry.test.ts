@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionMismatches, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
-import { getManifest, MANIFESTS } from '../../src/features/registry.ts';
+import { actionMismatches, DATABASE_CAPABILITIES, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
+import { featuresThat, getManifest, MANIFESTS, RESOURCES } from '../../src/features/registry.ts';
 import { connectTestDb } from '../helpers/db.ts';
 
 /**
@@ -51,6 +51,22 @@ describe('component registry', () => {
       from public.component_actions where feature = any(${fromMigrations})`;
     // …and the manifests say exactly the same.
     expect(actionMismatches(MANIFESTS, rows, fromMigrations)).toEqual([]);
+  });
+
+  it('declares the resource types the migrations register, with the capabilities the database enforces', async () => {
+    const dir = join(import.meta.dirname, '../../supabase/migrations');
+    const registered = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/insert into public\.resource_types[^;]*?values\s*\(\s*'([a-z_]+)'/g)].map((m) => m[1]!));
+    expect(registered.sort()).toEqual(RESOURCES.map((r) => r.type).sort());
+    const rows = await sql<{ resource_type: string; feature: string; capabilities: string[] }[]>`
+      select resource_type, feature, capabilities from public.resource_types where resource_type = any(${registered})`;
+    const fromDb = rows.map((r) => ({ type: r.resource_type, feature: r.feature, can: [...r.capabilities].sort() })).sort((a, b) => a.type.localeCompare(b.type));
+    const declared = RESOURCES.map((r) => ({ type: r.type, feature: r.feature, can: r.can.filter((c) => DATABASE_CAPABILITIES.includes(c)).sort() }))
+      .sort((a, b) => a.type.localeCompare(b.type));
+    expect(fromDb).toEqual(declared);
+    // The shared rules read the registry: evaluators enter the admin of evaluated features only.
+    expect(featuresThat('evaluated')).toEqual(['proposals']);
   });
 
   it('a disagreement is reported precisely', () => {

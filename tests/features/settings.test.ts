@@ -177,6 +177,7 @@ describe('manifests are checked when defined', () => {
     name: { fr: 'Propositions', en: 'Proposals' },
     description: { fr: '', en: '' },
     stats: [],
+    resources: [],
     publicPage: () => Promise.resolve({ default: () => null }),
   };
 

@@ -73,6 +73,7 @@ export const pagesManifest = defineManifest({
       },
     },
   },
+  resources: [{ type: 'page', can: ['commentable', 'followable', 'logged'] }],
   stats: [
     {
       key: 'pages',

@@ -126,6 +126,23 @@ export const proposalsManifest = defineManifest({
       },
     },
   },
+  resources: [
+    {
+      type: 'proposal',
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'evaluated', 'moderated', 'logged', 'exported'],
+    },
+  ],
+  openData: [
+    {
+      key: 'proposals',
+      label: { fr: 'Propositions', en: 'Proposals' },
+      hint: {
+        fr: 'Toutes les propositions publiées, avec leur état, la réponse officielle, les soutiens, les « j’aime », le quartier et la position.',
+        en: 'Every published proposal, with its state, the official answer, supports, likes, district and location.',
+      },
+      load: () => import('./open-data.server.ts'),
+    },
+  ],
   stats: [
     {
       key: 'proposals',

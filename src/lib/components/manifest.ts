@@ -81,6 +81,55 @@ export interface AdminPageProps {
   request: Request;
 }
 
+/**
+ * What a resource can do on the shared layer. The first four are enforced by the database (the
+ * feature's row in `public.resource_types` lists them, and the shared tables refuse the rest; a
+ * test compares both); the others tell the shared pages and jobs what to offer: `versioned`
+ * (a history page), `evaluated` (the space's evaluators enter its admin pages), `moderated`
+ * (it is hidden and shown again in the space's moderation queue), `logged` (admin changes go to
+ * the action log), `exported` (open data and exports).
+ */
+export const RESOURCE_CAPABILITIES = [
+  'commentable',
+  'likeable',
+  'followable',
+  'reportable',
+  'versioned',
+  'evaluated',
+  'moderated',
+  'logged',
+  'exported',
+] as const;
+export type ResourceCapability = (typeof RESOURCE_CAPABILITIES)[number];
+/** The capabilities the database enforces through `public.resource_types.capabilities`. */
+export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentable', 'likeable', 'followable', 'reportable'];
+
+/** A resource type a feature registers (`public.resource_types.resource_type`) and what it can do. */
+export interface ResourceDefinition {
+  type: string;
+  can: readonly ResourceCapability[];
+}
+
+/** The open data page's options, as `/open-data/<key>.csv` and `.json`. */
+export type OpenDataFormat = 'csv' | 'json';
+export interface OpenDataContext {
+  origin: string;
+  locale: Locale;
+  defaultLocale: string;
+}
+/**
+ * A data set a feature publishes as open data (read as an anonymous visitor, so RLS keeps out
+ * whatever is not public). The open data page and its routes list these from the registry.
+ */
+export interface OpenDataSet {
+  /** The file name: `/open-data/<key>.csv`. */
+  key: string;
+  label: Labels;
+  hint: Labels;
+  /** Loaded only when the file is asked for (manifests stay importable anywhere). */
+  load: () => Promise<{ openDataResponse: (format: OpenDataFormat, ctx: OpenDataContext) => Promise<Response> }>;
+}
+
 // Astro components, loaded only when a page needs them (manifests stay importable anywhere).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AstroComponent = (props: any) => unknown;
@@ -95,6 +144,10 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   actions: readonly ActionDefinition[];
   settings: { global: G; phase: P };
   stats: readonly StatDefinition[];
+  /** The resource types the feature's migration registers, with what each can do. */
+  resources: readonly ResourceDefinition[];
+  /** Open data the feature publishes (its `exported` resources). */
+  openData?: readonly OpenDataSet[];
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a page's body, proposals' answers…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;
@@ -129,6 +182,10 @@ export function manifestProblems(m: AnyManifest): string[] {
       if (d.type === 'integer' && (d.default < d.min || d.default > d.max)) problems.push(`${side} setting "${name}": default out of range`);
       if (d.type === 'enum' && !d.values.includes(d.default)) problems.push(`${side} setting "${name}": default is not one of its values`);
     }
+  }
+  for (const r of m.resources) {
+    if (!/^[a-z][a-z_]{1,39}$/.test(r.type)) problems.push(`resource type "${r.type}" must match ^[a-z][a-z_]{1,39}$`);
+    for (const c of r.can) if (!RESOURCE_CAPABILITIES.includes(c)) problems.push(`resource type "${r.type}": unknown capability "${c}"`);
   }
   const seen = new Set<string>();
   for (const a of m.actions) {

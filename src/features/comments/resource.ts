@@ -1,0 +1,8 @@
+import type { ResourceDefinition } from '../../lib/components/manifest.ts';
+
+/**
+ * The resource type comments register on the shared layer (…3000_comments.sql): reported by
+ * whoever reads them, hidden and shown again from the space's moderation queue, their edits kept.
+ * Apart from comments.ts so the registry does not pull the Markdown renderer along.
+ */
+export const commentResource: ResourceDefinition = { type: 'comment', can: ['reportable', 'moderated', 'versioned'] };
