@@ -6,7 +6,7 @@ const onOff = (fr: string, en: string) => ({ type: 'boolean' as const, default: 
 /**
  * `proposals`: citizens' proposals (Decidim's decidim-proposals). The gating of each action is the
  * same as the feature's rows in `public.component_actions` (checked by a test); every limit below
- * is enforced by the database (`…4000_proposals.sql`), the forms only explain it.
+ * is enforced by the database (`…4000_proposals*.sql` to `…4900_proposals_*.sql`), the forms only explain it.
  */
 export const proposalsManifest = defineManifest({
   key: 'proposals',
