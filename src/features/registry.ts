@@ -1,4 +1,5 @@
 import type { AnyManifest, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { Labels } from '../lib/components/settings.ts';
 import { commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
@@ -36,3 +37,10 @@ export function featuresThat(capability: ResourceCapability): string[] {
 
 /** Every open data set, in the order of the manifests: the open data page and its routes. */
 export const OPEN_DATA: readonly OpenDataSet[] = MANIFESTS.flatMap((m) => m.openData ?? []);
+
+const logLabels = new Map<string, Labels>(MANIFESTS.flatMap((m) => Object.entries(m.logLabels ?? {})));
+
+/** The action log's name for a feature table's rows, or undefined (the platform's own tables are in the admin's messages). */
+export function featureLogLabel(table: string): Labels | undefined {
+  return logLabels.get(table);
+}

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionMismatches, DATABASE_CAPABILITIES, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
-import { featuresThat, getManifest, MANIFESTS, RESOURCES } from '../../src/features/registry.ts';
+import { LOG_RESOURCES } from '../../src/features/admin/admin.ts';
+import { featureLogLabel, featuresThat, getManifest, MANIFESTS, RESOURCES } from '../../src/features/registry.ts';
 import { connectTestDb } from '../helpers/db.ts';
 
 /**
@@ -67,6 +68,20 @@ describe('component registry', () => {
     expect(fromDb).toEqual(declared);
     // The shared rules read the registry: evaluators enter the admin of evaluated features only.
     expect(featuresThat('evaluated')).toEqual(['proposals']);
+  });
+
+  it('the action log names every table a migration logs: the platform\'s in the admin, a feature\'s in its manifest', () => {
+    const dir = join(import.meta.dirname, '../../supabase/migrations');
+    const unnamed: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/create trigger \w+ after [^;]*? on public\.(\w+)\s+for each row execute function private\.log_admin_change\(\)/g)) {
+        const table = m[1]!;
+        const named = file.includes('_core_') ? (LOG_RESOURCES as readonly string[]).includes(table) : featureLogLabel(table) !== undefined;
+        if (!named) unnamed.push(`${file}: ${table}`);
+      }
+    }
+    expect(unnamed).toEqual([]);
   });
 
   it('a disagreement is reported precisely', () => {

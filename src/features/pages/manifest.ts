@@ -74,6 +74,7 @@ export const pagesManifest = defineManifest({
     },
   },
   resources: [{ type: 'page', can: ['commentable', 'followable', 'logged'] }],
+  logLabels: { pages: { fr: 'Contenu de page', en: 'Page content' } },
   stats: [
     {
       key: 'pages',

@@ -143,6 +143,11 @@ export const proposalsManifest = defineManifest({
       load: () => import('./open-data.server.ts'),
     },
   ],
+  logLabels: {
+    proposal_states: { fr: 'État de proposition', en: 'Proposal state' },
+    proposal_answers: { fr: 'Réponse à une proposition', en: 'Proposal answer' },
+    proposal_evaluators: { fr: 'Évaluateur·rice d’une proposition', en: 'Proposal evaluator' },
+  },
   stats: [
     {
       key: 'proposals',

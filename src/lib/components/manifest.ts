@@ -148,6 +148,11 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   resources: readonly ResourceDefinition[];
   /** Open data the feature publishes (its `exported` resources). */
   openData?: readonly OpenDataSet[];
+  /**
+   * How the action log names the rows of the feature's tables it records (`log_admin_change`
+   * triggers in its migrations), by table: `{ pages: { fr: 'Contenu de page', en: 'Page content' } }`.
+   */
+  logLabels?: Readonly<Record<string, Labels>>;
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a page's body, proposals' answers…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;
