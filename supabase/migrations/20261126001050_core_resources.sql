@@ -27,9 +27,13 @@ create table public.resource_types (
   -- `(resource uuid, reports integer, hide boolean) returns boolean`: the feature records its
   -- report count and, when told to, hides the resource (returns whether it did). Reportable only.
   reported regprocedure,
+  -- `(resource uuid) returns boolean`: may the caller see this resource (its versions are read
+  -- where it is). Versioned only.
+  can_view regprocedure,
   constraint resource_types_name check (resource_type ~ '^[a-z][a-z_]{1,39}$'),
   constraint resource_types_feature check (feature ~ '^[a-z][a-z_]{1,39}$'),
-  constraint resource_types_capabilities check (capabilities <@ array['commentable', 'likeable', 'followable', 'reportable']),
+  constraint resource_types_capabilities check (capabilities <@ array['commentable', 'likeable', 'followable', 'reportable', 'versioned']),
+  constraint resource_types_can_view check (can_view is not null or not 'versioned' = any (capabilities)),
   constraint resource_types_reported check (reported is not null or not 'reportable' = any (capabilities))
 );
 alter table public.resource_types enable row level security;
@@ -112,6 +116,22 @@ grant execute on function private.resource_component(text, uuid, text), private.
   private.resource_is_open(text, uuid)
   to anon, authenticated, service_role;
 
+-- May the caller see this resource? The feature's rule (`can_view`), for versioned types.
+create or replace function private.resource_visible(resource_type text, resource_id uuid) returns boolean
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  fn regproc;
+  visible boolean;
+begin
+  select t.can_view::oid::regproc into fn from public.resource_types t where t.resource_type = resource_visible.resource_type;
+  if fn is null then
+    return false;
+  end if;
+  execute format('select %s($1)', fn) into visible using resource_id;
+  return coalesce(visible, false);
+end $$;
+grant execute on function private.resource_visible(text, uuid) to anon, authenticated, service_role;
+
 -- A feature attaches this to its resource tables (`after delete … execute function
 -- private.forget_resource('<type>'[, '<id column>'])`): shared rows carry no foreign key to a
 -- feature's table, so the feature says when its resource is gone.
@@ -123,6 +143,7 @@ begin
   delete from public.likes where resource_type = tg_argv[0] and resource_id = gone;
   delete from public.follows where resource_type = tg_argv[0] and resource_id = gone;
   delete from public.reports where resource_type = tg_argv[0] and resource_id = gone;
+  delete from public.versions where resource_type = tg_argv[0] and resource_id = gone;
   return null;
 end $$;
 
@@ -305,6 +326,36 @@ alter table public.moderation_decisions enable row level security;
 create policy "the space's moderators see moderation decisions" on public.moderation_decisions for select to authenticated
   using (space_id = any ((select private.moderated_space_ids())::uuid[]));
 revoke insert, update, delete on public.moderation_decisions from anon, authenticated;
+
+-- ---------------------------------------------------------------------------------------------
+-- Versions: the history of a resource's text, numbered per resource, written by the feature's
+-- own triggers (what a version holds, and when one is kept, is the feature's)
+-- ---------------------------------------------------------------------------------------------
+
+create table public.versions (
+  id bigint generated always as identity primary key,
+  resource_type text not null references public.resource_types (resource_type) on delete cascade,
+  resource_id uuid not null,
+  component_id uuid not null references public.components (id) on delete cascade,
+  space_id uuid not null references public.spaces (id) on delete cascade,
+  version integer not null,
+  -- The versioned fields, as the feature names them (`{"title": …, "body": …}`).
+  data jsonb not null,
+  editor_id uuid references public.profiles (id) on delete set null,
+  -- Null: whoever sees the resource reads its history. Otherwise only these people (a comment's
+  -- author) and the space's moderators.
+  readers uuid[],
+  created_at timestamptz not null default now(),
+  unique (resource_type, resource_id, version),
+  constraint versions_data_object check (jsonb_typeof(data) = 'object')
+);
+
+alter table public.versions enable row level security;
+create policy "versions for whoever sees the resource, or for its named readers and the space's moderators" on public.versions
+  for select to anon, authenticated
+  using (case when readers is null then (select private.resource_visible(resource_type, resource_id))
+              else (select auth.uid()) = any (readers) or space_id = any ((select private.moderated_space_ids())::uuid[]) end);
+revoke insert, update, delete on public.versions from anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Notifications: one row per thing someone should know about (mentions now; follows, answers…

@@ -54,13 +54,6 @@ create index comments_space_moderation_idx on public.comments (space_id, reports
 create index comments_author_idx on public.comments (author_id);
 
 -- Edits are kept: each previous body, with when it was replaced.
-create table public.comment_versions (
-  id bigint generated always as identity primary key,
-  comment_id uuid not null references public.comments (id) on delete cascade,
-  body text not null,
-  replaced_at timestamptz not null default now()
-);
-create index comment_versions_comment_idx on public.comment_versions (comment_id, id);
 
 create table public.comment_votes (
   comment_id uuid not null references public.comments (id) on delete cascade,
@@ -220,7 +213,11 @@ create or replace function private.comments_keep_version() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if new.body is distinct from old.body and new.deleted_at is null then
-    insert into public.comment_versions (comment_id, body) values (old.id, old.body);
+    -- The replaced text, for the author and the space's moderators only (core versions).
+    insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id, readers)
+    values ('comment', old.id, old.component_id, old.space_id,
+            coalesce((select max(v.version) from public.versions v where v.resource_type = 'comment' and v.resource_id = old.id), 0) + 1,
+            jsonb_build_object('body', old.body), (select auth.uid()), array_remove(array[old.author_id], null));
   end if;
   return null;
 end $$;
@@ -393,12 +390,6 @@ revoke insert, update, delete on public.comments from authenticated;
 grant insert (resource_type, resource_id, component_id, parent_id, alignment, body) on public.comments to authenticated;
 grant update (body, alignment, deleted_at, hidden_at, official) on public.comments to authenticated;
 
-alter table public.comment_versions enable row level security;
-create policy "edit history for the author and the space's moderators" on public.comment_versions for select to authenticated
-  using (exists (
-    select 1 from public.comments c where c.id = comment_id
-      and (c.author_id = (select auth.uid()) or (select private.has_space_role(c.space_id, 'moderator')))));
-revoke insert, update, delete on public.comment_versions from anon, authenticated;
 
 alter table public.comment_votes enable row level security;
 create policy "people see their own votes" on public.comment_votes for select to authenticated
@@ -436,6 +427,11 @@ language sql stable security definer set search_path = '' as $$
     and not c.resource_id = any ((select private.unviewable_resource_ids())::uuid[])
 $$;
 revoke all on function private.comment_component_for_reports(uuid) from public, anon, authenticated;
-insert into public.resource_types (resource_type, feature, capabilities, component_of, reported)
-values ('comment', 'comments', '{reportable}', 'private.comment_component_for_reports(uuid)',
-        'private.comment_reported(uuid, integer, boolean)');
+create or replace function private.comment_is_visible(comment uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.comment_component_for_reports(comment) is not null
+$$;
+revoke all on function private.comment_is_visible(uuid) from public, anon, authenticated;
+insert into public.resource_types (resource_type, feature, capabilities, component_of, reported, can_view)
+values ('comment', 'comments', '{reportable,versioned}', 'private.comment_component_for_reports(uuid)',
+        'private.comment_reported(uuid, integer, boolean)', 'private.comment_is_visible(uuid)');

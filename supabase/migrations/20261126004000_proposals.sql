@@ -163,18 +163,6 @@ create table public.proposal_coauthors (
 );
 create index proposal_coauthors_user_idx on public.proposal_coauthors (user_id, status);
 
-create table public.proposal_versions (
-  id bigint generated always as identity primary key,
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  version integer not null,
-  title text not null,
-  body text not null,
-  taxonomy_id uuid,
-  address text,
-  editor_id uuid references public.profiles (id) on delete set null,
-  created_at timestamptz not null default now(),
-  unique (proposal_id, version)
-);
 
 
 -- ---------------------------------------------------------------------------------------------
@@ -406,6 +394,12 @@ end $$;
 create trigger proposals_before_insert before insert on public.proposals
   for each row execute function private.proposals_before_insert();
 
+-- What a version of a proposal holds (core versions): its text, category and address.
+create or replace function private.proposal_version_data(p public.proposals) returns jsonb
+language sql immutable set search_path = '' as $$
+  select jsonb_build_object('title', p.title, 'body', p.body, 'taxonomy_id', p.taxonomy_id, 'address', p.address)
+$$;
+
 -- The creator is the first author (and follows what they proposed); a first version is kept.
 create or replace function private.proposals_after_insert() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -418,8 +412,8 @@ begin
     insert into public.follows (resource_type, resource_id, user_id) values ('proposal', new.id, new.author_id)
     on conflict do nothing;
   end if;
-  insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
-  values (new.id, 1, new.title, new.body, new.taxonomy_id, new.address, new.author_id);
+  insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id)
+  values ('proposal', new.id, new.component_id, new.space_id, 1, private.proposal_version_data(new), new.author_id);
   return null;
 end $$;
 create trigger proposals_after_insert after insert on public.proposals
@@ -525,9 +519,10 @@ create or replace function private.proposals_keep_version() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if (new.title, new.body, new.taxonomy_id, new.address) is distinct from (old.title, old.body, old.taxonomy_id, old.address) then
-    insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
-    values (new.id, coalesce((select max(v.version) from public.proposal_versions v where v.proposal_id = new.id), 0) + 1,
-            new.title, new.body, new.taxonomy_id, new.address, (select auth.uid()));
+    insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id)
+    values ('proposal', new.id, new.component_id, new.space_id,
+            coalesce((select max(v.version) from public.versions v where v.resource_type = 'proposal' and v.resource_id = new.id), 0) + 1,
+            private.proposal_version_data(new), (select auth.uid()));
   end if;
   return null;
 end $$;
@@ -912,10 +907,6 @@ revoke insert, update on public.proposal_coauthors from authenticated;
 grant insert (proposal_id, user_id) on public.proposal_coauthors to authenticated;
 grant update (status) on public.proposal_coauthors to authenticated;
 
-alter table public.proposal_versions enable row level security;
-create policy "versions of visible proposals" on public.proposal_versions for select to anon, authenticated
-  using ((select private.can_view_proposal(proposal_id)));
-revoke insert, update, delete on public.proposal_versions from anon, authenticated;
 
 -- Comments are read per component (the comments feature's policy); a proposal's thread is read
 -- where the proposal is: not once it is hidden (but by moderators), nor an emendation restricted
@@ -930,9 +921,10 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported)
-values ('proposal', 'proposals', '{commentable,likeable,followable,reportable}', 'private.proposal_resource_component(uuid)',
-        'private.unviewable_proposal_ids()', 'private.proposal_is_open(uuid)', 'private.proposal_reported(uuid, integer, boolean)');
+insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported, can_view)
+values ('proposal', 'proposals', '{commentable,likeable,followable,reportable,versioned}', 'private.proposal_resource_component(uuid)',
+        'private.unviewable_proposal_ids()', 'private.proposal_is_open(uuid)', 'private.proposal_reported(uuid, integer, boolean)',
+        'private.can_view_proposal(uuid)');
 -- Every hide and unhide is recorded by the core.
 create trigger proposals_record_moderation after update of hidden_at on public.proposals
   for each row execute function private.record_moderation('proposal');

@@ -180,10 +180,10 @@ describe('who reads, edits, deletes, hides, answers', () => {
     await asUser(claimsOf('author'), edit, sql);
     const [row] = await sql<{ body: string; edited: boolean }[]>`select body, edited_at is not null as edited from public.comments where id = ${c}`;
     expect(row).toEqual({ body: 'seconde version', edited: true });
-    expect((await sql`select body from public.comment_versions where comment_id = ${c}`).map((r) => r['body'])).toEqual(['première version']);
+    expect((await sql`select data ->> 'body' as body from public.versions where resource_type = 'comment' and resource_id = ${c}`).map((r) => r['body'])).toEqual(['première version']);
     // History: the author and moderators only.
     for (const [a, n] of [['author', 1], ['moderator', 1], ['participant', 0]] as const) {
-      const r = await attempt(sql, claimsOf(a), (tx) => tx`select 1 from public.comment_versions where comment_id = ${c}`);
+      const r = await attempt(sql, claimsOf(a), (tx) => tx`select 1 from public.versions where resource_type = 'comment' and resource_id = ${c}`);
       expect(r.ok && r.value.length, a).toBe(n);
     }
     // Hide / unhide: moderators, not the author.

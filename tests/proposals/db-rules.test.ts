@@ -97,7 +97,7 @@ describe('editing', () => {
     const p = await createProposal(sql, f, author!);
     await as(author!, (tx) => tx`update public.proposals set title = 'Un titre corrigé' where id = ${p}`);
     expect((await as(other!, (tx) => tx`update public.proposals set title = 'Pas mon titre' where id = ${p}`)).count).toBe(0);
-    const versions = await as(null, (tx) => tx`select version, title from public.proposal_versions where proposal_id = ${p} order by version`);
+    const versions = await as(null, (tx) => tx`select version, data ->> 'title' as title from public.versions where resource_type = 'proposal' and resource_id = ${p} order by version`);
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect(versions[1]!.title).toBe('Un titre corrigé');
     await sql`update public.proposals set published_at = now() - interval '10 minutes' where id = ${p}`;
@@ -135,7 +135,7 @@ describe('editing', () => {
     // Official proposals are written by space admins only.
     await expect(createProposal(sql, f, author!, { official: true })).rejects.toMatchObject({ code: '42501' });
     expect(await countsOf(sql, p)).toMatchObject({ supports_count: 0, likes_count: 0, authors_count: 1, follows_count: 1 });
-    await expect(as(author!, (tx) => tx`insert into public.proposal_versions (proposal_id, version, title, body) values (${p}, 9, 'x', 'y')`))
+    await expect(as(author!, (tx) => tx`insert into public.versions (resource_type, resource_id, component_id, space_id, version, data) select 'proposal', id, component_id, space_id, 9, '{}' from public.proposals where id = ${p}`))
       .rejects.toMatchObject({ code: '42501' });
   });
 });
@@ -150,7 +150,7 @@ describe('who sees what', () => {
     expect(await seen(other!, [d])).toEqual([]);
     expect(await seen(null, [d])).toEqual([]);
     expect(await seen(moderator!, [d])).toEqual([]);
-    expect(await as(null, (tx) => tx`select 1 from public.proposal_versions where proposal_id = ${d}`)).toHaveLength(0);
+    expect(await as(null, (tx) => tx`select 1 from public.versions where resource_type = 'proposal' and resource_id = ${d}`)).toHaveLength(0);
     // Publishing shows it to everyone.
     await as(author!, (tx) => tx`update public.proposals set published_at = now() where id = ${d}`);
     expect(await seen(null, [d])).toEqual([d]);

@@ -194,7 +194,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
                or now() <= p.published_at + make_interval(mins => private.int_setting(c.settings, 'edit_time_minutes', 5)))))) as editable,
         case when p.published_at is not null and coalesce(c.settings ->> 'proposal_edit_time', 'limited') = 'limited' and not p.official
           then p.published_at + make_interval(mins => private.int_setting(c.settings, 'edit_time_minutes', 5)) end as editable_until,
-        (select count(*)::int from public.proposal_versions v where v.proposal_id = p.id) as versions_count
+        (select count(*)::int from public.versions v where v.resource_type = 'proposal' and v.resource_id = p.id) as versions_count
       from public.proposals p
       join public.components c on c.id = p.component_id
       left join public.taxonomies t on t.id = p.taxonomy_id
@@ -303,10 +303,10 @@ export async function listVersions(claims: Claims | null, proposalId: string): P
   const rows = await asUser(
     claims,
     (tx) => tx<{ version: number; title: string; body: string; editor: Person | null; created_at: Date }[]>`
-      select v.version, v.title, v.body, v.created_at,
+      select v.version, v.data ->> 'title' as title, v.data ->> 'body' as body, v.created_at,
         case when pr.id is null then null else jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname) end as editor
-      from public.proposal_versions v left join public.profiles pr on pr.id = v.editor_id
-      where v.proposal_id = ${proposalId}
+      from public.versions v left join public.profiles pr on pr.id = v.editor_id
+      where v.resource_type = 'proposal' and v.resource_id = ${proposalId}
       order by v.version
       limit 500`,
   );
