@@ -30,6 +30,9 @@ create table public.resource_types (
   -- `(resource uuid) returns boolean`: may the caller see this resource (its versions are read
   -- where it is). Versioned only.
   can_view regprocedure,
+  -- The feature's table (keyed by `id`) whose `likes_count`, `follows_count` and `comments_count`
+  -- columns the shared tables keep up to date; null: nothing counted.
+  counted_in regclass,
   constraint resource_types_name check (resource_type ~ '^[a-z][a-z_]{1,39}$'),
   constraint resource_types_feature check (feature ~ '^[a-z][a-z_]{1,39}$'),
   constraint resource_types_capabilities check (capabilities <@ array['commentable', 'likeable', 'followable', 'reportable', 'versioned']),
@@ -116,6 +119,30 @@ grant execute on function private.resource_component(text, uuid, text), private.
   private.resource_is_open(text, uuid)
   to anon, authenticated, service_role;
 
+-- Moves one of a resource's counters (`likes_count`…) in the table its feature registered, as the
+-- owner: the counter row's lock serialises concurrent likes, follows and comments, once for all
+-- features. The column name comes from the shared tables' triggers, the table from the registry.
+create or replace function private.count_on_resource(resource_type text, resource_id uuid, counter text, delta integer) returns void
+language plpgsql security definer set search_path = '' as $$
+declare
+  tbl regclass;
+begin
+  select t.counted_in into tbl from public.resource_types t where t.resource_type = count_on_resource.resource_type;
+  if tbl is not null then
+    execute format('update %s set %I = %I + $1 where id = $2', tbl, counter, counter) using delta, resource_id;
+  end if;
+end $$;
+revoke all on function private.count_on_resource(text, uuid, text, integer) from public, anon, authenticated;
+
+-- The trigger of `likes` and `follows`: `tg_argv[0]` names the counter.
+create or replace function private.count_shared_row() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  perform private.count_on_resource(coalesce(new.resource_type, old.resource_type), coalesce(new.resource_id, old.resource_id),
+                                    tg_argv[0], case when tg_op = 'INSERT' then 1 else -1 end);
+  return null;
+end $$;
+
 -- May the caller see this resource? The feature's rule (`can_view`), for versioned types.
 create or replace function private.resource_visible(resource_type text, resource_id uuid) returns boolean
 language plpgsql stable security definer set search_path = '' as $$
@@ -160,6 +187,9 @@ create table public.follows (
 );
 create index follows_user_idx on public.follows (user_id);
 
+create trigger follows_count after insert or delete on public.follows
+  for each row execute function private.count_shared_row('follows_count');
+
 alter table public.follows enable row level security;
 create policy "people see their follows" on public.follows for select to authenticated
   using (user_id = (select auth.uid()));
@@ -196,6 +226,9 @@ begin
 end $$;
 create trigger likes_before_insert before insert on public.likes
   for each row execute function private.likes_before_insert();
+
+create trigger likes_count after insert or delete on public.likes
+  for each row execute function private.count_shared_row('likes_count');
 
 alter table public.likes enable row level security;
 create policy "likes of visible resources are public" on public.likes for select to anon, authenticated

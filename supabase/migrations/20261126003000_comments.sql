@@ -311,6 +311,25 @@ begin
 end $$;
 revoke all on function private.comment_reported(uuid, integer, boolean) from public, anon, authenticated;
 
+-- The resource's `comments_count` (where its feature registered a counted table): the comments
+-- that show, neither deleted nor hidden.
+create or replace function private.comments_count_on_resource() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if tg_op = 'INSERT' then
+    if new.deleted_at is null and new.hidden_at is null then
+      perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', 1);
+    end if;
+  elsif (old.deleted_at is null and old.hidden_at is null) and (new.deleted_at is not null or new.hidden_at is not null) then
+    perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', -1);
+  elsif (old.deleted_at is not null or old.hidden_at is not null) and new.deleted_at is null and new.hidden_at is null then
+    perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', 1);
+  end if;
+  return null;
+end $$;
+create trigger comments_count_on_resource after insert or update of deleted_at, hidden_at on public.comments
+  for each row execute function private.comments_count_on_resource();
+
 -- Every hide and unhide is recorded by the core.
 create trigger comments_record_moderation after update of hidden_at on public.comments
   for each row execute function private.record_moderation('comment');

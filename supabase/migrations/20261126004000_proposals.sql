@@ -636,29 +636,9 @@ create trigger proposal_coauthors_after_write after insert or update or delete o
 -- Likes, follows, reports, comments: counters
 -- ---------------------------------------------------------------------------------------------
 
-create or replace function private.proposal_likes_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if coalesce(new.resource_type, old.resource_type) = 'proposal' then
-    update public.proposals set likes_count = likes_count + case when tg_op = 'INSERT' then 1 else -1 end
-    where id = coalesce(new.resource_id, old.resource_id);
-  end if;
-  return null;
-end $$;
-create trigger proposal_likes_count after insert or delete on public.likes
-  for each row execute function private.proposal_likes_count();
-
-create or replace function private.proposal_follows_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if coalesce(new.resource_type, old.resource_type) = 'proposal' then
-    update public.proposals set follows_count = follows_count + case when tg_op = 'INSERT' then 1 else -1 end
-    where id = coalesce(new.resource_id, old.resource_id);
-  end if;
-  return null;
-end $$;
-create trigger proposal_follows_count after insert or delete on public.follows
-  for each row execute function private.proposal_follows_count();
+-- Likes, follows and comments are counted by the core and the comments feature in the proposal's
+-- likes_count, follows_count and comments_count (the registration's `counted_in`); reports by the
+-- callback that follows.
 
 -- Reports are the core's (public.reports): it counts them and says when the third one must hide
 -- the proposal pending review (once: after a moderator unhides it, later reports no longer hide
@@ -677,30 +657,6 @@ begin
 end $$;
 revoke all on function private.proposal_reported(uuid, integer, boolean) from public, anon, authenticated;
 
-create or replace function private.proposal_comments_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.resource_type = 'proposal' and new.deleted_at is null and new.hidden_at is null then
-    update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
-  end if;
-  return null;
-end $$;
-create trigger comments_count_on_proposals after insert on public.comments
-  for each row execute function private.proposal_comments_count();
-create or replace function private.proposal_comments_uncount() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.resource_type = 'proposal' then
-    if (old.deleted_at is null and old.hidden_at is null) and (new.deleted_at is not null or new.hidden_at is not null) then
-      update public.proposals set comments_count = comments_count - 1 where id = new.resource_id;
-    elsif (old.deleted_at is not null or old.hidden_at is not null) and new.deleted_at is null and new.hidden_at is null then
-      update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
-    end if;
-  end if;
-  return null;
-end $$;
-create trigger comments_uncount_on_proposals after update of deleted_at, hidden_at on public.comments
-  for each row execute function private.proposal_comments_uncount();
 
 -- ---------------------------------------------------------------------------------------------
 -- Geography without PostGIS
@@ -921,10 +877,10 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported, can_view)
+insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported, can_view, counted_in)
 values ('proposal', 'proposals', '{commentable,likeable,followable,reportable,versioned}', 'private.proposal_resource_component(uuid)',
         'private.unviewable_proposal_ids()', 'private.proposal_is_open(uuid)', 'private.proposal_reported(uuid, integer, boolean)',
-        'private.can_view_proposal(uuid)');
+        'private.can_view_proposal(uuid)', 'public.proposals');
 -- Every hide and unhide is recorded by the core.
 create trigger proposals_record_moderation after update of hidden_at on public.proposals
   for each row execute function private.record_moderation('proposal');
