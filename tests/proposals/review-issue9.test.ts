@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { listAdminProposals } from '../../src/features/proposals/admin-queries.server.ts';
+import { listAdminProposals } from '../../src/features/proposals/admin/queries.server.ts';
 import { getProposal, listAmendments } from '../../src/features/proposals/detail-queries.server.ts';
 import { proposalsManifest } from '../../src/features/proposals/manifest.ts';
 import { asUser, closeDb } from '../../src/lib/db/index.ts';

@@ -177,7 +177,7 @@ export const proposalsManifest = defineManifest({
     },
   ],
   publicPage: () => import('./PublicPage.astro'),
-  adminPage: () => import('./AdminPage.astro'),
+  adminPage: () => import('./admin/AdminPage.astro'),
   // The "random" order keeps one seed per visitor.
   visitorSeed: true,
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { sanitizeHtml } from '../../lib/html/sanitize.ts';
-import { translatedInput, uuidInput } from '../../lib/forms/fields.ts';
+import { sanitizeHtml } from '../../../lib/html/sanitize.ts';
+import { translatedInput, uuidInput } from '../../../lib/forms/fields.ts';
 
 /*
  * Inputs of the proposals admin forms (posted without JavaScript; Astro's form parsing gives
