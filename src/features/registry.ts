@@ -1,6 +1,6 @@
-import type { AnyManifest, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
-import { commentResource } from './comments/resource.ts';
+import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 
@@ -44,3 +44,9 @@ const logLabels = new Map<string, Labels>(MANIFESTS.flatMap((m) => Object.entrie
 export function featureLogLabel(table: string): Labels | undefined {
   return logLabels.get(table);
 }
+
+/** The sections of a space's moderation queue: comments first, then each component's. */
+export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
+  commentModeration,
+  ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),
+];

@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionMismatches, DATABASE_CAPABILITIES, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
 import { LOG_RESOURCES } from '../../src/features/admin/admin.ts';
-import { featureLogLabel, featuresThat, getManifest, MANIFESTS, RESOURCES } from '../../src/features/registry.ts';
+import { featureLogLabel, featuresThat, getManifest, MANIFESTS, MODERATION_QUEUES, RESOURCES } from '../../src/features/registry.ts';
 import { connectTestDb } from '../helpers/db.ts';
 
 /**
@@ -68,6 +68,8 @@ describe('component registry', () => {
     expect(fromDb).toEqual(declared);
     // The shared rules read the registry: evaluators enter the admin of evaluated features only.
     expect(featuresThat('evaluated')).toEqual(['proposals']);
+    // Every feature with moderated resources has its section in the space's moderation queue.
+    expect(MODERATION_QUEUES.map((q) => q.key).sort()).toEqual(featuresThat('moderated').sort());
   });
 
   it('the action log names every table a migration logs: the platform\'s in the admin, a feature\'s in its manifest', () => {

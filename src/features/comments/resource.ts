@@ -1,4 +1,4 @@
-import type { ResourceDefinition } from '../../lib/components/manifest.ts';
+import type { ModerationQueueDefinition, ResourceDefinition } from '../../lib/components/manifest.ts';
 
 /**
  * The resource type comments register on the shared layer (…3000_comments.sql): reported by
@@ -6,3 +6,10 @@ import type { ResourceDefinition } from '../../lib/components/manifest.ts';
  * Apart from comments.ts so the registry does not pull the Markdown renderer along.
  */
 export const commentResource: ResourceDefinition = { type: 'comment', can: ['reportable', 'moderated', 'versioned'] };
+
+/** Comments' section of a space's moderation queue. */
+export const commentModeration: ModerationQueueDefinition = {
+  key: 'comments',
+  hideAction: 'comments.hideComment',
+  section: () => import('./ModerationQueue.astro'),
+};

@@ -148,6 +148,12 @@ export const proposalsManifest = defineManifest({
     proposal_answers: { fr: 'Réponse à une proposition', en: 'Proposal answer' },
     proposal_evaluators: { fr: 'Évaluateur·rice d’une proposition', en: 'Proposal evaluator' },
   },
+  moderation: {
+    key: 'proposals',
+    hideAction: 'proposalsAdmin.hideProposal',
+    anchor: (id) => `#moderation-proposal-${id}`,
+    section: () => import('./admin/ModerationQueue.astro'),
+  },
   stats: [
     {
       key: 'proposals',

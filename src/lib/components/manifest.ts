@@ -130,6 +130,31 @@ export interface OpenDataSet {
   load: () => Promise<{ openDataResponse: (format: OpenDataFormat, ctx: OpenDataContext) => Promise<Response> }>;
 }
 
+/** What a feature's section of a space's moderation queue gets. */
+export interface ModerationSectionProps {
+  spaceId: string;
+  /** The space's public address (`/fr/processes/<slug>`), for links to the resources. */
+  publicBase: string;
+  /** The queue page, which the section's forms post to and come back to. */
+  here: string;
+  locale: Locale;
+  defaultLocale: string;
+  claims: Claims | null;
+}
+
+/**
+ * A feature's section of a space's moderation queue (its `moderated` resources): the queue page
+ * lists the sections of the registry and needs nothing else from the feature.
+ */
+export interface ModerationQueueDefinition {
+  key: string;
+  /** The Astro action its hide / make-visible forms post to, `<namespace>.<name>` (e.g. `comments.hideComment`). */
+  hideAction: string;
+  /** Where on the queue page to come back to after that action, from the action's `{ id }` (default: the top). */
+  anchor?: (id: string) => string;
+  section: () => Promise<{ default: AstroComponent }>;
+}
+
 // Astro components, loaded only when a page needs them (manifests stay importable anywhere).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AstroComponent = (props: any) => unknown;
@@ -153,6 +178,8 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
    * triggers in its migrations), by table: `{ pages: { fr: 'Contenu de page', en: 'Page content' } }`.
    */
   logLabels?: Readonly<Record<string, Labels>>;
+  /** The feature's section of a space's moderation queue. */
+  moderation?: ModerationQueueDefinition;
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a page's body, proposals' answers…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;
