@@ -144,8 +144,8 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
       from generate_series(1, ${PROPOSALS}) i`;
     await tx`insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
              select id, author_id, 'accepted', author_id, now() from public.proposals where component_id = ${big.componentId}`;
-    await tx`insert into public.proposal_versions (proposal_id, version, title, body, editor_id)
-             select id, 1, title, body, author_id from public.proposals where component_id = ${big.componentId}`;
+    await tx`insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id)
+             select 'proposal', id, component_id, space_id, 1, jsonb_build_object('title', title, 'body', body), author_id from public.proposals where component_id = ${big.componentId}`;
     await tx`insert into public.follows (resource_type, resource_id, user_id)
              select 'proposal', id, author_id from public.proposals where component_id = ${big.componentId}`;
     await tx`insert into public.proposal_supports (proposal_id, user_id, component_id, counted)
@@ -153,8 +153,8 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
              from public.proposals p, generate_series(0, 16) j where p.component_id = ${big.componentId} and j < p.number % 17`;
     await tx`insert into public.proposal_support_tallies (component_id, user_id, supports)
              select component_id, user_id, count(*) from public.proposal_supports where component_id = ${big.componentId} group by 1, 2`;
-    await tx`insert into public.proposal_likes (proposal_id, user_id)
-             select p.id, (${users}::uuid[])[1 + ((p.number * 17 + j) % ${USERS})]
+    await tx`insert into public.likes (resource_type, resource_id, user_id, component_id)
+             select 'proposal', p.id, (${users}::uuid[])[1 + ((p.number * 17 + j) % ${USERS})], p.component_id
              from public.proposals p, generate_series(0, 6) j where p.component_id = ${big.componentId} and j < p.number % 7`;
     await tx`insert into public.comments (resource_type, resource_id, component_id, space_id, author_id, body, created_at)
              select 'proposal', p.id, p.component_id, p.space_id, (${users}::uuid[])[1 + ((p.number * 7 + j) % ${USERS})],
@@ -168,12 +168,12 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
              from generate_series(1, 1000) j`;
     // Fresh statistics and hash joins for the one counting update (planned on empty tables, it
     // would loop over the aggregates for each row).
-    await tx`analyze public.proposals, public.proposal_supports, public.proposal_likes, public.comments, public.follows`;
+    await tx`analyze public.proposals, public.proposal_supports, public.likes, public.comments, public.follows`;
     await tx`set local enable_nestloop = off`;
     await tx`
       with s as (select proposal_id as id, count(*)::int as n from public.proposal_supports where component_id = ${big.componentId} group by 1),
-           l as (select l.proposal_id as id, count(*)::int as n from public.proposal_likes l
-                 join public.proposals x on x.id = l.proposal_id where x.component_id = ${big.componentId} group by 1),
+           l as (select l.resource_id as id, count(*)::int as n from public.likes l
+                 join public.proposals x on x.id = l.resource_id where l.resource_type = 'proposal' and x.component_id = ${big.componentId} group by 1),
            c as (select resource_id as id, count(*)::int as n from public.comments
                  where component_id = ${big.componentId} and resource_type = 'proposal' group by 1),
            f as (select f.resource_id as id, count(*)::int as n from public.follows f

@@ -330,7 +330,7 @@ on conflict (id) do nothing;
 update public.proposals
 set body = '<p>Beaucoup de navetteurs viendraient à vélo s’ils pouvaient le laisser à l’abri. Un local fermé de <strong>120 places</strong> avec accès par badge sur le parvis de la gare, et des arceaux en libre accès pour les visiteurs.</p>'
 where id = '00000000-0000-4000-8005-000000000004'
-  and not exists (select 1 from public.proposal_versions v where v.proposal_id = '00000000-0000-4000-8005-000000000004' and v.version > 1);
+  and not exists (select 1 from public.versions v where v.resource_type = 'proposal' and v.resource_id = '00000000-0000-4000-8005-000000000004' and v.version > 1);
 update public.proposals set withdrawn_at = '2026-11-22 18:00:00+01'
 where id = '00000000-0000-4000-8005-000000000039' and withdrawn_at is null;
 
@@ -367,8 +367,8 @@ with voters as (
   from voters v cross join public.proposals p
   where p.component_id = '00000000-0000-4000-8004-000000000010' and right(p.id::text, 2)::int not in (39, 40)
 ), likes as (
-  insert into public.proposal_likes (proposal_id, user_id, created_at)
-  select proposal_id, user_id, timestamptz '2026-11-20 12:00:00+01' + n * interval '1 hour' from pairs where (n * 5 + r * 3) % 7 = 0
+  insert into public.likes (resource_type, resource_id, user_id, created_at)
+  select 'proposal', proposal_id, user_id, timestamptz '2026-11-20 12:00:00+01' + n * interval '1 hour' from pairs where (n * 5 + r * 3) % 7 = 0
   on conflict do nothing
 )
 insert into public.follows (resource_type, resource_id, user_id)

@@ -1,11 +1,11 @@
 import { defineAction } from 'astro:actions';
-import { addNote } from '@/features/proposals/admin-add-note.server.ts';
-import { answerProposal } from '@/features/proposals/admin-answer-proposal.server.ts';
-import { assignEvaluator } from '@/features/proposals/admin-assign-evaluator.server.ts';
-import { createOfficialProposal } from '@/features/proposals/admin-create-official-proposal.server.ts';
-import { deleteState } from '@/features/proposals/admin-delete-state.server.ts';
-import { hideProposal } from '@/features/proposals/admin-hide-proposal.server.ts';
-import { importProposals } from '@/features/proposals/admin-import-proposals.server.ts';
+import { addNote } from '@/features/proposals/admin/add-note.server.ts';
+import { answerProposal } from '@/features/proposals/admin/answer-proposal.server.ts';
+import { assignEvaluator } from '@/features/proposals/admin/assign-evaluator.server.ts';
+import { createOfficialProposal } from '@/features/proposals/admin/create-official-proposal.server.ts';
+import { deleteState } from '@/features/proposals/admin/delete-state.server.ts';
+import { hideProposal } from '@/features/proposals/admin/hide-proposal.server.ts';
+import { importProposals } from '@/features/proposals/admin/import-proposals.server.ts';
 import {
   addNoteInput,
   answerProposalInput,
@@ -18,12 +18,12 @@ import {
   publishAnswersInput,
   saveStateInput,
   splitProposalInput,
-} from '@/features/proposals/admin-inputs.ts';
-import { mergeProposals } from '@/features/proposals/admin-merge-proposals.server.ts';
-import { publishAnswers } from '@/features/proposals/admin-publish-answers.server.ts';
-import { saveState } from '@/features/proposals/admin-save-state.server.ts';
-import { splitProposal } from '@/features/proposals/admin-split-proposal.server.ts';
-import { unassignEvaluator } from '@/features/proposals/admin-unassign-evaluator.server.ts';
+} from '@/features/proposals/admin/inputs.ts';
+import { mergeProposals } from '@/features/proposals/admin/merge-proposals.server.ts';
+import { publishAnswers } from '@/features/proposals/admin/publish-answers.server.ts';
+import { saveState } from '@/features/proposals/admin/save-state.server.ts';
+import { splitProposal } from '@/features/proposals/admin/split-proposal.server.ts';
+import { unassignEvaluator } from '@/features/proposals/admin/unassign-evaluator.server.ts';
 import { confirmed } from '@/lib/forms/confirm.ts';
 import { unwrap } from './unwrap.ts';
 

@@ -1,4 +1,6 @@
-import type { AnyManifest } from './components/components.ts';
+import type { AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { Labels } from '../lib/components/settings.ts';
+import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 
@@ -17,3 +19,34 @@ export function getManifest(feature: string): AnyManifest | undefined {
 export function isRegisteredFeature(feature: string): boolean {
   return byKey.has(feature);
 }
+
+/**
+ * Every resource type on the shared layer, with the feature that registers it: the components'
+ * (from their manifests) and the cross-cutting features' (comments). Shared pages and rules read
+ * this instead of listing features; `public.resource_types` holds the same (a test compares).
+ */
+export const RESOURCES: readonly (ResourceDefinition & { feature: string })[] = [
+  ...MANIFESTS.flatMap((m) => m.resources.map((r) => ({ ...r, feature: m.key }))),
+  { ...commentResource, feature: 'comments' },
+];
+
+/** The features with a resource type that can do this (e.g. `evaluated`: evaluators enter their admin). */
+export function featuresThat(capability: ResourceCapability): string[] {
+  return [...new Set(RESOURCES.filter((r) => r.can.includes(capability)).map((r) => r.feature))];
+}
+
+/** Every open data set, in the order of the manifests: the open data page and its routes. */
+export const OPEN_DATA: readonly OpenDataSet[] = MANIFESTS.flatMap((m) => m.openData ?? []);
+
+const logLabels = new Map<string, Labels>(MANIFESTS.flatMap((m) => Object.entries(m.logLabels ?? {})));
+
+/** The action log's name for a feature table's rows, or undefined (the platform's own tables are in the admin's messages). */
+export function featureLogLabel(table: string): Labels | undefined {
+  return logLabels.get(table);
+}
+
+/** The sections of a space's moderation queue: comments first, then each component's. */
+export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
+  commentModeration,
+  ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),
+];

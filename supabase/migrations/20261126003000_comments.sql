@@ -2,27 +2,12 @@
 -- decidim-comments). Every rule lives here: who reads, who writes, depth, length, alignment,
 -- one vote and one report per person, auto-hiding at 3 reports, mentions, live broadcasts.
 
--- The pages feature lets people comment (Decidim's `comment` action), switched on globally and
--- blockable per phase; the manifest declares the same settings.
-insert into public.component_actions (feature, action, global_enabled_setting, phase_enabled_setting, phase_blocked_setting)
-values ('pages', 'comment', 'comments_enabled', null, 'comments_blocked')
-on conflict (feature, action) do update
-  set global_enabled_setting = excluded.global_enabled_setting,
-      phase_enabled_setting = excluded.phase_enabled_setting,
-      phase_blocked_setting = excluded.phase_blocked_setting;
-
--- Pages created before comments existed get the manifest's default (comments enabled).
-update public.components set settings = settings || '{"comments_enabled": true}'
-where feature = 'pages' and not settings ? 'comments_enabled';
-
--- The component a commentable resource belongs to, or null when there is no such resource.
--- Each commentable feature adds its resource type here (proposals, debates, meetings…).
+-- The component a commentable resource belongs to, or null when there is no such resource or
+-- the caller may not see it: any resource type a feature registered (core resources layer). A
+-- component lets people comment by declaring a `comment` action in its own migration.
 create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select case resource_type
-    -- A page is its component: one page per pages component.
-    when 'page' then (select c.id from public.components c where c.id = resource_id and c.feature = 'pages')
-  end
+  select private.resource_component(resource_type, resource_id, 'commentable')
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -69,13 +54,6 @@ create index comments_space_moderation_idx on public.comments (space_id, reports
 create index comments_author_idx on public.comments (author_id);
 
 -- Edits are kept: each previous body, with when it was replaced.
-create table public.comment_versions (
-  id bigint generated always as identity primary key,
-  comment_id uuid not null references public.comments (id) on delete cascade,
-  body text not null,
-  replaced_at timestamptz not null default now()
-);
-create index comment_versions_comment_idx on public.comment_versions (comment_id, id);
 
 create table public.comment_votes (
   comment_id uuid not null references public.comments (id) on delete cascade,
@@ -87,33 +65,7 @@ create table public.comment_votes (
 );
 create index comment_votes_user_idx on public.comment_votes (user_id);
 
-create table public.comment_reports (
-  comment_id uuid not null references public.comments (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  reason text not null,
-  details text not null default '',
-  created_at timestamptz not null default now(),
-  primary key (comment_id, user_id),
-  constraint comment_reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
-  constraint comment_reports_details check (char_length(details) <= 1000)
-);
-create index comment_reports_user_idx on public.comment_reports (user_id);
 
--- Notifications: one row per thing someone should know about (mentions now; follows, answers…
--- later). Polymorphic over resources; written only by security definer triggers and jobs.
-create table if not exists public.notifications (
-  id uuid primary key default gen_random_uuid(),
-  user_id uuid not null references public.profiles (id) on delete cascade,
-  kind text not null,
-  resource_type text,
-  resource_id uuid,
-  data jsonb not null default '{}',
-  created_at timestamptz not null default now(),
-  read_at timestamptz,
-  constraint notifications_kind check (kind ~ '^[a-z][a-z_.]{1,59}$'),
-  constraint notifications_data_object check (jsonb_typeof(data) = 'object' and pg_column_size(data) < 16384)
-);
-create index if not exists notifications_user_idx on public.notifications (user_id, created_at desc);
 
 -- ---------------------------------------------------------------------------------------------
 -- Rules on write
@@ -261,7 +213,11 @@ create or replace function private.comments_keep_version() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if new.body is distinct from old.body and new.deleted_at is null then
-    insert into public.comment_versions (comment_id, body) values (old.id, old.body);
+    -- The replaced text, for the author and the space's moderators only (core versions).
+    insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id, readers)
+    values ('comment', old.id, old.component_id, old.space_id,
+            coalesce((select max(v.version) from public.versions v where v.resource_type = 'comment' and v.resource_id = old.id), 0) + 1,
+            jsonb_build_object('body', old.body), (select auth.uid()), array_remove(array[old.author_id], null));
   end if;
   return null;
 end $$;
@@ -339,17 +295,44 @@ create trigger comment_votes_before_write before update on public.comment_votes
 
 -- The third report hides the comment pending review. Only the third: once a moderator has
 -- unhidden it, later reports no longer hide it on their own.
-create or replace function private.comment_reports_count() returns trigger
+-- Reports are the core's (public.reports): it counts them and says when the third one must hide
+-- the comment; the comment keeps its own count for the moderation page.
+create or replace function private.comment_reported(comment uuid, reports integer, hide boolean) returns boolean
 language plpgsql security definer set search_path = '' as $$
+declare
+  hid boolean;
 begin
   update public.comments
-  set reports_count = reports_count + 1,
-      hidden_at = case when reports_count + 1 = 3 and hidden_at is null then now() else hidden_at end
-  where id = new.comment_id;
+  set reports_count = reports,
+      hidden_at = case when hide and hidden_at is null then now() else hidden_at end
+  where id = comment
+  returning hidden_at is not null into hid;
+  return coalesce(hid, false);
+end $$;
+revoke all on function private.comment_reported(uuid, integer, boolean) from public, anon, authenticated;
+
+-- The resource's `comments_count` (where its feature registered a counted table): the comments
+-- that show, neither deleted nor hidden.
+create or replace function private.comments_count_on_resource() returns trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if tg_op = 'INSERT' then
+    if new.deleted_at is null and new.hidden_at is null then
+      perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', 1);
+    end if;
+  elsif (old.deleted_at is null and old.hidden_at is null) and (new.deleted_at is not null or new.hidden_at is not null) then
+    perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', -1);
+  elsif (old.deleted_at is not null or old.hidden_at is not null) and new.deleted_at is null and new.hidden_at is null then
+    perform private.count_on_resource(new.resource_type, new.resource_id, 'comments_count', 1);
+  end if;
   return null;
 end $$;
-create trigger comment_reports_count after insert on public.comment_reports
-  for each row execute function private.comment_reports_count();
+create trigger comments_count_on_resource after insert or update of deleted_at, hidden_at on public.comments
+  for each row execute function private.comments_count_on_resource();
+
+-- Every hide and unhide is recorded by the core.
+create trigger comments_record_moderation after update of hidden_at on public.comments
+  for each row execute function private.record_moderation('comment');
 
 -- ---------------------------------------------------------------------------------------------
 -- Live: broadcasts on a private channel per resource, authorised by RLS on realtime.messages
@@ -406,27 +389,14 @@ create policy "comments topics for whoever sees the resource" on realtime.messag
 -- Row-level security
 -- ---------------------------------------------------------------------------------------------
 
--- The components the caller can see, and the spaces they moderate, computed once per query (an
--- init plan) instead of once per row: a 1,000-comment thread is read at the cost of one lookup.
-create or replace function private.visible_component_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(c.id), '{}') from public.components c where private.can_view_component_row(c.space_id, c.published_at)
-$$;
-create or replace function private.moderated_space_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select case
-    when (select auth.uid()) is null then '{}'::uuid[]
-    when private.is_org_admin() then (select coalesce(array_agg(s.id), '{}') from public.spaces s)
-    else (select coalesce(array_agg(distinct r.space_id), '{}') from public.space_roles r
-          where r.user_id = (select auth.uid()) and r.role in ('admin', 'moderator'))
-  end
-$$;
-grant execute on function private.visible_component_ids(), private.moderated_space_ids() to anon, authenticated, service_role;
 
 alter table public.comments enable row level security;
 create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
   using (component_id = any ((select private.visible_component_ids())::uuid[])
-    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[])));
+    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[]))
+    -- A visible component may hold resources the caller may not see (a draft, a hidden proposal):
+    -- their features list them in the registry, and their threads are theirs too.
+    and not resource_id = any ((select private.unviewable_resource_ids())::uuid[]));
 create policy "signed-in people comment where the component allows it" on public.comments for insert to authenticated
   with check (author_id = (select auth.uid()) and (select private.component_allows(component_id, 'comment')));
 create policy "authors, moderators and admins update comments" on public.comments for update to authenticated
@@ -439,12 +409,6 @@ revoke insert, update, delete on public.comments from authenticated;
 grant insert (resource_type, resource_id, component_id, parent_id, alignment, body) on public.comments to authenticated;
 grant update (body, alignment, deleted_at, hidden_at, official) on public.comments to authenticated;
 
-alter table public.comment_versions enable row level security;
-create policy "edit history for the author and the space's moderators" on public.comment_versions for select to authenticated
-  using (exists (
-    select 1 from public.comments c where c.id = comment_id
-      and (c.author_id = (select auth.uid()) or (select private.has_space_role(c.space_id, 'moderator')))));
-revoke insert, update, delete on public.comment_versions from anon, authenticated;
 
 alter table public.comment_votes enable row level security;
 create policy "people see their own votes" on public.comment_votes for select to authenticated
@@ -464,27 +428,29 @@ revoke insert, update, delete on public.comment_votes from anon;
 revoke update on public.comment_votes from authenticated;
 grant update (value) on public.comment_votes to authenticated;
 
-alter table public.comment_reports enable row level security;
-create policy "reporters and the space's moderators see reports" on public.comment_reports for select to authenticated
-  using (user_id = (select auth.uid()) or exists (
-    select 1 from public.comments c where c.id = comment_id and (select private.has_space_role(c.space_id, 'moderator'))));
-create policy "signed-in people report comments they see" on public.comment_reports for insert to authenticated
-  with check (user_id = (select auth.uid()) and exists (select 1 from public.comments c where c.id = comment_id));
-revoke insert, update, delete on public.comment_reports from anon;
-revoke update, delete on public.comment_reports from authenticated;
 
-alter table public.notifications enable row level security;
-create policy "people read their notifications" on public.notifications for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "people mark their notifications read" on public.notifications for update to authenticated
-  using (user_id = (select auth.uid())) with check (user_id = (select auth.uid()));
-create policy "people delete their notifications" on public.notifications for delete to authenticated
-  using (user_id = (select auth.uid()));
-revoke insert, update, delete on public.notifications from anon;
-revoke insert, update on public.notifications from authenticated;
-grant update (read_at) on public.notifications to authenticated;
 
 grant execute on function
   private.comment_resource_component(text, uuid), private.is_api_role(), private.comment_component(uuid), private.comment_parent(uuid), private.comment_max_length(jsonb),
   private.comments_topic(text, uuid), private.can_view_comments_topic(text)
   to anon, authenticated, service_role;
+
+-- The `comment` resource type: reportable only (comments are not commented, liked or followed).
+-- A comment is reported by whoever may read it (the select policy's rule, for the registry).
+create or replace function private.comment_component_for_reports(comment uuid) returns uuid
+language sql stable security definer set search_path = '' as $$
+  select c.component_id from public.comments c
+  where c.id = comment
+    and c.component_id = any ((select private.visible_component_ids())::uuid[])
+    and (c.hidden_at is null or c.space_id = any ((select private.moderated_space_ids())::uuid[]))
+    and not c.resource_id = any ((select private.unviewable_resource_ids())::uuid[])
+$$;
+revoke all on function private.comment_component_for_reports(uuid) from public, anon, authenticated;
+create or replace function private.comment_is_visible(comment uuid) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.comment_component_for_reports(comment) is not null
+$$;
+revoke all on function private.comment_is_visible(uuid) from public, anon, authenticated;
+insert into public.resource_types (resource_type, feature, capabilities, component_of, reported, can_view)
+values ('comment', 'comments', '{reportable,versioned}', 'private.comment_component_for_reports(uuid)',
+        'private.comment_reported(uuid, integer, boolean)', 'private.comment_is_visible(uuid)');

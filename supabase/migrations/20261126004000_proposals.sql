@@ -1,9 +1,11 @@
 -- The `proposals` feature (Decidim's decidim-proposals): citizens submit geolocated proposals,
 -- support ("vote") and like them, amend them, write them with co-authors; the organization answers
--- them with its own states. Every rule lives here: limits per participant, vote limits, minimum
+-- them with its own states. Every rule lives in its migrations: limits per participant, vote limits, minimum
 -- votes, thresholds, edit window, per-phase switches, visibility of drafts, emendations and
 -- hidden proposals, who answers and who evaluates. Live counts go out as database broadcasts on a
--- private channel per component.
+-- private channel per component. This file is the core (proposals, states, co-authors, versions,
+-- visibility, counters, broadcasts, the resource registration); supports, amendments, answers and
+-- evaluation, and split/merge/import follow in their own migrations (…4100 to …4400).
 
 insert into public.component_features (feature) values ('proposals') on conflict do nothing;
 
@@ -161,110 +163,7 @@ create table public.proposal_coauthors (
 );
 create index proposal_coauthors_user_idx on public.proposal_coauthors (user_id, status);
 
--- The internal answer: written by space admins and the proposal's evaluators, copied to the
--- proposal when published (at once or in bulk, per the component's settings).
-create table public.proposal_answers (
-  proposal_id uuid primary key references public.proposals (id) on delete cascade,
-  component_id uuid not null,
-  state_id uuid,
-  answer jsonb not null default '{}',
-  cost numeric(14, 2),
-  cost_report jsonb not null default '{}',
-  execution_period jsonb not null default '{}',
-  answered_by uuid references public.profiles (id) on delete set null default auth.uid(),
-  answered_at timestamptz not null default now(),
-  published_at timestamptz,
-  foreign key (component_id, state_id) references public.proposal_states (component_id, id),
-  constraint proposal_answers_texts check (
-    private.is_translated(answer) and private.is_translated(cost_report) and private.is_translated(execution_period)),
-  constraint proposal_answers_cost check (cost is null or cost >= 0)
-);
 
-create table public.proposal_versions (
-  id bigint generated always as identity primary key,
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  version integer not null,
-  title text not null,
-  body text not null,
-  taxonomy_id uuid,
-  address text,
-  editor_id uuid references public.profiles (id) on delete set null,
-  created_at timestamptz not null default now(),
-  unique (proposal_id, version)
-);
-
-create table public.proposal_supports (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  component_id uuid not null references public.components (id) on delete cascade,
-  -- False while the supporter has cast fewer than the component's minimum.
-  counted boolean not null default true,
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id)
-);
-create index proposal_supports_user_idx on public.proposal_supports (user_id, component_id);
-
--- One row per supporter and component: the lock that serialises a person's concurrent clicks and
--- the number their limit is checked against.
-create table public.proposal_support_tallies (
-  component_id uuid not null references public.components (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade,
-  supports integer not null default 0,
-  primary key (component_id, user_id),
-  constraint proposal_support_tallies_supports check (supports >= 0)
-);
-
-create table public.proposal_likes (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id)
-);
-create index proposal_likes_user_idx on public.proposal_likes (user_id);
-
-create table public.proposal_reports (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  reason text not null,
-  details text not null default '',
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id),
-  constraint proposal_reports_reason check (reason in ('spam', 'offensive', 'does_not_belong')),
-  constraint proposal_reports_details check (char_length(details) <= 1000)
-);
-create index proposal_reports_user_idx on public.proposal_reports (user_id);
-
-create table public.proposal_evaluators (
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  user_id uuid not null references public.profiles (id) on delete cascade,
-  assigned_by uuid references public.profiles (id) on delete set null default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (proposal_id, user_id)
-);
-create index proposal_evaluators_user_idx on public.proposal_evaluators (user_id);
-
--- Private notes of admins and evaluators on a proposal, with replies one level deep.
-create table public.proposal_notes (
-  id uuid primary key default gen_random_uuid(),
-  proposal_id uuid not null references public.proposals (id) on delete cascade,
-  parent_id uuid references public.proposal_notes (id) on delete cascade,
-  author_id uuid references public.profiles (id) on delete set null default auth.uid(),
-  body text not null,
-  created_at timestamptz not null default now(),
-  constraint proposal_notes_body check (char_length(btrim(body)) between 1 and 5000)
-);
-create index proposal_notes_proposal_idx on public.proposal_notes (proposal_id, created_at);
-
--- Follows: polymorphic over resources (proposals now; debates, meetings… later).
-create table public.follows (
-  resource_type text not null,
-  resource_id uuid not null,
-  user_id uuid not null references public.profiles (id) on delete cascade default auth.uid(),
-  created_at timestamptz not null default now(),
-  primary key (resource_type, resource_id, user_id),
-  constraint follows_resource_type check (resource_type ~ '^[a-z][a-z_]{1,39}$')
-);
-create index follows_user_idx on public.follows (user_id);
 
 -- ---------------------------------------------------------------------------------------------
 -- Who is who
@@ -275,40 +174,6 @@ language sql stable security definer set search_path = '' as $$
   select (select auth.uid()) is not null and exists (
     select 1 from public.proposal_coauthors a
     where a.proposal_id = proposal and a.user_id = (select auth.uid()) and a.status = 'accepted')
-$$;
-
-create or replace function private.is_proposal_evaluator(proposal uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select (select auth.uid()) is not null and exists (
-    select 1 from public.proposal_evaluators e where e.proposal_id = proposal and e.user_id = (select auth.uid()))
-$$;
-
--- Space admins answer every proposal of the space; evaluators the ones assigned to them. Drafts
--- are their authors' only: nobody answers them (nor evaluates them).
-create or replace function private.can_answer_proposal(proposal uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select exists (
-    select 1 from public.proposals p where p.id = proposal and p.published_at is not null
-      and (private.has_space_role(p.space_id, 'admin')
-        or (private.has_space_role(p.space_id, 'evaluator') and private.is_proposal_evaluator(p.id))))
-$$;
-
--- The settings in force for a component (its active phase's, else "default"), whoever asks: for
--- triggers, which act for whoever wrote. `component_phase_settings` is the same for the caller's
--- eyes only (the settings of a private space's component are private too).
-create or replace function private.active_phase_settings(component uuid) returns jsonb
-language sql stable security definer set search_path = '' as $$
-  select coalesce(
-    c.phase_settings -> (select p.id::text from public.phases p where p.space_id = c.space_id and p.active),
-    c.phase_settings -> 'default',
-    '{}'::jsonb)
-  from public.components c
-  where c.id = component
-$$;
-revoke all on function private.active_phase_settings(uuid) from public, anon, authenticated;
-create or replace function private.component_phase_settings(component uuid) returns jsonb
-language sql stable security definer set search_path = '' as $$
-  select private.active_phase_settings(component) where private.can_view_component(component)
 $$;
 
 -- The components whose active phase hides support counts ("votes_hidden"), once per query.
@@ -368,17 +233,14 @@ language sql stable security definer set search_path = '' as $$
   where c.feature = 'proposals' and not private.amendments_visible_to_all(c.id)
 $$;
 
--- Comments, follows and the live topic know proposals from here on.
-create or replace function private.comment_resource_component(resource_type text, resource_id uuid) returns uuid
+-- The `proposal` resource type (comments, follows): a proposal takes part for whoever may see it,
+-- once published (not a draft, nor once hidden). Registered below, once the functions exist.
+create or replace function private.proposal_resource_component(proposal uuid) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select case resource_type
-    -- A page is its component: one page per pages component.
-    when 'page' then (select c.id from public.components c where c.id = resource_id and c.feature = 'pages')
-    -- A proposal's thread exists for whoever may see the proposal (not its draft, nor once hidden).
-    when 'proposal' then (select p.component_id from public.proposals p where p.id = resource_id
-                          and p.published_at is not null and private.can_view_proposal(p.id))
-  end
+  select p.component_id from public.proposals p where p.id = proposal
+    and p.published_at is not null and private.can_view_proposal(p.id)
 $$;
+revoke all on function private.proposal_resource_component(uuid) from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Rules on write
@@ -532,6 +394,12 @@ end $$;
 create trigger proposals_before_insert before insert on public.proposals
   for each row execute function private.proposals_before_insert();
 
+-- What a version of a proposal holds (core versions): its text, category and address.
+create or replace function private.proposal_version_data(p public.proposals) returns jsonb
+language sql immutable set search_path = '' as $$
+  select jsonb_build_object('title', p.title, 'body', p.body, 'taxonomy_id', p.taxonomy_id, 'address', p.address)
+$$;
+
 -- The creator is the first author (and follows what they proposed); a first version is kept.
 create or replace function private.proposals_after_insert() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -544,8 +412,8 @@ begin
     insert into public.follows (resource_type, resource_id, user_id) values ('proposal', new.id, new.author_id)
     on conflict do nothing;
   end if;
-  insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
-  values (new.id, 1, new.title, new.body, new.taxonomy_id, new.address, new.author_id);
+  insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id)
+  values ('proposal', new.id, new.component_id, new.space_id, 1, private.proposal_version_data(new), new.author_id);
   return null;
 end $$;
 create trigger proposals_after_insert after insert on public.proposals
@@ -651,9 +519,10 @@ create or replace function private.proposals_keep_version() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if (new.title, new.body, new.taxonomy_id, new.address) is distinct from (old.title, old.body, old.taxonomy_id, old.address) then
-    insert into public.proposal_versions (proposal_id, version, title, body, taxonomy_id, address, editor_id)
-    values (new.id, coalesce((select max(v.version) from public.proposal_versions v where v.proposal_id = new.id), 0) + 1,
-            new.title, new.body, new.taxonomy_id, new.address, (select auth.uid()));
+    insert into public.versions (resource_type, resource_id, component_id, space_id, version, data, editor_id)
+    values ('proposal', new.id, new.component_id, new.space_id,
+            coalesce((select max(v.version) from public.versions v where v.resource_type = 'proposal' and v.resource_id = new.id), 0) + 1,
+            private.proposal_version_data(new), (select auth.uid()));
   end if;
   return null;
 end $$;
@@ -764,452 +633,30 @@ create trigger proposal_coauthors_after_write after insert or update or delete o
   for each row execute function private.proposal_coauthors_after_write();
 
 -- ---------------------------------------------------------------------------------------------
--- Supports: limit per person, minimum before they count, threshold per proposal
--- ---------------------------------------------------------------------------------------------
-
--- Runs as the table owner for every insert. Order of locks: the supporter's tally row (serialises
--- one person's clicks), then the proposal row (serialises the threshold check), then — when the
--- minimum is reached — the person's other supported proposals in id order.
-create or replace function private.proposal_supports_before_insert() returns trigger
-language plpgsql security definer set search_path = '' as $$
-declare
-  p record;
-  settings jsonb;
-  vote_limit integer;
-  minimum integer;
-  threshold integer;
-  cast_before integer;
-  other record;
-begin
-  select x.component_id, x.supports_count, x.pending_supports, x.published_at, x.withdrawn_at, x.hidden_at
-  into p from public.proposals x where x.id = new.proposal_id;
-  if not found then
-    raise exception 'no such proposal' using errcode = '23503', constraint = 'proposal_supports_proposal_id_fkey';
-  end if;
-  new.component_id := p.component_id;
-  new.user_id := coalesce((select auth.uid()), new.user_id);
-  new.created_at := now();
-  select c.settings into settings from public.components c where c.id = p.component_id;
-  vote_limit := private.int_setting(settings, 'vote_limit', 0);
-  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
-  threshold := private.int_setting(settings, 'threshold_per_proposal', 0);
-
-  insert into public.proposal_support_tallies as t (component_id, user_id, supports) values (p.component_id, new.user_id, 1)
-  on conflict (component_id, user_id) do update set supports = t.supports + 1
-  returning t.supports - 1 into cast_before;
-  -- A second support by the same person (a repeated click, or `on conflict do nothing`, whose
-  -- conflict is only checked after this trigger): refused here, before anything is counted.
-  if exists (select 1 from public.proposal_supports s where s.proposal_id = new.proposal_id and s.user_id = new.user_id) then
-    raise exception 'already supported' using errcode = '23505', constraint = 'proposal_supports_pkey';
-  end if;
-  if vote_limit > 0 and cast_before >= vote_limit then
-    raise exception 'at most % supports per participant', vote_limit using errcode = '23514', constraint = 'proposal_supports_limit';
-  end if;
-
-  -- Lock the proposal, then read its counts as they are now. When this support reaches the
-  -- minimum, the person's other supported proposals are updated too: all of them are locked first,
-  -- in id order, so that two people reaching the minimum at once do not deadlock.
-  if minimum > 0 and cast_before + 1 = minimum then
-    perform 1 from public.proposals x
-    where x.id = new.proposal_id
-       or x.id in (select s.proposal_id from public.proposal_supports s
-                   where s.user_id = new.user_id and s.component_id = p.component_id and not s.counted)
-    order by x.id for update;
-  end if;
-  select x.component_id, x.supports_count, x.pending_supports into p from public.proposals x where x.id = new.proposal_id for update;
-  if threshold > 0 and not private.bool_setting(settings, 'can_accumulate_votes_beyond_threshold')
-     and p.supports_count + p.pending_supports >= threshold then
-    raise exception 'this proposal has reached its threshold' using errcode = '23514', constraint = 'proposal_supports_threshold';
-  end if;
-
-  new.counted := minimum <= 0 or cast_before + 1 >= minimum;
-  if new.counted then
-    update public.proposals set supports_count = supports_count + 1 where id = new.proposal_id;
-  else
-    update public.proposals set pending_supports = pending_supports + 1 where id = new.proposal_id;
-  end if;
-  if minimum > 0 and cast_before + 1 = minimum then
-    -- This support reaches the minimum: the person's earlier supports count from now on.
-    for other in
-      select s.proposal_id from public.proposal_supports s
-      where s.user_id = new.user_id and s.component_id = p.component_id and not s.counted
-      order by s.proposal_id
-    loop
-      update public.proposals set supports_count = supports_count + 1, pending_supports = pending_supports - 1
-      where id = other.proposal_id;
-      update public.proposal_supports set counted = true where proposal_id = other.proposal_id and user_id = new.user_id;
-    end loop;
-  end if;
-  return new;
-end $$;
-create trigger proposal_supports_before_insert before insert on public.proposal_supports
-  for each row execute function private.proposal_supports_before_insert();
-
-create or replace function private.proposal_supports_after_delete() returns trigger
-language plpgsql security definer set search_path = '' as $$
-declare
-  settings jsonb;
-  minimum integer;
-  remaining integer;
-  other record;
-begin
-  update public.proposal_support_tallies set supports = supports - 1
-  where component_id = old.component_id and user_id = old.user_id
-  returning supports into remaining;
-  select c.settings into settings from public.components c where c.id = old.component_id;
-  minimum := private.int_setting(settings, 'minimum_votes_per_user', 0);
-  if minimum > 0 and old.counted and remaining = minimum - 1 then
-    -- All the proposals this withdrawal changes, locked first in id order (no deadlocks).
-    perform 1 from public.proposals x
-    where x.id = old.proposal_id
-       or x.id in (select s.proposal_id from public.proposal_supports s
-                   where s.user_id = old.user_id and s.component_id = old.component_id and s.counted)
-    order by x.id for update;
-  end if;
-  if old.counted then
-    update public.proposals set supports_count = supports_count - 1 where id = old.proposal_id;
-  else
-    update public.proposals set pending_supports = pending_supports - 1 where id = old.proposal_id;
-  end if;
-  if minimum > 0 and old.counted and remaining = minimum - 1 then
-    -- Below the minimum again: the person's other supports wait until they reach it once more.
-    for other in
-      select s.proposal_id from public.proposal_supports s
-      where s.user_id = old.user_id and s.component_id = old.component_id and s.counted
-      order by s.proposal_id
-    loop
-      update public.proposals set supports_count = supports_count - 1, pending_supports = pending_supports + 1
-      where id = other.proposal_id;
-      update public.proposal_supports set counted = false where proposal_id = other.proposal_id and user_id = old.user_id;
-    end loop;
-  end if;
-  return null;
-end $$;
-create trigger proposal_supports_after_delete after delete on public.proposal_supports
-  for each row execute function private.proposal_supports_after_delete();
-
--- A deleted tally row would let a person start from zero: tallies are written by the triggers only.
-create or replace function private.proposal_supports_lock_first() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  -- Lock the tally before the row goes, so two withdrawals by one person run one after the other.
-  perform 1 from public.proposal_support_tallies t where t.component_id = old.component_id and t.user_id = old.user_id for update;
-  return old;
-end $$;
-create trigger proposal_supports_before_delete before delete on public.proposal_supports
-  for each row execute function private.proposal_supports_lock_first();
-
--- ---------------------------------------------------------------------------------------------
 -- Likes, follows, reports, comments: counters
 -- ---------------------------------------------------------------------------------------------
 
-create or replace function private.proposal_likes_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  update public.proposals set likes_count = likes_count + case when tg_op = 'INSERT' then 1 else -1 end
-  where id = coalesce(new.proposal_id, old.proposal_id);
-  return null;
-end $$;
-create trigger proposal_likes_count after insert or delete on public.proposal_likes
-  for each row execute function private.proposal_likes_count();
+-- Likes, follows and comments are counted by the core and the comments feature in the proposal's
+-- likes_count, follows_count and comments_count (the registration's `counted_in`); reports by the
+-- callback that follows.
 
-create or replace function private.follows_count() returns trigger
+-- Reports are the core's (public.reports): it counts them and says when the third one must hide
+-- the proposal pending review (once: after a moderator unhides it, later reports no longer hide
+-- it on their own); the proposal keeps its own count for lists and the moderation page.
+create or replace function private.proposal_reported(proposal uuid, reports integer, hide boolean) returns boolean
 language plpgsql security definer set search_path = '' as $$
-begin
-  if coalesce(new.resource_type, old.resource_type) = 'proposal' then
-    update public.proposals set follows_count = follows_count + case when tg_op = 'INSERT' then 1 else -1 end
-    where id = coalesce(new.resource_id, old.resource_id);
-  end if;
-  return null;
-end $$;
-create trigger follows_count after insert or delete on public.follows
-  for each row execute function private.follows_count();
-
--- The third report hides the proposal pending review (once: after a moderator unhides it, later
--- reports no longer hide it on their own).
-create or replace function private.proposal_reports_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
+declare
+  hid boolean;
 begin
   update public.proposals
-  set reports_count = reports_count + 1,
-      hidden_at = case when reports_count + 1 = 3 and hidden_at is null then now() else hidden_at end
-  where id = new.proposal_id;
-  return null;
+  set reports_count = reports,
+      hidden_at = case when hide and hidden_at is null then now() else hidden_at end
+  where id = proposal
+  returning hidden_at is not null into hid;
+  return coalesce(hid, false);
 end $$;
-create trigger proposal_reports_count after insert on public.proposal_reports
-  for each row execute function private.proposal_reports_count();
+revoke all on function private.proposal_reported(uuid, integer, boolean) from public, anon, authenticated;
 
-create or replace function private.proposal_comments_count() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.resource_type = 'proposal' and new.deleted_at is null and new.hidden_at is null then
-    update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
-  end if;
-  return null;
-end $$;
-create trigger comments_count_on_proposals after insert on public.comments
-  for each row execute function private.proposal_comments_count();
-create or replace function private.proposal_comments_uncount() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.resource_type = 'proposal' then
-    if (old.deleted_at is null and old.hidden_at is null) and (new.deleted_at is not null or new.hidden_at is not null) then
-      update public.proposals set comments_count = comments_count - 1 where id = new.resource_id;
-    elsif (old.deleted_at is not null or old.hidden_at is not null) and new.deleted_at is null and new.hidden_at is null then
-      update public.proposals set comments_count = comments_count + 1 where id = new.resource_id;
-    end if;
-  end if;
-  return null;
-end $$;
-create trigger comments_uncount_on_proposals after update of deleted_at, hidden_at on public.comments
-  for each row execute function private.proposal_comments_uncount();
-
--- ---------------------------------------------------------------------------------------------
--- Answers: internal, then published (at once, or in bulk)
--- ---------------------------------------------------------------------------------------------
-
--- Runs as the caller (not security definer) so that `is_api_role()` tells a person's answer from
--- a trusted function's; those who answer can read the proposal and its component.
-create or replace function private.proposal_answers_before_write() returns trigger
-language plpgsql set search_path = '' as $$
-declare
-  comp record;
-begin
-  select p.component_id, c.settings into comp from public.proposals p join public.components c on c.id = p.component_id
-  where p.id = new.proposal_id;
-  if private.is_api_role() and not private.bool_setting(comp.settings, 'proposal_answering_enabled', true) then
-    raise exception 'answers are not enabled here' using errcode = '23514', constraint = 'proposal_answers_enabled';
-  end if;
-  new.component_id := comp.component_id;
-  new.answered_at := now();
-  new.answered_by := coalesce((select auth.uid()), new.answered_by);
-  if (new.cost is not null or new.cost_report <> '{}' or new.execution_period <> '{}')
-     and not private.bool_setting(comp.settings, 'answers_with_costs') then
-    raise exception 'answers do not carry costs here' using errcode = '23514', constraint = 'proposal_answers_costs';
-  end if;
-  if private.bool_setting(comp.settings, 'publish_answers_immediately', true) then
-    new.published_at := now();
-  elsif tg_op = 'UPDATE' and new.published_at is not distinct from old.published_at then
-    -- A changed answer waits to be published again.
-    new.published_at := null;
-  end if;
-  return new;
-end $$;
-create trigger proposal_answers_before_write before insert or update on public.proposal_answers
-  for each row execute function private.proposal_answers_before_write();
-
-create or replace function private.proposal_answers_publish() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.published_at is not null then
-    update public.proposals
-    set state_id = new.state_id, answer = new.answer, answered_at = new.published_at,
-        cost = new.cost, cost_report = new.cost_report, execution_period = new.execution_period
-    where id = new.proposal_id;
-    insert into public.notifications (user_id, kind, resource_type, resource_id, data)
-    select f.user_id, 'proposals.answered', 'proposal', new.proposal_id, jsonb_build_object('state_id', new.state_id)
-    from public.follows f where f.resource_type = 'proposal' and f.resource_id = new.proposal_id
-      -- Followers of a hidden proposal are not told about it (they can no longer open it).
-      and not exists (select 1 from public.proposals p where p.id = new.proposal_id and p.hidden_at is not null);
-  end if;
-  return null;
-end $$;
-create trigger proposal_answers_publish after insert or update on public.proposal_answers
-  for each row execute function private.proposal_answers_publish();
-
--- Publishes the waiting answers of these proposals (Decidim's "publish answers" bulk action).
-create or replace function public.publish_proposal_answers(ids uuid[]) returns integer
-language plpgsql security definer set search_path = '' as $$
-declare
-  n integer;
-begin
-  if exists (select 1 from unnest(ids) i where not private.can_answer_proposal(i)) then
-    raise exception 'only those who answer publish answers' using errcode = '42501';
-  end if;
-  update public.proposal_answers a set published_at = now()
-  where a.proposal_id = any (ids) and a.published_at is null;
-  get diagnostics n = row_count;
-  return n;
-end $$;
-
--- ---------------------------------------------------------------------------------------------
--- Amendments: the amended proposal's authors accept or reject; a rejected one can be promoted
--- ---------------------------------------------------------------------------------------------
-
-create or replace function public.react_to_amendment(emendation uuid, accept boolean) returns void
-language plpgsql security definer set search_path = '' as $$
-declare
-  e record;
-  amended public.proposals;
-begin
-  select * into e from public.proposals p where p.id = emendation and p.amends_id is not null for update;
-  if not found or not private.can_view_proposal(emendation) then
-    raise exception 'no such amendment' using errcode = '23503', constraint = 'proposals_amends';
-  end if;
-  if not private.is_proposal_author(e.amends_id) then
-    raise exception 'the authors of the amended proposal react to amendments' using errcode = '42501';
-  end if;
-  -- Nobody answers their own amendment (an author of both sides, through co-authorship).
-  if private.is_proposal_author(emendation) then
-    raise exception 'authors edit their proposal, they do not amend it' using errcode = '23514', constraint = 'proposals_amend_own';
-  end if;
-  if not private.component_allows(e.component_id, 'react_to_amendment') then
-    raise exception 'reactions to amendments are closed' using errcode = '42501';
-  end if;
-  if e.amendment_state <> 'evaluating' then
-    raise exception 'this amendment was already answered' using errcode = '23514', constraint = 'proposals_amendment_answered';
-  end if;
-  if accept then
-    -- Accepting rewrites the amended proposal as the owner (the authors' own edit rules are not
-    -- asked on that path): it meets the rules of editing here — not once withdrawn, nor answered
-    -- (the answer was given to that text), nor after the edit window.
-    select * into amended from public.proposals p where p.id = e.amends_id for update;
-    perform private.check_proposal_editable(amended, (select c.settings from public.components c where c.id = e.component_id));
-  end if;
-  update public.proposals set amendment_state = case when accept then 'accepted' else 'rejected' end where id = emendation;
-  if accept then
-    -- The amended text becomes the proposal's; the amendment's authors become co-authors.
-    update public.proposals set title = e.title, body = e.body where id = e.amends_id;
-    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
-    select e.amends_id, a.user_id, 'accepted', (select auth.uid()), now() from public.proposal_coauthors a
-    where a.proposal_id = emendation and a.status = 'accepted'
-    on conflict (proposal_id, user_id) do update set status = 'accepted', accepted_at = now();
-  end if;
-end $$;
-
-create or replace function public.promote_amendment(emendation uuid) returns uuid
-language plpgsql security definer set search_path = '' as $$
-declare
-  e record;
-  created uuid;
-begin
-  select * into e from public.proposals p where p.id = emendation and p.amends_id is not null for update;
-  if not found or not private.is_proposal_author(emendation) then
-    raise exception 'the authors of an amendment promote it' using errcode = '42501';
-  end if;
-  if e.amendment_state <> 'rejected' then
-    raise exception 'only a rejected amendment is promoted' using errcode = '23514', constraint = 'proposals_amendment_promote';
-  end if;
-  if not private.component_allows(e.component_id, 'promote_amendment') then
-    raise exception 'promotion of amendments is closed' using errcode = '42501';
-  end if;
-  -- The promoted proposal is the promoter's: it counts towards their proposal limit.
-  perform private.check_proposal_limit(e.component_id, (select c.settings from public.components c where c.id = e.component_id), emendation);
-  insert into public.proposals (component_id, space_id, author_id, title, body, taxonomy_id, address, latitude, longitude, published_at, origin_ids)
-  values (e.component_id, e.space_id, (select auth.uid()), e.title, e.body, e.taxonomy_id, e.address, e.latitude, e.longitude, now(), array[emendation])
-  returning id into created;
-  update public.proposals set amendment_state = 'promoted' where id = emendation;
-  return created;
-end $$;
-
--- ---------------------------------------------------------------------------------------------
--- Split and merge (space admins): new proposals from old ones, the old ones withdrawn from view
--- ---------------------------------------------------------------------------------------------
-
--- Merges proposals of one component into a new official-looking proposal whose authors are all of
--- theirs; the originals are hidden behind it (Decidim removes them from the list). Returns its id.
-create or replace function public.merge_proposals(ids uuid[], title text, body text) returns uuid
-language plpgsql security definer set search_path = '' as $$
-declare
-  comp uuid;
-  space uuid;
-  created uuid;
-begin
-  if cardinality(ids) < 2 then
-    raise exception 'merge at least two proposals' using errcode = '23514', constraint = 'proposals_merge_count';
-  end if;
-  select min(p.component_id::text)::uuid, min(p.space_id::text)::uuid into comp, space from public.proposals p where p.id = any (ids);
-  if (select count(distinct p.component_id) from public.proposals p where p.id = any (ids)) <> 1
-     or (select count(*) from public.proposals p where p.id = any (ids) and p.published_at is not null) <> cardinality(ids) then
-    -- (Drafts are their authors' only: to the admins they are not there.)
-    raise exception 'merged proposals come from one component' using errcode = '23514', constraint = 'proposals_merge_component';
-  end if;
-  if not private.has_space_role(space, 'admin') then
-    raise exception 'space admins merge proposals' using errcode = '42501';
-  end if;
-  insert into public.proposals (component_id, space_id, author_id, official, title, body, published_at, origin_ids)
-  values (comp, space, null, true, title, body, now(), ids)
-  returning id into created;
-  insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
-  select distinct created, a.user_id, 'accepted', (select auth.uid()), now()
-  from public.proposal_coauthors a where a.proposal_id = any (ids) and a.status = 'accepted'
-  on conflict do nothing;
-  update public.proposals set official = (select count(*) = 0 from public.proposal_coauthors a where a.proposal_id = created)
-  where id = created;
-  update public.proposals set withdrawn_at = now() where id = any (ids) and withdrawn_at is null;
-  return created;
-end $$;
-
--- Splits one proposal into several (one per {title, body} in `parts`); the original is withdrawn.
-create or replace function public.split_proposal(proposal uuid, parts jsonb) returns uuid[]
-language plpgsql security definer set search_path = '' as $$
-declare
-  src record;
-  part jsonb;
-  created uuid;
-  out_ids uuid[] := '{}';
-begin
-  select * into src from public.proposals p where p.id = proposal and p.published_at is not null;
-  if not found or not private.has_space_role(src.space_id, 'admin') then
-    raise exception 'space admins split proposals' using errcode = '42501';
-  end if;
-  if jsonb_typeof(parts) <> 'array' or jsonb_array_length(parts) < 2 then
-    raise exception 'split into at least two proposals' using errcode = '23514', constraint = 'proposals_split_count';
-  end if;
-  for part in select value from jsonb_array_elements(parts) loop
-    insert into public.proposals (component_id, space_id, author_id, official, title, body, taxonomy_id, address, latitude, longitude,
-                                  published_at, origin_ids)
-    values (src.component_id, src.space_id, null, src.official, part ->> 'title', coalesce(part ->> 'body', ''), src.taxonomy_id,
-            src.address, src.latitude, src.longitude, now(), array[proposal])
-    returning id into created;
-    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
-    select created, a.user_id, 'accepted', (select auth.uid()), now()
-    from public.proposal_coauthors a where a.proposal_id = proposal and a.status = 'accepted';
-    out_ids := array_append(out_ids, created);
-  end loop;
-  update public.proposals set withdrawn_at = now() where id = proposal and withdrawn_at is null;
-  return out_ids;
-end $$;
-
--- Copies proposals of another proposals component (optionally only those in some states) into
--- this one; the copies remember their origin. Both components' admin role is required.
-create or replace function public.import_proposals(source uuid, target uuid, state_tokens text[]) returns integer
-language plpgsql security definer set search_path = '' as $$
-declare
-  src record;
-  dst record;
-  geo boolean;
-  n integer;
-begin
-  select c.space_id, c.feature into src from public.components c where c.id = source;
-  select c.space_id, c.feature, private.bool_setting(c.settings, 'geocoding_enabled', true) as geo into dst from public.components c where c.id = target;
-  if src.feature is distinct from 'proposals' or dst.feature is distinct from 'proposals' or source = target then
-    raise exception 'import from another proposals component' using errcode = '23514', constraint = 'proposals_import_source';
-  end if;
-  if not private.has_space_role(src.space_id, 'admin') or not private.has_space_role(dst.space_id, 'admin') then
-    raise exception 'admins of both spaces import proposals' using errcode = '42501';
-  end if;
-  geo := dst.geo;
-  with copied as (
-    insert into public.proposals (component_id, space_id, author_id, official, title, body, address, latitude, longitude, published_at, origin_ids)
-    select target, dst.space_id, p.author_id, p.official, p.title, p.body,
-           case when geo then p.address end, case when geo then p.latitude end, case when geo then p.longitude end, now(), array[p.id]
-    from public.proposals p
-    left join public.proposal_states s on s.id = p.state_id
-    where p.component_id = source and p.published_at is not null and p.withdrawn_at is null and p.hidden_at is null
-      and p.amends_id is null
-      and (state_tokens is null or cardinality(state_tokens) = 0 or s.token = any (state_tokens))
-      and not exists (select 1 from public.proposals d where d.component_id = target and p.id = any (d.origin_ids))
-    returning id, origin_ids
-  ), authors as (
-    insert into public.proposal_coauthors (proposal_id, user_id, status, invited_by, accepted_at)
-    select c.id, a.user_id, 'accepted', (select auth.uid()), now()
-    from copied c join public.proposal_coauthors a on a.proposal_id = c.origin_ids[1] and a.status = 'accepted'
-    on conflict do nothing
-  )
-  select count(*) into n from copied;
-  return n;
-end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Geography without PostGIS
@@ -1401,51 +848,6 @@ grant select (id, number, component_id, space_id, author_id, official, title, bo
   amendment_state, origin_ids, likes_count, comments_count, follows_count, authors_count, reports_count, created_at, updated_at,
   edited_at) on public.proposals to anon, authenticated;
 
--- The proposals components the caller sees whose support counts are shown to them: those whose
--- active phase does not hide them, and, hidden or not, those of the spaces they administer or
--- evaluate (`has_space_role(…, 'evaluator')` is true for admins too): the admin's lists and
--- exports. Once per query.
-create or replace function private.supports_shown_component_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(c.id), '{}') from public.components c
-  where c.feature = 'proposals' and c.id = any ((select private.visible_component_ids())::uuid[])
-    and (not private.bool_setting(private.active_phase_settings(c.id), 'votes_hidden')
-         or private.has_space_role(c.space_id, 'evaluator'))
-$$;
-
--- The support counts of the proposals `ids` (a page's, in one call): the rows the "visible
--- proposals" policy lets the caller read (the same terms, computed once per query), in the
--- components whose counts are shown to them. A proposal missing from the answer has no count to
--- show.
-create or replace function private.proposal_supports(ids uuid[]) returns table (proposal_id uuid, supports integer)
-language sql stable security definer set search_path = '' as $$
-  select p.id, p.supports_count from public.proposals p
-  where p.id = any (ids)
-    and p.component_id = any ((select private.supports_shown_component_ids())::uuid[])
-    and ((p.published_at is not null and p.space_id = any ((select private.moderated_space_ids())::uuid[]))
-      or p.id = any ((select private.my_proposal_ids())::uuid[])
-      or (p.published_at is not null and p.hidden_at is null
-          and (p.amends_id is null or not p.component_id = any ((select private.amendments_restricted_component_ids())::uuid[])
-               or p.amends_id = any ((select private.my_proposal_ids())::uuid[]))))
-$$;
-
--- The same for whole components: the list's "most supported" order, exports, statistics.
-create or replace function private.component_proposal_supports(components uuid[]) returns table (proposal_id uuid, supports integer)
-language sql stable security definer set search_path = '' as $$
-  select p.id, p.supports_count from public.proposals p
-  where p.component_id = any (components)
-    and p.component_id = any ((select private.supports_shown_component_ids())::uuid[])
-    and ((p.published_at is not null and p.space_id = any ((select private.moderated_space_ids())::uuid[]))
-      or p.id = any ((select private.my_proposal_ids())::uuid[])
-      or (p.published_at is not null and p.hidden_at is null
-          and (p.amends_id is null or not p.component_id = any ((select private.amendments_restricted_component_ids())::uuid[])
-               or p.amends_id = any ((select private.my_proposal_ids())::uuid[]))))
-$$;
-revoke all on function private.supports_shown_component_ids(), private.proposal_supports(uuid[]),
-  private.component_proposal_supports(uuid[]) from public;
-grant execute on function private.supports_shown_component_ids(), private.proposal_supports(uuid[]),
-  private.component_proposal_supports(uuid[]) to anon, authenticated, service_role;
-
 alter table public.proposal_coauthors enable row level security;
 create policy "authors of visible proposals; invitations to the invitee and the authors" on public.proposal_coauthors for select to anon, authenticated
   using ((status = 'accepted' and (select private.can_view_proposal(proposal_id)))
@@ -1461,103 +863,6 @@ revoke insert, update on public.proposal_coauthors from authenticated;
 grant insert (proposal_id, user_id) on public.proposal_coauthors to authenticated;
 grant update (status) on public.proposal_coauthors to authenticated;
 
-alter table public.proposal_answers enable row level security;
-create policy "answers are read by those who answer" on public.proposal_answers for select to authenticated
-  using ((select private.can_answer_proposal(proposal_id)));
-create policy "admins and the proposal's evaluators answer" on public.proposal_answers for insert to authenticated
-  with check ((select private.can_answer_proposal(proposal_id)));
-create policy "admins and the proposal's evaluators change answers" on public.proposal_answers for update to authenticated
-  using ((select private.can_answer_proposal(proposal_id))) with check ((select private.can_answer_proposal(proposal_id)));
-revoke all on public.proposal_answers from anon;
-revoke insert, update, delete on public.proposal_answers from authenticated;
-grant insert (proposal_id, state_id, answer, cost, cost_report, execution_period) on public.proposal_answers to authenticated;
-grant update (state_id, answer, cost, cost_report, execution_period) on public.proposal_answers to authenticated;
-
-alter table public.proposal_versions enable row level security;
-create policy "versions of visible proposals" on public.proposal_versions for select to anon, authenticated
-  using ((select private.can_view_proposal(proposal_id)));
-revoke insert, update, delete on public.proposal_versions from anon, authenticated;
-
-alter table public.proposal_supports enable row level security;
-create policy "people see their own supports" on public.proposal_supports for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "signed-in people support open proposals where voting is open" on public.proposal_supports for insert to authenticated
-  with check (user_id = (select auth.uid()) and (select private.proposal_is_open(proposal_id))
-    and (select private.component_allows(component_id, 'vote')));
-create policy "people withdraw their support while voting is open" on public.proposal_supports for delete to authenticated
-  using (user_id = (select auth.uid()) and (select private.component_allows(component_id, 'vote')));
-revoke insert, update, delete on public.proposal_supports from anon;
-revoke insert, update on public.proposal_supports from authenticated;
-grant insert (proposal_id) on public.proposal_supports to authenticated;
-
-alter table public.proposal_support_tallies enable row level security;
-create policy "people see their own tally" on public.proposal_support_tallies for select to authenticated
-  using (user_id = (select auth.uid()));
-revoke insert, update, delete on public.proposal_support_tallies from anon, authenticated;
-
-alter table public.proposal_likes enable row level security;
-create policy "likes of visible proposals are public" on public.proposal_likes for select to anon, authenticated
-  using ((select private.can_view_proposal(proposal_id)));
-create policy "signed-in people like open proposals where likes are open" on public.proposal_likes for insert to authenticated
-  with check (user_id = (select auth.uid()) and (select private.proposal_is_open(proposal_id))
-    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
-create policy "people take back their like while likes are open" on public.proposal_likes for delete to authenticated
-  using (user_id = (select auth.uid())
-    and (select private.component_allows((select p.component_id from public.proposals p where p.id = proposal_id), 'like')));
-revoke insert, update, delete on public.proposal_likes from anon;
-revoke insert, update on public.proposal_likes from authenticated;
-grant insert (proposal_id) on public.proposal_likes to authenticated;
-
-alter table public.proposal_reports enable row level security;
-create policy "reporters and the space's moderators see reports" on public.proposal_reports for select to authenticated
-  using (user_id = (select auth.uid()) or exists (
-    select 1 from public.proposals p where p.id = proposal_id and (select private.has_space_role(p.space_id, 'moderator'))));
-create policy "signed-in people report proposals they see" on public.proposal_reports for insert to authenticated
-  with check (user_id = (select auth.uid()) and (select private.can_view_proposal(proposal_id)));
-revoke insert, update, delete on public.proposal_reports from anon;
-revoke update, delete on public.proposal_reports from authenticated;
-
-alter table public.proposal_evaluators enable row level security;
-create policy "assignments for space admins and the evaluator" on public.proposal_evaluators for select to authenticated
-  using (user_id = (select auth.uid())
-    or (select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin')));
-create policy "space admins assign evaluators of the space" on public.proposal_evaluators for insert to authenticated
-  with check ((select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin'))
-    and exists (select 1 from public.proposals p join public.space_roles r on r.space_id = p.space_id
-                where p.id = proposal_id and r.user_id = proposal_evaluators.user_id and r.role = 'evaluator'));
-create policy "space admins unassign evaluators" on public.proposal_evaluators for delete to authenticated
-  using ((select private.has_space_role((select p.space_id from public.proposals p where p.id = proposal_id), 'admin')));
-revoke insert, update, delete on public.proposal_evaluators from anon;
-revoke update on public.proposal_evaluators from authenticated;
-
--- A reply's parent is a note of the same proposal that is not itself a reply (read as the owner:
--- a policy on proposal_notes reading proposal_notes would recurse).
-create or replace function private.is_proposal_note_thread(parent uuid, proposal uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select exists (select 1 from public.proposal_notes n where n.id = parent and n.proposal_id = proposal and n.parent_id is null)
-$$;
-grant execute on function private.is_proposal_note_thread(uuid, uuid) to authenticated, service_role;
-
-alter table public.proposal_notes enable row level security;
-create policy "notes for admins and the proposal's evaluators" on public.proposal_notes for select to authenticated
-  using ((select private.can_answer_proposal(proposal_id)));
-create policy "admins and the proposal's evaluators write notes" on public.proposal_notes for insert to authenticated
-  with check (author_id = (select auth.uid()) and (select private.can_answer_proposal(proposal_id))
-    and (parent_id is null or (select private.is_proposal_note_thread(parent_id, proposal_id))));
-revoke insert, update, delete on public.proposal_notes from anon;
-revoke update, delete on public.proposal_notes from authenticated;
-
-alter table public.follows enable row level security;
-create policy "people see their follows" on public.follows for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "people follow what they see" on public.follows for insert to authenticated
-  with check (user_id = (select auth.uid()) and (
-    (resource_type = 'proposal' and (select private.can_view_proposal(resource_id)))
-    or (resource_type <> 'proposal' and (select private.can_view_component(private.comment_resource_component(resource_type, resource_id))))));
-create policy "people unfollow" on public.follows for delete to authenticated
-  using (user_id = (select auth.uid()));
-revoke insert, update, delete on public.follows from anon;
-revoke update on public.follows from authenticated;
 
 -- Comments are read per component (the comments feature's policy); a proposal's thread is read
 -- where the proposal is: not once it is hidden (but by moderators), nor an emendation restricted
@@ -1572,22 +877,22 @@ language sql stable security definer set search_path = '' as $$
     and not private.can_view_proposal_row(p.id, p.component_id, p.space_id, p.published_at, p.hidden_at, p.amends_id)
 $$;
 grant execute on function private.unviewable_proposal_ids() to anon, authenticated, service_role;
-drop policy "comments of visible resources; hidden ones for moderators" on public.comments;
-create policy "comments of visible resources; hidden ones for moderators" on public.comments for select to anon, authenticated
-  using (component_id = any ((select private.visible_component_ids())::uuid[])
-    and (hidden_at is null or space_id = any ((select private.moderated_space_ids())::uuid[]))
-    and (resource_type <> 'proposal' or not resource_id = any ((select private.unviewable_proposal_ids())::uuid[])));
+insert into public.resource_types (resource_type, feature, capabilities, component_of, unviewable, is_open, reported, can_view, counted_in)
+values ('proposal', 'proposals', '{commentable,likeable,followable,reportable,versioned}', 'private.proposal_resource_component(uuid)',
+        'private.unviewable_proposal_ids()', 'private.proposal_is_open(uuid)', 'private.proposal_reported(uuid, integer, boolean)',
+        'private.can_view_proposal(uuid)', 'public.proposals');
+-- Every hide and unhide is recorded by the core.
+create trigger proposals_record_moderation after update of hidden_at on public.proposals
+  for each row execute function private.record_moderation('proposal');
+-- Likes and follows of a deleted proposal go with it.
+create trigger proposals_forget after delete on public.proposals
+  for each row execute function private.forget_resource('proposal');
 
 create trigger proposal_states_log after insert or update or delete on public.proposal_states
   for each row execute function private.log_admin_change();
-create trigger proposal_answers_log after insert or update on public.proposal_answers
-  for each row execute function private.log_admin_change();
-create trigger proposal_evaluators_log after insert or delete on public.proposal_evaluators
-  for each row execute function private.log_admin_change();
-
 grant execute on function
   private.int_setting(jsonb, text, integer), private.bool_setting(jsonb, text, boolean),
-  private.is_proposal_author(uuid), private.is_proposal_evaluator(uuid), private.can_answer_proposal(uuid),
+  private.is_proposal_author(uuid),
   private.votes_hidden(uuid), private.amendments_visible_to_all(uuid),
   private.can_view_proposal_row(uuid, uuid, uuid, timestamptz, timestamptz, uuid), private.can_view_proposal(uuid),
   private.proposal_is_open(uuid), private.my_proposal_ids(), private.amendments_restricted_component_ids(),
@@ -1595,9 +900,3 @@ grant execute on function
   private.check_proposal_editable(public.proposals, jsonb),
   private.check_proposal_limit(uuid, jsonb, uuid), private.proposals_topic(uuid), private.can_view_proposals_topic(text)
   to anon, authenticated, service_role;
-revoke execute on function public.publish_proposal_answers(uuid[]), public.react_to_amendment(uuid, boolean),
-  public.promote_amendment(uuid), public.merge_proposals(uuid[], text, text), public.split_proposal(uuid, jsonb),
-  public.import_proposals(uuid, uuid, text[]) from public, anon;
-grant execute on function public.publish_proposal_answers(uuid[]), public.react_to_amendment(uuid, boolean),
-  public.promote_amendment(uuid), public.merge_proposals(uuid[], text, text), public.split_proposal(uuid, jsonb),
-  public.import_proposals(uuid, uuid, text[]) to authenticated, service_role;

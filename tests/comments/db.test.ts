@@ -180,10 +180,10 @@ describe('who reads, edits, deletes, hides, answers', () => {
     await asUser(claimsOf('author'), edit, sql);
     const [row] = await sql<{ body: string; edited: boolean }[]>`select body, edited_at is not null as edited from public.comments where id = ${c}`;
     expect(row).toEqual({ body: 'seconde version', edited: true });
-    expect((await sql`select body from public.comment_versions where comment_id = ${c}`).map((r) => r['body'])).toEqual(['première version']);
+    expect((await sql`select data ->> 'body' as body from public.versions where resource_type = 'comment' and resource_id = ${c}`).map((r) => r['body'])).toEqual(['première version']);
     // History: the author and moderators only.
     for (const [a, n] of [['author', 1], ['moderator', 1], ['participant', 0]] as const) {
-      const r = await attempt(sql, claimsOf(a), (tx) => tx`select 1 from public.comment_versions where comment_id = ${c}`);
+      const r = await attempt(sql, claimsOf(a), (tx) => tx`select 1 from public.versions where resource_type = 'comment' and resource_id = ${c}`);
       expect(r.ok && r.value.length, a).toBe(n);
     }
     // Hide / unhide: moderators, not the author.
@@ -257,19 +257,24 @@ describe('votes and reports', () => {
     const reporters = await Promise.all([0, 1, 2].map((i) => createUser(sql, `reporter${i}-${tag}`)));
     for (const [i, r] of reporters.entries()) {
       if (i === 1) {
-        const again = await errorOf(sql, userClaims(reporters[0]!), (tx) => tx`insert into public.comment_reports (comment_id, reason) values (${c}, 'spam')`);
+        const again = await errorOf(sql, userClaims(reporters[0]!), (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('comment', ${c}, 'spam')`);
         expect(again.code).toBe('23505');
       }
-      await asUser(userClaims(r), (tx) => tx`insert into public.comment_reports (comment_id, reason) values (${c}, ${['spam', 'offensive', 'does_not_belong'][i]!})`, sql);
+      await asUser(userClaims(r), (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('comment', ${c}, ${['spam', 'offensive', 'does_not_belong'][i]!})`, sql);
       const [row] = await sql<{ hidden: boolean }[]>`select hidden_at is not null as hidden from public.comments where id = ${c}`;
       expect(row!.hidden, `after report ${i + 1}`).toBe(i === 2);
     }
     expect(await visibleTo('participant', [c])).toEqual([]);
     expect(await visibleTo('moderator', [c])).toEqual([c]);
     // Reports are seen by their author and moderators.
-    const seen = await attempt(sql, claimsOf('moderator'), (tx) => tx`select 1 from public.comment_reports where comment_id = ${c}`);
+    const seen = await attempt(sql, claimsOf('moderator'), (tx) => tx`select 1 from public.reports where resource_type = 'comment' and resource_id = ${c}`);
     expect(seen.ok && seen.value.length).toBe(3);
     await asUser(claimsOf('moderator'), (tx) => tx`update public.comments set hidden_at = null where id = ${c}`, sql);
+    // Each hide and unhide is recorded (core moderation_decisions): the reports hid it, a moderator unhid it.
+    const decisions = await sql<{ hidden: boolean; by_someone: boolean }[]>`
+      select hidden, actor_id is not null as by_someone from public.moderation_decisions
+      where resource_type = 'comment' and resource_id = ${c} order by id`;
+    expect(decisions).toEqual([{ hidden: true, by_someone: false }, { hidden: false, by_someone: true }]);
     expect(await visibleTo('participant', [c])).toEqual([c]);
   });
 });

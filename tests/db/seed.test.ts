@@ -165,7 +165,7 @@ describe('the demo seed', () => {
       comments_count: number; comments: number; follows_count: number; follows: number; authors_count: number; authors: number; official: boolean }[]>`
       select p.id, p.supports_count, p.pending_supports, p.likes_count, p.comments_count, p.follows_count, p.authors_count, p.official,
         (select count(*)::int from public.proposal_supports s where s.proposal_id = p.id and s.counted) as supports,
-        (select count(*)::int from public.proposal_likes l where l.proposal_id = p.id) as likes,
+        (select count(*)::int from public.likes l where l.resource_type = 'proposal' and l.resource_id = p.id) as likes,
         (select count(*)::int from public.comments c where c.resource_type = 'proposal' and c.resource_id = p.id and c.deleted_at is null and c.hidden_at is null) as comments,
         (select count(*)::int from public.follows f where f.resource_type = 'proposal' and f.resource_id = p.id) as follows,
         (select count(*)::int from public.proposal_coauthors a where a.proposal_id = p.id and a.status = 'accepted') as authors

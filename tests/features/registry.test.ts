@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionMismatches, manifestProblems, type ComponentActionRow } from '../../src/features/components/components.ts';
-import { getManifest, MANIFESTS } from '../../src/features/registry.ts';
+import { actionMismatches, DATABASE_CAPABILITIES, manifestProblems, type ComponentActionRow } from '../../src/lib/components/manifest.ts';
+import { LOG_RESOURCES } from '../../src/features/admin/admin.ts';
+import { featureLogLabel, featuresThat, getManifest, MANIFESTS, MODERATION_QUEUES, RESOURCES } from '../../src/features/registry.ts';
 import { connectTestDb } from '../helpers/db.ts';
 
 /**
@@ -51,6 +52,38 @@ describe('component registry', () => {
       from public.component_actions where feature = any(${fromMigrations})`;
     // …and the manifests say exactly the same.
     expect(actionMismatches(MANIFESTS, rows, fromMigrations)).toEqual([]);
+  });
+
+  it('declares the resource types the migrations register, with the capabilities the database enforces', async () => {
+    const dir = join(import.meta.dirname, '../../supabase/migrations');
+    const registered = readdirSync(dir)
+      .filter((f) => f.endsWith('.sql'))
+      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/insert into public\.resource_types[^;]*?values\s*\(\s*'([a-z_]+)'/g)].map((m) => m[1]!));
+    expect(registered.sort()).toEqual(RESOURCES.map((r) => r.type).sort());
+    const rows = await sql<{ resource_type: string; feature: string; capabilities: string[] }[]>`
+      select resource_type, feature, capabilities from public.resource_types where resource_type = any(${registered})`;
+    const fromDb = rows.map((r) => ({ type: r.resource_type, feature: r.feature, can: [...r.capabilities].sort() })).sort((a, b) => a.type.localeCompare(b.type));
+    const declared = RESOURCES.map((r) => ({ type: r.type, feature: r.feature, can: r.can.filter((c) => DATABASE_CAPABILITIES.includes(c)).sort() }))
+      .sort((a, b) => a.type.localeCompare(b.type));
+    expect(fromDb).toEqual(declared);
+    // The shared rules read the registry: evaluators enter the admin of evaluated features only.
+    expect(featuresThat('evaluated')).toEqual(['proposals']);
+    // Every feature with moderated resources has its section in the space's moderation queue.
+    expect(MODERATION_QUEUES.map((q) => q.key).sort()).toEqual(featuresThat('moderated').sort());
+  });
+
+  it('the action log names every table a migration logs: the platform\'s in the admin, a feature\'s in its manifest', () => {
+    const dir = join(import.meta.dirname, '../../supabase/migrations');
+    const unnamed: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      for (const m of text.matchAll(/create trigger \w+ after [^;]*? on public\.(\w+)\s+for each row execute function private\.log_admin_change\(\)/g)) {
+        const table = m[1]!;
+        const named = file.includes('_core_') ? (LOG_RESOURCES as readonly string[]).includes(table) : featureLogLabel(table) !== undefined;
+        if (!named) unnamed.push(`${file}: ${table}`);
+      }
+    }
+    expect(unnamed).toEqual([]);
   });
 
   it('a disagreement is reported precisely', () => {

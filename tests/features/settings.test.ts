@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineManifest, manifestProblems, type AnyManifest } from '../../src/features/components/components.ts';
+import { defineManifest, manifestProblems, type AnyManifest } from '../../src/lib/components/manifest.ts';
 import {
   defaultSettings,
   readSettings,
@@ -9,7 +9,7 @@ import {
   settingsSchema,
   validateSettings,
   type SettingsDefinition,
-} from '../../src/features/components/settings.ts';
+} from '../../src/lib/components/settings.ts';
 
 /**
  * Settings declared in a manifest drive validation and the generated admin form. A definition
@@ -177,6 +177,7 @@ describe('manifests are checked when defined', () => {
     name: { fr: 'Propositions', en: 'Proposals' },
     description: { fr: '', en: '' },
     stats: [],
+    resources: [],
     publicPage: () => Promise.resolve({ default: () => null }),
   };
 

@@ -36,12 +36,12 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql);
     const [author, fan] = await createUsers(sql, 2, 'like');
     const p = await createProposal(sql, f, author!);
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
-    await expect(as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`))
-      .rejects.toMatchObject({ code: '23505', constraint_name: 'proposal_likes_pkey' });
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
+    await expect(as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`))
+      .rejects.toMatchObject({ code: '23505', constraint_name: 'likes_pkey' });
     expect((await countsOf(sql, p)).likes_count).toBe(1);
-    expect(await as(null, (tx) => tx`select user_id from public.proposal_likes where proposal_id = ${p}`)).toEqual([{ user_id: fan }]);
-    expect((await as(fan!, (tx) => tx`delete from public.proposal_likes where proposal_id = ${p}`)).count).toBe(1);
+    expect(await as(null, (tx) => tx`select user_id from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).toEqual([{ user_id: fan }]);
+    expect((await as(fan!, (tx) => tx`delete from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).count).toBe(1);
     expect((await countsOf(sql, p)).likes_count).toBe(0);
   });
 
@@ -49,12 +49,12 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql, { phase: { likes_enabled: false } });
     const [author, fan, late] = await createUsers(sql, 3, 'likeoff');
     const p = await createProposal(sql, f, author!);
-    await expect(as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`)).rejects.toMatchObject({ code: '42501' });
+    await expect(as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`)).rejects.toMatchObject({ code: '42501' });
     await updatePhase(sql, f, { likes_enabled: true });
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
     await updatePhase(sql, f, { likes_blocked: true });
-    await expect(as(late!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`)).rejects.toMatchObject({ code: '42501' });
-    expect((await as(fan!, (tx) => tx`delete from public.proposal_likes where proposal_id = ${p}`)).count).toBe(0);
+    await expect(as(late!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`)).rejects.toMatchObject({ code: '42501' });
+    expect((await as(fan!, (tx) => tx`delete from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).count).toBe(0);
     expect((await countsOf(sql, p)).likes_count).toBe(1);
   });
 
@@ -62,7 +62,7 @@ describe('likes', () => {
     const f = await createProposalsComponent(sql);
     const [author, ...fans] = await createUsers(sql, 21, 'likec');
     const p = await createProposal(sql, f, author!);
-    await Promise.all(fans.map((u) => as(u!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`, crowd)));
+    await Promise.all(fans.map((u) => as(u!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`, crowd)));
     expect((await countsOf(sql, p)).likes_count).toBe(20);
   });
 });
@@ -97,7 +97,7 @@ describe('editing', () => {
     const p = await createProposal(sql, f, author!);
     await as(author!, (tx) => tx`update public.proposals set title = 'Un titre corrigé' where id = ${p}`);
     expect((await as(other!, (tx) => tx`update public.proposals set title = 'Pas mon titre' where id = ${p}`)).count).toBe(0);
-    const versions = await as(null, (tx) => tx`select version, title from public.proposal_versions where proposal_id = ${p} order by version`);
+    const versions = await as(null, (tx) => tx`select version, data ->> 'title' as title from public.versions where resource_type = 'proposal' and resource_id = ${p} order by version`);
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect(versions[1]!.title).toBe('Un titre corrigé');
     await sql`update public.proposals set published_at = now() - interval '10 minutes' where id = ${p}`;
@@ -135,7 +135,7 @@ describe('editing', () => {
     // Official proposals are written by space admins only.
     await expect(createProposal(sql, f, author!, { official: true })).rejects.toMatchObject({ code: '42501' });
     expect(await countsOf(sql, p)).toMatchObject({ supports_count: 0, likes_count: 0, authors_count: 1, follows_count: 1 });
-    await expect(as(author!, (tx) => tx`insert into public.proposal_versions (proposal_id, version, title, body) values (${p}, 9, 'x', 'y')`))
+    await expect(as(author!, (tx) => tx`insert into public.versions (resource_type, resource_id, component_id, space_id, version, data) select 'proposal', id, component_id, space_id, 9, '{}' from public.proposals where id = ${p}`))
       .rejects.toMatchObject({ code: '42501' });
   });
 });
@@ -150,7 +150,7 @@ describe('who sees what', () => {
     expect(await seen(other!, [d])).toEqual([]);
     expect(await seen(null, [d])).toEqual([]);
     expect(await seen(moderator!, [d])).toEqual([]);
-    expect(await as(null, (tx) => tx`select 1 from public.proposal_versions where proposal_id = ${d}`)).toHaveLength(0);
+    expect(await as(null, (tx) => tx`select 1 from public.versions where resource_type = 'proposal' and resource_id = ${d}`)).toHaveLength(0);
     // Publishing shows it to everyone.
     await as(author!, (tx) => tx`update public.proposals set published_at = now() where id = ${d}`);
     expect(await seen(null, [d])).toEqual([d]);
@@ -161,20 +161,20 @@ describe('who sees what', () => {
     const [author, r1, r2, r3, moderator] = await createUsers(sql, 5, 'rep');
     await grantRole(sql, f, moderator!, 'moderator');
     const p = await createProposal(sql, f, author!);
-    for (const r of [r1!, r2!]) await as(r, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'spam')`);
-    await expect(as(r1!, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'spam')`))
+    for (const r of [r1!, r2!]) await as(r, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'spam')`);
+    await expect(as(r1!, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'spam')`))
       .rejects.toMatchObject({ code: '23505' });
     expect(await seen(null, [p])).toEqual([p]);
-    await as(r3!, (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${p}, 'offensive')`);
+    await as(r3!, (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${p}, 'offensive')`);
     expect(await seen(null, [p])).toEqual([]);
     expect(await seen(r1!, [p])).toEqual([]);
     expect(await seen(moderator!, [p])).toEqual([p]);
     expect(await seen(author!, [p])).toEqual([p]);
     // Its comments thread and likes are gone with it.
-    expect(await as(null, (tx) => tx`select 1 from public.proposal_likes where proposal_id = ${p}`)).toHaveLength(0);
+    expect(await as(null, (tx) => tx`select 1 from public.likes where resource_type = 'proposal' and resource_id = ${p}`)).toHaveLength(0);
     // Reports are seen by their author and moderators only.
-    expect(await as(r2!, (tx) => tx`select user_id from public.proposal_reports where proposal_id = ${p}`)).toEqual([{ user_id: r2 }]);
-    expect(await as(moderator!, (tx) => tx`select 1 from public.proposal_reports where proposal_id = ${p}`)).toHaveLength(3);
+    expect(await as(r2!, (tx) => tx`select user_id from public.reports where resource_type = 'proposal' and resource_id = ${p}`)).toEqual([{ user_id: r2 }]);
+    expect(await as(moderator!, (tx) => tx`select 1 from public.reports where resource_type = 'proposal' and resource_id = ${p}`)).toHaveLength(3);
     // Unhidden by a moderator, visible again.
     await as(moderator!, (tx) => tx`update public.proposals set hidden_at = null where id = ${p}`);
     expect(await seen(null, [p])).toEqual([p]);

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const report = (userId: string, proposalId: string, reason: string) =>
-  asUser(userClaims(userId), (tx) => tx`insert into public.proposal_reports (proposal_id, reason) values (${proposalId}, ${reason})`, testDb());
+  asUser(userClaims(userId), (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('proposal', ${proposalId}, ${reason})`, testDb());
 
 function rowOf(html: string, id: string): string {
   return new RegExp(`<tr[^>]*id="moderation-proposal-${id}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';

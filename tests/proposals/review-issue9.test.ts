@@ -1,7 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { listAdminProposals } from '../../src/features/proposals/admin-queries.server.ts';
+import { listAdminProposals } from '../../src/features/proposals/admin/queries.server.ts';
 import { getProposal, listAmendments } from '../../src/features/proposals/detail-queries.server.ts';
 import { proposalsManifest } from '../../src/features/proposals/manifest.ts';
 import { asUser, closeDb } from '../../src/lib/db/index.ts';
@@ -199,7 +199,7 @@ describe('4. hidden supports are hidden on every path', () => {
     expect(await messages()).toBe(before);
     expect(await updatedAt()).toBe(stamp);
     // A like is still announced (its count is public), without a word about supports.
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
     expect(await messages()).toBe(before + 1);
     const [last] = await sql<{ payload: Record<string, unknown> }[]>`
       select payload from realtime.messages where topic = ${`proposals:${f.componentId}`} and payload ->> 'proposal_id' = ${p}
@@ -226,7 +226,7 @@ describe('4. hidden supports are hidden on every path', () => {
     await sleep(600);
     expect(heard).toEqual([]);
     // The channel works: a like is heard by both.
-    await as(fan!, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
     await waitFor(() => heard.length >= 2, 5000, 'the like');
     await sleep(200);
     expect(heard.map((h) => h.changes)).toEqual([['likes'], ['likes']]);

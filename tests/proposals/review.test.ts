@@ -416,8 +416,8 @@ describe('live topic payloads', () => {
       insert into public.proposals (component_id, title, body, published_at, amends_id)
       values (${restricted.componentId}, 'Amendement discret de Bob', '<p>Un texte d’amendement assez long.</p>', now(), ${p})`);
     const [e] = await sql<{ id: string }[]>`select id from public.proposals where amends_id = ${p}`;
-    await as(bob.id, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${e!.id})`);
-    await as(alice.id, (tx) => tx`insert into public.proposal_likes (proposal_id) values (${p})`);
+    await as(bob.id, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${e!.id})`);
+    await as(alice.id, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
     const sent = await sql<{ id: string | null; amends: string | null }[]>`
       select payload ->> 'proposal_id' as id, payload ->> 'amends_id' as amends from realtime.messages
       where topic = ${`proposals:${restricted.componentId}`}`;
@@ -484,7 +484,7 @@ describe('cross-site posts and redirects', () => {
     });
     expect(noOrigin.status).toBe(403);
     expect(await sql`select 1 from public.proposal_supports where proposal_id = ${p}`).toHaveLength(0);
-    expect(await sql`select 1 from public.proposal_likes where proposal_id = ${p}`).toHaveLength(0);
+    expect(await sql`select 1 from public.likes where resource_type = 'proposal' and resource_id = ${p}`).toHaveLength(0);
     for (const extra of ['next=https://evil.example/', 'return=//evil.example', 'redirect=https:%2F%2Fevil.example']) {
       const r = await bob.browser.post(`${act(place.page(p), 'followProposal')}&${extra}`, { proposal_id: p, next: 'https://evil.example/', return: '//evil.example' });
       expect(r.status).toBe(303);

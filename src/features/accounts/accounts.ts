@@ -8,7 +8,7 @@ import { authMethods } from '../../lib/supabase/jwt.ts';
 /*
  * Accounts: sign-up, sign-in (password or emailed link), password reset, profile, email and
  * password changes, notification preferences, account deletion. Limits mirror the checks in
- * supabase/migrations/20261126000100_profiles.sql so the form says no before the database does.
+ * supabase/migrations/20261126000100_core_profiles.sql so the form says no before the database does.
  */
 
 export const NAME_MAX = 100;

@@ -1,6 +1,7 @@
 import type { AstroGlobal } from 'astro';
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import { isUuid } from '../../lib/ids.ts';
+import { featuresThat } from '../registry.ts';
 
 /**
  * Who may enter the admin area: organization admins (everything) and space admins (their
@@ -48,13 +49,13 @@ export interface AdminNeed {
   moderateSpaceId?: string;
   /**
    * With `spaceId`: this component's admin pages are also open to the space's evaluators when it
-   * is a feature with evaluators (proposals); what they see there is narrowed by RLS.
+   * is a feature with evaluated resources (the registry); what they see there is narrowed by RLS.
    */
   evaluateComponentId?: string;
 }
 
-/** Features whose admin pages a space's evaluators (not admins) may enter. */
-const EVALUATED_FEATURES = ['proposals'];
+/** Features whose admin pages a space's evaluators (not admins) may enter: the registry says. */
+const EVALUATED_FEATURES = featuresThat('evaluated');
 
 export async function adminGate(locals: App.Locals, url: URL, need: AdminNeed = {}): Promise<AdminGate> {
   if (!locals.user || !locals.claims) {

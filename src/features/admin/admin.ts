@@ -20,6 +20,7 @@ export const LOG_PAGE_SIZE = 50;
 
 /** The action names the log records (log_admin_change): each has a translation. */
 export const LOG_ACTIONS = ['insert', 'update', 'delete', 'publish', 'unpublish', 'activate'] as const;
+/** The platform's own tables the log records (each named in the admin's messages); features name theirs in their manifests. */
 export const LOG_RESOURCES = [
   'spaces',
   'phases',
@@ -29,5 +30,4 @@ export const LOG_RESOURCES = [
   'space_taxonomies',
   'taxonomies',
   'organization',
-  'pages',
 ] as const;

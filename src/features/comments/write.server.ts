@@ -9,7 +9,7 @@ export const COMMENT_CONSTRAINTS: ConstraintMap = {
   comments_alignment: { field: 'alignment', key: 'comments.error.alignment' },
   comments_resource: { key: 'error.not_found' },
   comment_votes_pkey: { key: 'validation.invalid' },
-  comment_reports_pkey: { field: 'reason', key: 'comments.error.alreadyReported' },
+  reports_pkey: { field: 'reason', key: 'comments.error.alreadyReported' },
 };
 
 /** Where a comment lives, for redirecting back to it. */

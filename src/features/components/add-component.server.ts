@@ -3,7 +3,7 @@ import { guarded } from '../../lib/forms/db-errors.ts';
 import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { getManifest } from '../registry.ts';
 import { COMPONENT_CONSTRAINTS, DEFAULT_PHASE_KEY, type AddComponentInput } from './components.ts';
-import { defaultSettings } from './settings.ts';
+import { defaultSettings } from '../../lib/components/settings.ts';
 
 /**
  * Adds a component of a registered feature to a space, unpublished, at the end, with the

@@ -5,7 +5,7 @@ import { issueMessage, type Message } from '../../lib/i18n/issues.ts';
 import { LOCALES } from '../../lib/i18n/locales.ts';
 import { getManifest } from '../registry.ts';
 import { COMPONENT_CONSTRAINTS, configureHeadInput, DEFAULT_PHASE_KEY, GLOBAL_PREFIX, phasePrefix } from './components.ts';
-import { settingsFromForm, validateSettings } from './settings.ts';
+import { settingsFromForm, validateSettings } from '../../lib/components/settings.ts';
 
 /**
  * Saves a component's name, global settings and per-phase settings from its generated form

@@ -1,8 +1,8 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { MANIFESTS } from '../registry.ts';
-import type { ComponentView } from './components.ts';
-import type { Labels } from './settings.ts';
+import type { ComponentView } from '../../lib/components/manifest.ts';
+import type { Labels } from '../../lib/components/settings.ts';
 import { isUuid } from '../../lib/ids.ts';
 
 /*

@@ -1,4 +1,4 @@
-import { defineManifest } from '../components/components.ts';
+import { defineManifest } from '../../lib/components/manifest.ts';
 
 /**
  * `pages`: one static rich-text page per component (Decidim's decidim-pages). Admins write the
@@ -73,6 +73,8 @@ export const pagesManifest = defineManifest({
       },
     },
   },
+  resources: [{ type: 'page', can: ['commentable', 'followable', 'logged'] }],
+  logLabels: { pages: { fr: 'Contenu de page', en: 'Page content' } },
   stats: [
     {
       key: 'pages',

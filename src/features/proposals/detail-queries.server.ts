@@ -2,7 +2,7 @@ import { asUser, type Claims } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
-import type { ComponentView } from '../components/components.ts';
+import type { ComponentView } from '../../lib/components/manifest.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
@@ -177,9 +177,9 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         coalesce(private.is_proposal_author(p.id), false) as is_author,
         exists (select 1 from public.proposal_coauthors a where a.proposal_id = p.id and a.user_id = (select auth.uid()) and a.status = 'invited') as is_invited,
         exists (select 1 from public.proposal_supports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as supported,
-        exists (select 1 from public.proposal_likes x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as liked,
+        exists (select 1 from public.likes x where x.resource_type = 'proposal' and x.resource_id = p.id and x.user_id = (select auth.uid())) as liked,
         exists (select 1 from public.follows f where f.resource_type = 'proposal' and f.resource_id = p.id and f.user_id = (select auth.uid())) as following,
-        exists (select 1 from public.proposal_reports x where x.proposal_id = p.id and x.user_id = (select auth.uid())) as reported,
+        exists (select 1 from public.reports x where x.resource_type = 'proposal' and x.resource_id = p.id and x.user_id = (select auth.uid())) as reported,
         coalesce(private.has_space_role(p.space_id, 'moderator'), false) as moderator,
         coalesce(private.can_answer_proposal(p.id), false) as can_answer,
         coalesce((select supports from public.proposal_support_tallies x where x.component_id = p.component_id and x.user_id = (select auth.uid())), 0) as supports_cast,
@@ -194,7 +194,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
                or now() <= p.published_at + make_interval(mins => private.int_setting(c.settings, 'edit_time_minutes', 5)))))) as editable,
         case when p.published_at is not null and coalesce(c.settings ->> 'proposal_edit_time', 'limited') = 'limited' and not p.official
           then p.published_at + make_interval(mins => private.int_setting(c.settings, 'edit_time_minutes', 5)) end as editable_until,
-        (select count(*)::int from public.proposal_versions v where v.proposal_id = p.id) as versions_count
+        (select count(*)::int from public.versions v where v.resource_type = 'proposal' and v.resource_id = p.id) as versions_count
       from public.proposals p
       join public.components c on c.id = p.component_id
       left join public.taxonomies t on t.id = p.taxonomy_id
@@ -303,10 +303,10 @@ export async function listVersions(claims: Claims | null, proposalId: string): P
   const rows = await asUser(
     claims,
     (tx) => tx<{ version: number; title: string; body: string; editor: Person | null; created_at: Date }[]>`
-      select v.version, v.title, v.body, v.created_at,
+      select v.version, v.data ->> 'title' as title, v.data ->> 'body' as body, v.created_at,
         case when pr.id is null then null else jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname) end as editor
-      from public.proposal_versions v left join public.profiles pr on pr.id = v.editor_id
-      where v.proposal_id = ${proposalId}
+      from public.versions v left join public.profiles pr on pr.id = v.editor_id
+      where v.resource_type = 'proposal' and v.resource_id = ${proposalId}
       order by v.version
       limit 500`,
   );
@@ -318,8 +318,8 @@ export async function listLikers(claims: Claims | null, proposalId: string, limi
   return asUser(
     claims,
     (tx) => tx<Person[]>`
-      select pr.id, pr.name, pr.nickname from public.proposal_likes l join public.profiles pr on pr.id = l.user_id
-      where l.proposal_id = ${proposalId}
+      select pr.id, pr.name, pr.nickname from public.likes l join public.profiles pr on pr.id = l.user_id
+      where l.resource_type = 'proposal' and l.resource_id = ${proposalId}
       order by l.created_at desc
       limit ${limit}`,
   );

@@ -3,7 +3,7 @@ import { ANON_CLAIMS, asUser, type Claims, type Tx } from '../../lib/db/index.ts
 import type { Locale } from '../../lib/i18n/locales.ts';
 import { translated, type TranslatedText } from '../../lib/i18n/translated.ts';
 import { spaceHref, type SpaceKind } from '../spaces/spaces.ts';
-import { adminScope, authorNicknames, type AdminContext } from './admin-queries.server.ts';
+import { adminScope, authorNicknames, type AdminContext } from './admin/queries.server.ts';
 import { plainText, type ExportedProposal } from './export.ts';
 import { proposalHref } from './proposals.ts';
 

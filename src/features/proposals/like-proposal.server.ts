@@ -7,7 +7,7 @@ import { gateProposal, participate, type ProposalRef } from './participate.serve
 export async function likeProposal(claims: Claims | null, input: ProposalIdInput): Promise<Result<ProposalRef>> {
   return participate(claims, async (tx) => {
     const g = await gateProposal(tx, input.proposal_id, 'like', { open: true });
-    await tx`insert into public.proposal_likes (proposal_id) values (${input.proposal_id})`;
+    await tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${input.proposal_id})`;
     return { id: g.id, componentId: g.component_id };
   });
 }
@@ -16,7 +16,7 @@ export async function likeProposal(claims: Claims | null, input: ProposalIdInput
 export async function unlikeProposal(claims: Claims | null, input: ProposalIdInput): Promise<Result<ProposalRef>> {
   return participate(claims, async (tx) => {
     const g = await gateProposal(tx, input.proposal_id, 'like');
-    await tx`delete from public.proposal_likes where proposal_id = ${input.proposal_id} and user_id = (select auth.uid())`;
+    await tx`delete from public.likes where resource_type = 'proposal' and resource_id = ${input.proposal_id} and user_id = (select auth.uid())`;
     return { id: g.id, componentId: g.component_id };
   });
 }

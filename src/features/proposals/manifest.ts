@@ -1,12 +1,12 @@
-import { defineManifest } from '../components/components.ts';
-import { readSettings } from '../components/settings.ts';
+import { defineManifest } from '../../lib/components/manifest.ts';
+import { readSettings } from '../../lib/components/settings.ts';
 
 const onOff = (fr: string, en: string) => ({ type: 'boolean' as const, default: false, label: { fr, en } });
 
 /**
  * `proposals`: citizens' proposals (Decidim's decidim-proposals). The gating of each action is the
  * same as the feature's rows in `public.component_actions` (checked by a test); every limit below
- * is enforced by the database (`…4000_proposals.sql`), the forms only explain it.
+ * is enforced by the database (`…4000_proposals*.sql` to `…4900_proposals_*.sql`), the forms only explain it.
  */
 export const proposalsManifest = defineManifest({
   key: 'proposals',
@@ -126,6 +126,34 @@ export const proposalsManifest = defineManifest({
       },
     },
   },
+  resources: [
+    {
+      type: 'proposal',
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'evaluated', 'moderated', 'logged', 'exported'],
+    },
+  ],
+  openData: [
+    {
+      key: 'proposals',
+      label: { fr: 'Propositions', en: 'Proposals' },
+      hint: {
+        fr: 'Toutes les propositions publiées, avec leur état, la réponse officielle, les soutiens, les « j’aime », le quartier et la position.',
+        en: 'Every published proposal, with its state, the official answer, supports, likes, district and location.',
+      },
+      load: () => import('./open-data.server.ts'),
+    },
+  ],
+  logLabels: {
+    proposal_states: { fr: 'État de proposition', en: 'Proposal state' },
+    proposal_answers: { fr: 'Réponse à une proposition', en: 'Proposal answer' },
+    proposal_evaluators: { fr: 'Évaluateur·rice d’une proposition', en: 'Proposal evaluator' },
+  },
+  moderation: {
+    key: 'proposals',
+    hideAction: 'proposalsAdmin.hideProposal',
+    anchor: (id) => `#moderation-proposal-${id}`,
+    section: () => import('./admin/ModerationQueue.astro'),
+  },
   stats: [
     {
       key: 'proposals',
@@ -155,7 +183,7 @@ export const proposalsManifest = defineManifest({
     },
   ],
   publicPage: () => import('./PublicPage.astro'),
-  adminPage: () => import('./AdminPage.astro'),
+  adminPage: () => import('./admin/AdminPage.astro'),
   // The "random" order keeps one seed per visitor.
   visitorSeed: true,
 });

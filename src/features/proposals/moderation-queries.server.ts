@@ -44,7 +44,7 @@ export async function getProposalModerationQueue(claims: Claims | null, spaceId:
       select p.id, p.component_id, p.number::int as number, p.title, p.hidden_at is not null as hidden, p.withdrawn_at is not null as withdrawn,
              p.reports_count, s.name as state_name, s.color as state_color,
              (select jsonb_agg(jsonb_build_object('reason', r.reason, 'count', r.n) order by r.n desc, r.reason)
-                from (select reason, count(*)::int as n from public.proposal_reports where proposal_id = p.id group by reason) r) as reasons
+                from (select reason, count(*)::int as n from public.reports where resource_type = 'proposal' and resource_id = p.id group by reason) r) as reasons
       from public.proposals p
       left join public.proposal_states s on s.id = p.state_id
       where p.space_id = ${spaceId} and p.published_at is not null and (p.reports_count > 0 or p.hidden_at is not null)

@@ -11,7 +11,7 @@ import { gateProposal, participate, type ProposalRef } from './participate.serve
 export async function reportProposal(claims: Claims | null, input: ReportProposalInput): Promise<Result<ProposalRef>> {
   return participate(claims, async (tx) => {
     const g = await gateProposal(tx, input.proposal_id, null);
-    await tx`insert into public.proposal_reports (proposal_id, reason, details) values (${input.proposal_id}, ${input.reason}, ${input.details.trim()})`;
+    await tx`insert into public.reports (resource_type, resource_id, reason, details) values ('proposal', ${input.proposal_id}, ${input.reason}, ${input.details.trim()})`;
     const [still] = await tx`select 1 from public.proposals where id = ${input.proposal_id} and hidden_at is null`;
     return { id: g.id, componentId: g.component_id, visible: !!still };
   });

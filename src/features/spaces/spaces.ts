@@ -10,7 +10,7 @@ import type { TranslatedText } from '../../lib/i18n/translated.ts';
 /*
  * Participatory spaces: processes (with ordered phases, exactly one active) and assemblies
  * (permanent bodies, possibly nested), both in `public.spaces` with a `kind`. Limits mirror
- * supabase/migrations/20261126001000_spaces.sql so the form says no before the database does;
+ * supabase/migrations/20261126001000_core_spaces.sql so the form says no before the database does;
  * the database still has the last word (its constraint names map to fields below).
  */
 

@@ -55,5 +55,4 @@ export const en = {
   'admin.log.resource.space_taxonomies': 'Space taxonomy',
   'admin.log.resource.taxonomies': 'Taxonomy',
   'admin.log.resource.organization': 'Organization',
-  'admin.log.resource.pages': 'Page content',
 } as const satisfies SameKeys<typeof fr>;

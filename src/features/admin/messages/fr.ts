@@ -54,5 +54,4 @@ export const fr = {
   'admin.log.resource.space_taxonomies': 'Taxonomie de l’espace',
   'admin.log.resource.taxonomies': 'Taxonomie',
   'admin.log.resource.organization': 'Organisation',
-  'admin.log.resource.pages': 'Contenu de page',
 } as const;

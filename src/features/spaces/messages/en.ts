@@ -87,6 +87,7 @@ export const en = {
   'spaces.admin.tab.phases': 'Phases',
   'spaces.admin.tab.components': 'Components',
   'spaces.admin.tab.people': 'Roles and members',
+  'spaces.admin.tab.moderation': 'Moderation',
   'spaces.admin.newProcess': 'New process',
   'spaces.admin.newAssembly': 'New assembly',
   'spaces.admin.createProcess': 'Create the process',

@@ -88,6 +88,7 @@ export const fr = {
   'spaces.admin.tab.phases': 'Phases',
   'spaces.admin.tab.components': 'Composants',
   'spaces.admin.tab.people': 'Rôles et membres',
+  'spaces.admin.tab.moderation': 'Modération',
   // Admin: space form
   'spaces.admin.newProcess': 'Nouveau processus',
   'spaces.admin.newAssembly': 'Nouvelle assemblée',

@@ -28,8 +28,6 @@ export const en = {
   'footer.openData': 'Open data',
   'openData.title': 'Open data',
   'openData.intro': 'The public contributions of the platform, to download and reuse. Only what is public is included: no drafts, no hidden content, no private spaces.',
-  'openData.proposals': 'Proposals',
-  'openData.proposalsHint': 'Every published proposal, with its state, the official answer, supports, likes, district and location.',
   'openData.csv': 'Download as CSV',
   'openData.json': 'Download as JSON',
   'lang.switchTo': 'Read this page in {language}',

@@ -28,8 +28,6 @@ export const fr = {
   'footer.openData': 'Données ouvertes',
   'openData.title': 'Données ouvertes',
   'openData.intro': 'Les contributions publiques de la plateforme, téléchargeables et réutilisables. Seul ce qui est public y figure : ni brouillons, ni contenus masqués, ni espaces privés.',
-  'openData.proposals': 'Propositions',
-  'openData.proposalsHint': 'Toutes les propositions publiées, avec leur état, la réponse officielle, les soutiens, les « j’aime », le quartier et la position.',
   'openData.csv': 'Télécharger au format CSV',
   'openData.json': 'Télécharger au format JSON',
   'lang.switchTo': 'Lire cette page en {language}',

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { requestOrganization } from '@/features/organization/queries.server.ts';
-import { proposalsAdminContext } from '@/features/proposals/admin-gate.server.ts';
+import { proposalsAdminContext } from '@/features/proposals/admin/gate.server.ts';
 import { ADMIN_EXPORT_COLUMNS, csvResponse, jsonResponse, toCsv } from '@/features/proposals/export.ts';
 import { exportComponentProposals, exportProposalComments } from '@/features/proposals/export.server.ts';
 

@@ -1,7 +1,7 @@
-import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
-import { guarded, Refusal, type ConstraintMap } from '../../lib/forms/db-errors.ts';
-import { failure, notOk, type Result } from '../../lib/forms/index.ts';
-import { PROPOSAL_CONSTRAINTS } from './write.server.ts';
+import { asUser, type Claims, type Tx } from '../../../lib/db/index.ts';
+import { guarded, Refusal, type ConstraintMap } from '../../../lib/forms/db-errors.ts';
+import { failure, notOk, type Result } from '../../../lib/forms/index.ts';
+import { PROPOSAL_CONSTRAINTS } from '../write.server.ts';
 
 /** Named refusals of the admin functions (merge, split, import, states) on top of the shared ones. */
 export const ADMIN_CONSTRAINTS: ConstraintMap = {

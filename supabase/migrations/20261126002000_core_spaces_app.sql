@@ -4,22 +4,27 @@
 -- cannot read: these two security-definer functions answer only a space's admins (and
 -- organization admins), and only about what that job needs.
 
+-- Finding a person by email or nickname: the matching rule, once. Profiles are public, emails
+-- are not, so it is never granted to the API roles; the functions that use it decide who may ask
+-- and what the answer may reveal.
+create or replace function private.person_matching(identifier text) returns uuid
+language sql stable security definer set search_path = '' as $$
+  select p.id
+  from public.profiles p
+  join auth.users u on u.id = p.id
+  where char_length(identifier) <= 320
+    and (lower(u.email) = lower(btrim(identifier)) or p.nickname = lower(ltrim(btrim(identifier), '@')))
+  order by (lower(u.email) = lower(btrim(identifier))) desc
+  limit 1
+$$;
+revoke all on function private.person_matching(text) from public, anon, authenticated;
+
 -- The participant with this email (any case) or nickname (with or without "@"), or null. Null
 -- too for anyone who is not an admin of `space`, so the function cannot be used to probe who
 -- has an account.
 create or replace function public.find_participant(space uuid, identifier text) returns uuid
 language sql stable security definer set search_path = '' as $$
-  select p.id
-  from public.profiles p
-  join auth.users u on u.id = p.id
-  where (select private.has_space_role(space, 'admin'))
-    and char_length(identifier) <= 320
-    and (
-      lower(u.email) = lower(btrim(identifier))
-      or p.nickname = lower(ltrim(btrim(identifier), '@'))
-    )
-  order by (lower(u.email) = lower(btrim(identifier))) desc
-  limit 1
+  select case when (select private.has_space_role(space, 'admin')) then private.person_matching(identifier) end
 $$;
 revoke all on function public.find_participant(uuid, text) from public, anon;
 grant execute on function public.find_participant(uuid, text) to authenticated;

@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { EvaluatorInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { EvaluatorInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** Space admins take an evaluator off the ticked proposals. */
 export async function unassignEvaluator(claims: Claims | null, input: EvaluatorInput): Promise<Result<{ count: number }>> {

@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { HideProposalInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { HideProposalInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** A space moderator (or admin) hides a proposal pending review, or makes it visible again. */
 export async function hideProposal(claims: Claims | null, input: HideProposalInput): Promise<Result<{ id: string }>> {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { cleanTranslated } from '../../lib/forms/fields.ts';
-import { LOCALE_NAMES, LOCALES, type Locale } from '../../lib/i18n/locales.ts';
-import { issueMessage, type Message } from '../../lib/i18n/issues.ts';
-import type { TranslatedText } from '../../lib/i18n/translated.ts';
+import { cleanTranslated } from '../forms/fields.ts';
+import { LOCALE_NAMES, LOCALES, type Locale } from '../i18n/locales.ts';
+import { issueMessage, type Message } from '../i18n/issues.ts';
+import type { TranslatedText } from '../i18n/translated.ts';
 
 /*
  * Component settings, declared once per feature and used three ways: a zod schema (validation

@@ -1,10 +1,10 @@
 import type { APIContext, AstroGlobal } from 'astro';
-import { adminGate, enterAdmin, type AdminAccess } from '../admin/access.server.ts';
-import type { Organization } from '../organization/organization.ts';
-import { requestOrganization } from '../organization/queries.server.ts';
-import { getSpaceById } from '../spaces/queries.server.ts';
-import { spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
-import { getAdminContext, type AdminContext } from './admin-queries.server.ts';
+import { adminGate, enterAdmin, type AdminAccess } from '../../admin/access.server.ts';
+import type { Organization } from '../../organization/organization.ts';
+import { requestOrganization } from '../../organization/queries.server.ts';
+import { getSpaceById } from '../../spaces/queries.server.ts';
+import { spaceHref, type SpaceDetail } from '../../spaces/spaces.ts';
+import { getAdminContext, type AdminContext } from './queries.server.ts';
 
 /**
  * The way into the proposals admin pages (`/admin/spaces/<id>/components/<cid>/…`): space admins,

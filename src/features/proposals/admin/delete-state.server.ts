@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { DeleteStateInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { DeleteStateInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** Deletes a custom state; one still used by a proposal or an answer is kept (foreign keys). */
 export async function deleteState(claims: Claims | null, input: DeleteStateInput): Promise<Result<{ id: string }>> {

@@ -1,7 +1,7 @@
-import type { Claims } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { ImportProposalsInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { ImportProposalsInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /**
  * Copies the published proposals of another proposals component (optionally only those in some

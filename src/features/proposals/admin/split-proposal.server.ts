@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { jsonb } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { SplitProposalInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { jsonb } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { SplitProposalInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** Splits a proposal into several with the same authors; the original is withdrawn (public.split_proposal). */
 export async function splitProposal(claims: Claims | null, input: SplitProposalInput): Promise<Result<{ ids: string[] }>> {

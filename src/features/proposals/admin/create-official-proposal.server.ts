@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { OfficialProposalInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { OfficialProposalInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /**
  * An official proposal, authored by the organization: space admins, where the component enables

@@ -1,9 +1,9 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { jsonb } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { SaveStateInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { jsonb } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { SaveStateInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** Creates a custom state of the component, or changes one (space admins; RLS decides). */
 export async function saveState(claims: Claims | null, input: SaveStateInput): Promise<Result<{ id: string }>> {

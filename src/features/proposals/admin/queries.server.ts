@@ -1,9 +1,9 @@
-import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
-import { isUuid } from '../../lib/ids.ts';
-import type { TranslatedText } from '../../lib/i18n/translated.ts';
-import { ADMIN_PAGE_SIZE, type AdminFilters } from './admin-inputs.ts';
-import { likePattern } from './list-queries.server.ts';
-import { readProposalsSettings, type ProposalsSettings } from './manifest.ts';
+import { asUser, type Claims, type Tx } from '../../../lib/db/index.ts';
+import { isUuid } from '../../../lib/ids.ts';
+import type { TranslatedText } from '../../../lib/i18n/translated.ts';
+import { ADMIN_PAGE_SIZE, type AdminFilters } from './inputs.ts';
+import { likePattern } from '../list-queries.server.ts';
+import { readProposalsSettings, type ProposalsSettings } from '../manifest.ts';
 
 /*
  * Reads of the proposals admin pages, always as the viewer: RLS decides what a space admin and an

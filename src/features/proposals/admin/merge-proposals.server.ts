@@ -1,7 +1,7 @@
-import type { Claims } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { MergeProposalsInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { MergeProposalsInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /**
  * Merges the ticked proposals into a new one with all their authors; the originals are withdrawn

@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { Refusal } from '../../lib/forms/db-errors.ts';
-import { failure, type Result } from '../../lib/forms/index.ts';
-import type { EvaluatorInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { Refusal } from '../../../lib/forms/db-errors.ts';
+import { failure, type Result } from '../../../lib/forms/index.ts';
+import type { EvaluatorInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /**
  * Space admins assign one of the space's evaluators to the ticked proposals (RLS: admins only,

@@ -1,7 +1,7 @@
-import type { Claims } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { PublishAnswersInput } from './admin-inputs.ts';
-import { adminWrite } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { PublishAnswersInput } from './inputs.ts';
+import { adminWrite } from './write.server.ts';
 
 /** Publishes the waiting answers of the ticked proposals (Decidim's bulk "publish answers"). */
 export async function publishAnswers(claims: Claims | null, input: PublishAnswersInput): Promise<Result<{ count: number }>> {

@@ -1,7 +1,7 @@
-import type { Claims } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { AddNoteInput } from './admin-inputs.ts';
-import { adminWrite, gateAnswering } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { AddNoteInput } from './inputs.ts';
+import { adminWrite, gateAnswering } from './write.server.ts';
 
 /** A private note (or a reply to one) by a space admin or the proposal's evaluator. */
 export async function addNote(claims: Claims | null, input: AddNoteInput): Promise<Result<{ id: string; proposalId: string }>> {

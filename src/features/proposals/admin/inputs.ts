@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { translatedInput, uuidInput } from '../../lib/forms/fields.ts';
-import { proposalBodyHtml } from './inputs.ts';
+import { translatedInput, uuidInput } from '../../../lib/forms/fields.ts';
+import { proposalBodyHtml } from '../inputs.ts';
 
 /*
  * Inputs of the proposals admin forms (posted without JavaScript; Astro's form parsing gives

@@ -1,8 +1,8 @@
-import type { Claims } from '../../lib/db/index.ts';
-import { jsonb } from '../../lib/db/index.ts';
-import type { Result } from '../../lib/forms/index.ts';
-import type { AnswerProposalInput } from './admin-inputs.ts';
-import { adminWrite, gateAnswering } from './admin-write.server.ts';
+import type { Claims } from '../../../lib/db/index.ts';
+import { jsonb } from '../../../lib/db/index.ts';
+import type { Result } from '../../../lib/forms/index.ts';
+import type { AnswerProposalInput } from './inputs.ts';
+import { adminWrite, gateAnswering } from './write.server.ts';
 
 /**
  * A space admin or the proposal's evaluator writes (or rewrites) the internal answer. The
