@@ -395,7 +395,8 @@ describe('accessibility of the pages behind forms (axe-core, fr and en)', () => 
   const submitted = (form: string, fields: Record<string, string>) => async (page: Page) => {
     for (const [name, value] of Object.entries(fields)) await page.fill(`${form} [name="${name}"]`, value);
     await page.$eval(form, (f) => ((f as HTMLFormElement).noValidate = true));
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(`${form} button[type="submit"]`)]);
+    // The form's own submit button, not a Markdown field's Preview (which stays on the page).
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(`${form} button[type="submit"]:not([data-preview-button])`)]);
     await settle(page);
     expect(await page.locator('[role="alert"], .error-summary, [aria-invalid="true"]').count(), `errors shown on ${page.url()}`).toBeGreaterThan(0);
   };

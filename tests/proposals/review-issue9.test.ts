@@ -224,18 +224,21 @@ describe('4. hidden supports are hidden on every path', () => {
     }
     await support(sql, fan!, p);
     await sleep(600);
-    expect(heard).toEqual([]);
+    // Creating the proposal (and its author following it) may still be on its way when the
+    // machine is busy: those say nothing of supports. Anything else would be the support.
+    const sinceCreation = () => heard.filter((h) => !h.changes.every((c) => c === 'created' || c === 'follows'));
+    expect(sinceCreation()).toEqual([]);
     // The channel works: a like is heard by both.
     await as(fan!, (tx) => tx`insert into public.likes (resource_type, resource_id) values ('proposal', ${p})`);
-    await waitFor(() => heard.length >= 2, 5000, 'the like');
+    await waitFor(() => sinceCreation().length >= 2, 5000, 'the like');
     await sleep(200);
-    expect(heard.map((h) => h.changes)).toEqual([['likes'], ['likes']]);
+    expect(sinceCreation().map((h) => h.changes)).toEqual([['likes'], ['likes']]);
     // Counts shown: a support is heard again.
     await updatePhase(sql, f, { votes_hidden: false });
     const [other] = await createUsers(sql, 1, 'hidrt2');
     await support(sql, other!, p);
-    await waitFor(() => heard.length >= 4, 5000, 'the support');
-    expect(heard.slice(2).map((h) => h.changes)).toEqual([['supports'], ['supports']]);
+    await waitFor(() => sinceCreation().length >= 4, 5000, 'the support');
+    expect(sinceCreation().slice(2).map((h) => h.changes)).toEqual([['supports'], ['supports']]);
   });
 });
 
