@@ -1,4 +1,4 @@
-import type { AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
@@ -46,6 +46,9 @@ export function featureLogLabel(table: string): Labels | undefined {
 }
 
 /** The sections of a space's moderation queue: comments first, then each component's. */
+/** The sections features add to the person's account page. */
+export const ACCOUNT_SECTIONS: readonly AccountSectionDefinition[] = MANIFESTS.flatMap((m) => (m.accountSection ? [m.accountSection] : []));
+
 export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
   commentModeration,
   ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),

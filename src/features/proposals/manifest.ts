@@ -148,6 +148,7 @@ export const proposalsManifest = defineManifest({
     proposal_answers: { fr: 'Réponse à une proposition', en: 'Proposal answer' },
     proposal_evaluators: { fr: 'Évaluateur·rice d’une proposition', en: 'Proposal evaluator' },
   },
+  accountSection: { key: 'evaluations', load: () => import('./account-section.server.ts') },
   moderation: {
     key: 'proposals',
     hideAction: 'proposalsAdmin.hideProposal',

@@ -155,6 +155,21 @@ export interface ModerationQueueDefinition {
   section: () => Promise<{ default: AstroComponent }>;
 }
 
+/**
+ * A section a feature adds to the person's account page (an evaluator's assignments, say): `read`
+ * answers its title and data for this person, or null when it has nothing for them (then it is
+ * neither shown nor listed in the page's contents); `Component` renders it with `{ id, title,
+ * data, locale }`. Loaded only by the account page.
+ */
+export interface AccountSectionDefinition {
+  /** The section's anchor on the page. */
+  key: string;
+  load: () => Promise<{
+    read: (claims: Claims | null, locale: Locale) => Promise<{ title: string; data: unknown } | null>;
+    Component: AstroComponent;
+  }>;
+}
+
 // Astro components, loaded only when a page needs them (manifests stay importable anywhere).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AstroComponent = (props: any) => unknown;
@@ -180,8 +195,10 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   logLabels?: Readonly<Record<string, Labels>>;
   /** The feature's section of a space's moderation queue. */
   moderation?: ModerationQueueDefinition;
+  /** A section of the person's account page, if the feature has one. */
+  accountSection?: AccountSectionDefinition;
   publicPage: () => Promise<{ default: AstroComponent }>;
-  /** The feature's own content management (a page's body, proposals' answers…), if any. */
+  /** The feature's own content management (a body to write, answers to give…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;
   /**
    * The public page lists things in a random order that must not reshuffle between visits: the

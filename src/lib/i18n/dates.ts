@@ -2,8 +2,8 @@ import type { Locale } from './locales.ts';
 
 /*
  * Dates and times for people, always in one time zone: the organization's
- * (`public.organization.time_zone`), whoever reads the page and wherever the server runs. A
- * comment and a proposal written at the same instant then show the same wall-clock time, and an
+ * (`public.organization.time_zone`), whoever reads the page and wherever the server runs. Two
+ * things written at the same instant then show the same wall-clock time, and an
  * island formats in the zone the server hands it, never the browser's. Safe in the browser: no
  * server imports.
  */

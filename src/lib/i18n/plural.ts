@@ -36,7 +36,7 @@ export function pluralForm(locale: string, forms: PluralForms, count: number, pa
   return interpolate(forms[pluralCategory(locale, count)], { ...params, count });
 }
 
-/** `t` for a counted message: `plural(t, 'proposals.supports', 3)` → "3 soutiens". */
+/** `t` for a counted message: `plural(t, 'feature.supports', 3)` → "3 soutiens". */
 export function plural<T extends Translator<never>>(t: T, baseKey: PluralBase<KeysOf<T>>, count: number, params: Params = {}): string {
   return pluralForm(t.locale, pluralForms(t, baseKey), count, params);
 }

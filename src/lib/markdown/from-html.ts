@@ -1,6 +1,6 @@
 /**
  * Stored HTML back to the Markdown subset (src/lib/markdown), for forms that edit a text: a
- * proposal body is stored as the sanitised HTML rendered from its Markdown (see the README,
+ * participant's long text may be stored as the sanitised HTML rendered from its Markdown (see the README,
  * Architecture), so the edit form shows Markdown again. `turndown` does the conversion; the rules
  * below keep it inside the subset, so that rendering its output gives the same HTML back.
  * Server-only: turndown brings a DOM implementation, never sent to the browser.
@@ -38,7 +38,7 @@ turndown.addRule('link', {
 // apart. Other tags outside the subset (underline…) keep their text, turndown's default.
 turndown.addRule('heading', { filter: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'], replacement: (content) => `\n\n**${content}**\n\n` });
 
-/** Markdown of stored HTML (a proposal body), to put back in a textarea. */
+/** Markdown of stored HTML (a participant's long text), to put back in a textarea. */
 export function markdownFromHtml(html: string): string {
   if (html.trim() === '') return '';
   return turndown.turndown(html).replace(/\n{3,}/g, '\n\n').trim();

@@ -1,6 +1,6 @@
 /**
- * The one text format participants write in (comments, proposal bodies; debates and the rest as
- * they come): a small Markdown subset parsed by `marked`, then passed through the sanitiser, so
+ * The one text format participants write in (short and long texts alike, whatever
+ * the component): a small Markdown subset parsed by `marked`, then passed through the sanitiser, so
  * what is shown can carry nothing but text and formatting.
  *
  * The subset: paragraphs and line breaks, **bold**, *italic*, `code` and code blocks, lists,

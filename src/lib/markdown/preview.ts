@@ -10,7 +10,7 @@ import { submittedValues } from '../forms/index.ts';
  */
 export const PREVIEW_PARAM = '_preview';
 
-/** The most characters a preview renders: a proposal body's raw ceiling. */
+/** The most characters a preview renders: the longest text a form takes. */
 export const PREVIEW_MAX = 60_000;
 
 /** The id of the field whose preview this request asks for (a no-JS "Preview" post), if any. */

@@ -102,11 +102,6 @@ export const en = {
   'accounts.validation.same_email': 'This is already your email address.',
   'accounts.validation.delete_email_mismatch': 'The address entered does not match your account’s.',
   'accounts.validation.recovery_required': 'Open the link we emailed you to choose a new password.',
-  'accounts.evaluations.title': 'Evaluations',
-  'accounts.evaluations.intro': 'You evaluate proposals in these spaces. Each link opens the proposals assigned to you.',
-  'accounts.evaluations.link': '{component} — {space}',
-  'accounts.evaluations.assigned.one': '{count} proposal to evaluate',
-  'accounts.evaluations.assigned.other': '{count} proposals to evaluate',
   'accounts.rateLimit.signIn':
     'Too many sign-in attempts. For your security, wait a few minutes before trying again, or ask for a sign-in link by email.',
   'accounts.rateLimit.signInRetry':

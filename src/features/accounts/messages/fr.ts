@@ -103,11 +103,6 @@ export const fr = {
   'accounts.validation.same_email': 'C’est déjà votre adresse électronique.',
   'accounts.validation.delete_email_mismatch': 'L’adresse saisie ne correspond pas à celle de votre compte.',
   'accounts.validation.recovery_required': 'Ouvrez le lien reçu par courriel pour choisir un nouveau mot de passe.',
-  'accounts.evaluations.title': 'Évaluations',
-  'accounts.evaluations.intro': 'Vous évaluez des propositions dans ces espaces. Chaque lien ouvre les propositions qui vous sont confiées.',
-  'accounts.evaluations.link': '{component} — {space}',
-  'accounts.evaluations.assigned.one': '{count} proposition à évaluer',
-  'accounts.evaluations.assigned.other': '{count} propositions à évaluer',
   'accounts.rateLimit.signIn':
     'Trop de tentatives de connexion. Par sécurité, patientez quelques minutes avant de réessayer, ou demandez un lien de connexion par courriel.',
   'accounts.rateLimit.signInRetry':

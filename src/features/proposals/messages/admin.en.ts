@@ -168,4 +168,9 @@ export const adminEn = {
   'proposals.admin.error.splitCount': 'Fill in at least two parts.',
   'proposals.admin.error.source': 'Choose another proposals component.',
   'proposals.admin.error.officialDisabled': 'Official proposals are not enabled for this component (see its configuration).',
+  'proposals.account.evaluations.title': 'Evaluations',
+  'proposals.account.evaluations.intro': 'You evaluate proposals in these spaces. Each link opens the proposals assigned to you.',
+  'proposals.account.evaluations.link': '{component} — {space}',
+  'proposals.account.evaluations.assigned.one': '{count} proposal to evaluate',
+  'proposals.account.evaluations.assigned.other': '{count} proposals to evaluate',
 } as const satisfies SameKeys<typeof adminFr>;

@@ -165,4 +165,9 @@ export const adminFr = {
   'proposals.admin.error.splitCount': 'Remplissez au moins deux parties.',
   'proposals.admin.error.source': 'Choisissez un autre composant de propositions.',
   'proposals.admin.error.officialDisabled': 'Les propositions officielles ne sont pas activées pour ce composant (voir sa configuration).',
+  'proposals.account.evaluations.title': 'Évaluations',
+  'proposals.account.evaluations.intro': 'Vous évaluez des propositions dans ces espaces. Chaque lien ouvre les propositions qui vous sont confiées.',
+  'proposals.account.evaluations.link': '{component} — {space}',
+  'proposals.account.evaluations.assigned.one': '{count} proposition à évaluer',
+  'proposals.account.evaluations.assigned.other': '{count} propositions à évaluer',
 } as const;
