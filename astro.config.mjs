@@ -2,11 +2,12 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import preact from '@astrojs/preact';
+import { BAD_REQUEST_HEADERS, BAD_REQUEST_HTML, isDecodablePath } from './src/lib/http/bad-request.ts';
 
 /**
  * The dev server decodes URLs in middlewares of its own that answer a stack trace (500) when a
- * URL cannot be decoded (`/fr/processes/%FF`). This one runs before them and answers a plain 400,
- * as scripts/serve.ts does in production.
+ * URL cannot be decoded (`/fr/processes/%FF`). This one runs before them and answers the same 400
+ * page as scripts/serve.ts does in production.
  * @returns {import('vite').Plugin}
  */
 function rejectMalformedUrls() {
@@ -15,14 +16,9 @@ function rejectMalformedUrls() {
     configureServer(server) {
       /** @type {import('vite').Connect.NextHandleFunction} */
       const guard = (req, res, next) => {
-        try {
-          decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
-          next();
-        } catch {
-          res.statusCode = 400;
-          res.setHeader('content-type', 'text/html; charset=utf-8');
-          res.end('<!doctype html><html lang="fr"><meta charset="utf-8"><title>Adresse invalide</title><h1>Adresse invalide</h1><p><a href="/fr/">Accueil</a></p></html>');
-        }
+        if (isDecodablePath(req.url ?? '/')) return next();
+        res.writeHead(400, BAD_REQUEST_HEADERS);
+        res.end(BAD_REQUEST_HTML);
       };
       // First in the stack, even before the middlewares Astro puts first (it unshifts them in its
       // own post hook, which runs before this one): they decode the URL too.

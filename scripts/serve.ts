@@ -12,20 +12,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { pathToFileURL } from 'node:url';
 import compression from 'compression';
 import { getConfig } from '../src/lib/config.ts';
+import { BAD_REQUEST_HEADERS, BAD_REQUEST_HTML, isDecodablePath } from '../src/lib/http/bad-request.ts';
 import { buildEntry } from './build.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-const BAD_REQUEST = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Adresse invalide</title></head><body><main><h1>Adresse invalide</h1><p>Cette adresse contient des caractères qui ne forment pas une adresse web valide.</p><p lang="en">This address is not a valid web address.</p><p><a href="/fr/">Retour à l’accueil</a></p></main></body></html>`;
-
-function isDecodable(url: string): boolean {
-  try {
-    decodeURIComponent(url.split('?')[0] ?? '');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function createWebServer(outDir?: string) {
   // The adapter must not listen by itself: we wrap its handler.
@@ -33,9 +23,9 @@ export async function createWebServer(outDir?: string) {
   const entry = (await import(pathToFileURL(buildEntry(outDir)).href)) as { handler: Handler };
   const compress = compression({ threshold: 512 });
   return createServer((req, res) => {
-    if (!isDecodable(req.url ?? '/')) {
-      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-      res.end(BAD_REQUEST);
+    if (!isDecodablePath(req.url ?? '/')) {
+      res.writeHead(400, BAD_REQUEST_HEADERS);
+      res.end(BAD_REQUEST_HTML);
       return;
     }
     compress(req as never, res as never, () => entry.handler(req, res));

@@ -68,20 +68,24 @@ export const onRequest = defineMiddleware(async (context, next) => {
     if (locals.user) extra['Cache-Control'] = 'private, no-store';
     else if (isHtml(response)) extra['Cache-Control'] = 'no-cache';
   }
-  if (isHtml(response)) {
-    const config = getConfig();
-    Object.assign(
-      extra,
-      securityHeaders(response.headers.get('content-security-policy'), {
-        supabaseUrl: config.supabaseUrl,
-        siteUrl: config.siteUrl,
-        mapboxToken: config.mapboxToken,
-        frameAncestors: config.frameAncestors,
-      }),
-    );
-  }
+  if (isHtml(response)) Object.assign(extra, deploymentHeaders()(response.headers.get('content-security-policy')));
   return withHeaders(response, extra);
 });
+
+let headersOfDeployment: ReturnType<typeof securityHeaders> | undefined;
+/** The configuration's part of the security headers, built on the first HTML response. */
+function deploymentHeaders(): ReturnType<typeof securityHeaders> {
+  if (!headersOfDeployment) {
+    const config = getConfig();
+    headersOfDeployment = securityHeaders({
+      supabaseUrl: config.supabaseUrl,
+      siteUrl: config.siteUrl,
+      mapboxToken: config.mapboxToken,
+      frameAncestors: config.frameAncestors,
+    });
+  }
+  return headersOfDeployment;
+}
 
 function isHtml(response: Response): boolean {
   return (response.headers.get('content-type') ?? '').startsWith('text/html');

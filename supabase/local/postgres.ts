@@ -57,7 +57,7 @@ function serverProcess(pg: EmbeddedPostgresClass): ChildProcess | undefined {
   return (pg as unknown as { process?: ChildProcess }).process;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

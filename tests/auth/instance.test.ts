@@ -1,40 +1,19 @@
 import { createClient } from '@supabase/supabase-js';
-import { MailDev } from 'maildev';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/lib/config.ts';
-import { startLocalApi, type LocalApi } from '../../supabase/local/api/server.ts';
-import { migrate } from '../../supabase/local/migrate.ts';
-import { connectTestDb, createScratchDatabase, databaseUrlFor, dropScratchDatabase } from '../helpers/db.ts';
-import { freePort } from '../setup/ports.ts';
+import type { LocalApi } from '../../supabase/local/api/server.ts';
 import { PASSWORD, stack, uniqueEmail, waitForEmail } from './helpers.ts';
+import { privateAuth, type PrivateAuth } from './private-instance.ts';
 
 /**
  * Settings the shared stack does not use (autoconfirm, disabled sign-up, low limits) and faults it
  * must not have (a failing trigger), on private API instances over a scratch database.
  */
 
-const admin = connectTestDb();
-let dbName = '';
+let auth: PrivateAuth;
 let sql: postgres.Sql;
-let mail: MailDev;
 let mailApiUrl = '';
-let smtpPort = 0;
-const apis: LocalApi[] = [];
-
-async function startApi(env: Record<string, string>): Promise<LocalApi> {
-  const port = await freePort();
-  const config = parseConfig({
-    LOCAL_API_PORT: String(port),
-    MAIL_SMTP_PORT: String(smtpPort),
-    SITE_URL: stack().siteUrl,
-    AUTH_REFRESH_TOKEN_REUSE_INTERVAL: '2',
-    ...env,
-  });
-  const api = await startLocalApi({ config, sql, port });
-  apis.push(api);
-  return api;
-}
+const startApi = (env: Record<string, string>): Promise<LocalApi> => auth.startApi(env);
 
 /** A client whose requests appear to come from `ip`, so each test has its own rate-limit bucket. */
 const clientFor = (api: LocalApi, ip: string) =>
@@ -44,9 +23,9 @@ const clientFor = (api: LocalApi, ip: string) =>
   });
 
 beforeAll(async () => {
-  dbName = await createScratchDatabase(admin, 'auth_instance');
-  await migrate({ databaseUrl: databaseUrlFor(dbName), local: true, seed: false });
-  sql = postgres(databaseUrlFor(dbName), { max: 5, onnotice: () => {} });
+  auth = await privateAuth('auth_instance', { AUTH_REFRESH_TOKEN_REUSE_INTERVAL: '2' });
+  sql = auth.sql;
+  mailApiUrl = auth.mailApiUrl;
   // An app trigger that refuses some rows, as a real one might (a constraint, a unique violation…).
   await sql.unsafe(`
     create function public.refuse_flagged_users() returns trigger language plpgsql as $$
@@ -56,20 +35,9 @@ beforeAll(async () => {
     end $$;
     create trigger refuse_flagged_users before insert on auth.users for each row execute function public.refuse_flagged_users();
   `);
-  const [smtp, web] = await Promise.all([freePort(), freePort()]);
-  smtpPort = smtp;
-  mail = new MailDev({ smtp, web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
-  await mail.start();
-  mailApiUrl = `http://127.0.0.1:${web}/api`;
 });
 
-afterAll(async () => {
-  await Promise.all(apis.map((a) => a.close()));
-  await sql?.end({ timeout: 5 });
-  await mail?.stop();
-  if (dbName) await dropScratchDatabase(admin, dbName);
-  await admin.end();
-});
+afterAll(() => auth?.close());
 
 describe('with mailer autoconfirm', () => {
   it('signs up straight into a session, and a second sign-up is 422 user_already_exists', async () => {

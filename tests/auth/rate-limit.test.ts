@@ -1,17 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { createClient } from '@supabase/supabase-js';
-import { MailDev } from 'maildev';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/lib/config.ts';
 import { startWeb } from '../../scripts/web.ts';
 import { clientIp, trustedProxies } from '../../supabase/local/api/auth/client-ip.ts';
-import { startLocalApi, type LocalApi } from '../../supabase/local/api/server.ts';
-import { migrate } from '../../supabase/local/migrate.ts';
-import { connectTestDb, createScratchDatabase, databaseUrlFor, dropScratchDatabase } from '../helpers/db.ts';
+import type { LocalApi } from '../../supabase/local/api/server.ts';
 import { freePort } from '../setup/ports.ts';
 import { httpFrom, pageText } from './from-address.ts';
 import { PASSWORD, stack, uniqueEmail } from './helpers.ts';
+import { privateAuth, type PrivateAuth } from './private-instance.ts';
 
 /**
  * Finding 2: the sign-in limit was one bucket for the whole site (the site called the Auth API
@@ -24,27 +22,11 @@ import { PASSWORD, stack, uniqueEmail } from './helpers.ts';
  * different loopback addresses (127.0.0.2, 127.0.0.3…), which is how a server tells them apart.
  */
 
-const admin = connectTestDb();
-let dbName = '';
+let auth: PrivateAuth;
 let sql: postgres.Sql;
-let mail: MailDev;
 let smtpPort = 0;
-const apis: LocalApi[] = [];
 const stops: (() => Promise<void>)[] = [];
-
-async function startApi(env: Record<string, string>): Promise<LocalApi> {
-  const port = await freePort();
-  const config = parseConfig({
-    LOCAL_API_PORT: String(port),
-    MAIL_SMTP_PORT: String(smtpPort),
-    SITE_URL: stack().siteUrl,
-    AUTH_EMAIL_MAX_FREQUENCY: '0',
-    ...env,
-  });
-  const api = await startLocalApi({ config, sql, port });
-  apis.push(api);
-  return api;
-}
+const startApi = (env: Record<string, string>): Promise<LocalApi> => auth.startApi(env);
 
 const json = { apikey: stack().anonKey, 'Content-Type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' };
 
@@ -72,23 +54,14 @@ async function confirmedAccount(api: LocalApi, tag: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dbName = await createScratchDatabase(admin, 'auth_limits');
-  await migrate({ databaseUrl: databaseUrlFor(dbName), local: true, seed: false });
-  sql = postgres(databaseUrlFor(dbName), { max: 5, onnotice: () => {} });
+  auth = await privateAuth('auth_limits', { AUTH_EMAIL_MAX_FREQUENCY: '0' });
+  ({ sql, smtpPort } = auth);
   await sql`insert into public.organization (name) values (${sql.json({ fr: 'Ville de Limiteville', en: 'City of Limiteville' })})`;
-  const [smtp, web] = await Promise.all([freePort(), freePort()]);
-  smtpPort = smtp;
-  mail = new MailDev({ smtp, web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
-  await mail.start();
 });
 
 afterAll(async () => {
   await Promise.all(stops.map((s) => s()));
-  await Promise.all(apis.map((a) => a.close()));
-  await sql?.end({ timeout: 5 });
-  await mail?.stop();
-  if (dbName) await dropScratchDatabase(admin, dbName);
-  await admin.end();
+  await auth?.close();
 });
 
 describe('whose address the API counts', () => {
@@ -238,7 +211,7 @@ describe('through the site', () => {
     const webPort = await freePort();
     const config = parseConfig({
       SUPABASE_URL: api.url,
-      DATABASE_URL: databaseUrlFor(dbName),
+      DATABASE_URL: auth.databaseUrl,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       HOST: '127.0.0.1',
       PORT: String(webPort),

@@ -11,11 +11,11 @@ import { join, resolve } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '../../src/lib/config.ts';
-import { startEmbeddedPostgres, type EmbeddedDb } from '../../supabase/local/postgres.ts';
+import { isAlive, startEmbeddedPostgres, type EmbeddedDb } from '../../supabase/local/postgres.ts';
 import { startStack, type Stack } from '../../supabase/local/stack.ts';
 import { startWeb } from '../../scripts/web.ts';
 import { freePort, localEnvOnFreePorts } from '../setup/ports.ts';
-import { isAlive, killPostgres9, postmasterPid, waitFor } from './processes.ts';
+import { killPostgres9, postmasterPid, waitFor } from './processes.ts';
 
 const stack = () => inject('stack');
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

@@ -24,15 +24,6 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * kill -9 of a Postgres server and every process it started, at once: what a crash, the OOM
  * killer or a power cut does to the processes (WAL buffers in shared memory are gone).

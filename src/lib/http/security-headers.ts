@@ -43,31 +43,30 @@ export function deploymentDirectives(o: SecurityHeaderOptions): string[] {
 }
 
 /**
- * The full policy: the deployment's directives with Astro's script and style directives (the
- * hashes of the page's scripts). Without Astro's part (the dev server, whose injected scripts
- * change at every edit) only the directives that cannot break a page are sent.
+ * The headers of a deployment, built once: the directives and headers that depend only on the
+ * configuration are computed here; per response, only Astro's script and style directives (the
+ * hashes of that page's scripts) are merged in. Without Astro's part (the dev server, whose injected
+ * scripts change at every edit) only the directives that cannot break a page are sent.
  */
-export function contentSecurityPolicy(astroPolicy: string | null, o: SecurityHeaderOptions): string {
-  if (!astroPolicy) return [`frame-ancestors ${o.frameAncestors}`, "object-src 'none'", "base-uri 'self'"].join('; ');
+export function securityHeaders(o: SecurityHeaderOptions): (astroPolicy: string | null) => Record<string, string> {
   const ours = deploymentDirectives(o);
   const names = new Set(ours.map((d) => d.split(' ')[0]));
-  const astros = astroPolicy
-    .split(';')
-    .map((d) => d.trim())
-    .filter((d) => d && !names.has(d.split(/\s+/)[0] ?? ''));
-  return [...ours, ...astros].join('; ');
-}
-
-export function securityHeaders(astroPolicy: string | null, o: SecurityHeaderOptions): Record<string, string> {
-  const headers: Record<string, string> = {
-    'Content-Security-Policy': contentSecurityPolicy(astroPolicy, o),
+  const devPolicy = [`frame-ancestors ${o.frameAncestors}`, "object-src 'none'", "base-uri 'self'"].join('; ');
+  const fixed: Record<string, string> = {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     // Geolocation stays available to the site itself ("near me" on the map); the rest is off.
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()',
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
-  if (o.frameAncestors === "'none'") headers['X-Frame-Options'] = 'DENY';
-  if (o.siteUrl.startsWith('https:')) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
-  return headers;
+  if (o.frameAncestors === "'none'") fixed['X-Frame-Options'] = 'DENY';
+  if (o.siteUrl.startsWith('https:')) fixed['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
+  return (astroPolicy) => {
+    if (!astroPolicy) return { 'Content-Security-Policy': devPolicy, ...fixed };
+    const astros = astroPolicy
+      .split(';')
+      .map((d) => d.trim())
+      .filter((d) => d && !names.has(d.split(/\s+/)[0] ?? ''));
+    return { 'Content-Security-Policy': [...ours, ...astros].join('; '), ...fixed };
+  };
 }
