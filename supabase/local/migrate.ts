@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import postgres from 'postgres';
 
 const here = import.meta.dirname;
@@ -58,6 +58,18 @@ async function runFile(sql: postgres.Sql, file: string, text: string, record: (t
 }
 
 /**
+ * The seed: `supabase/seed.sql` (the platform's: organization, accounts, spaces), then each feature's
+ * `supabase/seed/*.sql` in name order — the Supabase CLI's `[db.seed] sql_paths = ["./seed.sql",
+ * "./seed/*.sql"]`, so a feature seeds its own demo rows without editing another's file.
+ */
+export function seedFiles(seedFile: string): { file: string; path: string }[] {
+  if (!existsSync(seedFile)) return [];
+  const dir = join(dirname(seedFile), 'seed');
+  const rest = existsSync(dir) ? readdirSync(dir).filter((x) => x.endsWith('.sql')).sort() : [];
+  return [{ file: seedFile, path: 'supabase/seed.sql' }, ...rest.map((x) => ({ file: join(dir, x), path: `supabase/seed/${x}` }))];
+}
+
+/**
  * Brings a database up to date:
  * 1. locally only, the bootstrap a Supabase project already has (`supabase/local/sql/*.sql`);
  * 2. the app's migrations, each once, each in its own transaction, recorded in
@@ -109,15 +121,16 @@ export async function migrate(opts: {
       log(`migration ${m.version}_${m.name}`);
     }
 
-    const seedFile = opts.seedFile ?? SEED_FILE;
-    if (opts.seed !== false && fresh && existsSync(seedFile)) {
-      const text = readFileSync(seedFile, 'utf8');
-      const hash = createHash('sha256').update(text).digest('hex');
-      await runFile(sql, 'seed.sql', text, (tx) =>
-        tx`insert into supabase_migrations.seed_files (path, hash) values ('supabase/seed.sql', ${hash}) on conflict (path) do update set hash = excluded.hash`,
-      );
-      result.seeded = true;
-      log('seed supabase/seed.sql');
+    if (opts.seed !== false && fresh) {
+      for (const { file, path } of seedFiles(opts.seedFile ?? SEED_FILE)) {
+        const text = readFileSync(file, 'utf8');
+        const hash = createHash('sha256').update(text).digest('hex');
+        await runFile(sql, path, text, (tx) =>
+          tx`insert into supabase_migrations.seed_files (path, hash) values (${path}, ${hash}) on conflict (path) do update set hash = excluded.hash`,
+        );
+        result.seeded = true;
+        log(`seed ${path}`);
+      }
     }
   } finally {
     await sql.end({ timeout: 5 });

@@ -313,7 +313,11 @@ async function interactiveStates(page: Page, where: string, done: Set<string>, r
   if ((await map.count()) > 0 && once('map shown')) {
     // The button works once its island has hydrated (the server's copy is replaced then).
     await page.waitForFunction(() => !document.querySelector('astro-island[ssr] [data-map-show]'), undefined, { timeout: 20_000 });
-    await page.locator('[data-map-show]').first().click();
+    // A map that loads when it comes into view may start as the click scrolls to its button, and the
+    // button goes with the placeholder: either way the map must then become ready.
+    await page.locator('[data-map-show]').first().click({ timeout: 5_000 }).catch(async (err: unknown) => {
+      if ((await page.locator('.proposals-map[data-map-state="placeholder"]').count()) > 0) throw err;
+    });
     await page.waitForSelector('.proposals-map[data-map-ready="true"]', { timeout: 30_000 });
     findings.push(...(await axe(page)).map((f) => ({ ...f, url: `${f.url} (map shown)` })));
   }
