@@ -359,7 +359,7 @@ describe.concurrent('accessibility crawl (axe-core, WCAG 2.1 A and AA, fr and en
       expect(r.errors, 'pages that failed').toEqual([]);
       expect(r.read.fr.length).toBeGreaterThan(role.name === 'admin' ? 5 : 8);
       expect(r.findings.length, `axe violations:${report(r.findings)}`).toBe(0);
-    }, 240_000);
+    }, 480_000);
   }
 });
 
