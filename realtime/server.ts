@@ -278,9 +278,21 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       queue = [];
       try {
         await appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
+        // One transaction per sender and document: the others receive one message for a burst
+        // of keystrokes instead of one per keystroke.
+        const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
         for (const q of batch) {
-          Y.applyUpdate(q.room.doc, q.data, q.conn);
-          q.room.sinceCompaction++;
+          const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
+          byConn.set(q.conn, [...(byConn.get(q.conn) ?? []), q.data]);
+          bySender.set(q.room, byConn);
+        }
+        for (const [room, byConn] of bySender) {
+          for (const [conn, updates] of byConn) {
+            Y.transact(room.doc, () => {
+              for (const u of updates) Y.applyUpdate(room.doc, u, conn);
+            }, conn);
+            room.sinceCompaction += updates.length;
+          }
         }
       } catch (err) {
         log(`could not store ${batch.length} update(s): ${String(err)}`);
