@@ -127,7 +127,8 @@ export async function benchCollab(config: Config, sql: postgres.Sql, seconds: nu
     .setExpirationTime('2h')
     .sign(new TextEncoder().encode(config.jwtSecret));
   const params = { token };
-  const service = await startCollab(config, { port: await freePort() });
+  // The service's own log lines (refusals, storage errors) go to stderr, apart from the figures.
+  const service = await startCollab(config, { port: await freePort(), log: (l) => process.stderr.write(`  [service] ${l}\n`) });
   try {
     // --- replay -------------------------------------------------------------------------------
     const trace = JSON.parse(gunzipSync(readFileSync(resolve(import.meta.dirname, 'data/automerge-paper.json.gz'))).toString('utf8')) as Trace;

@@ -73,7 +73,11 @@ export interface PendingUpdate {
  */
 export async function appendUpdates(sql: postgres.Sql, instance: string, batch: PendingUpdate[]): Promise<void> {
   const byDoc = new Map<string, Uint8Array[]>();
-  for (const b of batch) byDoc.set(b.document, [...(byDoc.get(b.document) ?? []), b.data]);
+  for (const b of batch) {
+    const list = byDoc.get(b.document);
+    if (list) list.push(b.data);
+    else byDoc.set(b.document, [b.data]);
+  }
   const inline: Record<string, string> = {};
   for (const [d, data] of byDoc) {
     const size = data.reduce((n, u) => n + u.length, 0);

@@ -283,7 +283,9 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
         const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
         for (const q of batch) {
           const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
-          byConn.set(q.conn, [...(byConn.get(q.conn) ?? []), q.data]);
+          const list = byConn.get(q.conn);
+          if (list) list.push(q.data);
+          else byConn.set(q.conn, [q.data]);
           bySender.set(q.room, byConn);
         }
         for (const [room, byConn] of bySender) {
@@ -334,7 +336,9 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     const groups = new Map<string, Conn[]>();
     for (const c of targets) {
       const key = `${c.userId} ${c.room.name.name}`;
-      groups.set(key, [...(groups.get(key) ?? []), c]);
+      const list = groups.get(key);
+      if (list) list.push(c);
+      else groups.set(key, [c]);
     }
     for (const conns of groups.values()) {
       const first = conns[0]!;

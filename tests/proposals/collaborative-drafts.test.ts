@@ -156,7 +156,7 @@ describe('collaborative drafts', () => {
 
     // Bob leaves: he still reads, his edits are dropped from then on (signalled: no waiting for the periodic check).
     expect(await leave(draft, bob!)).toEqual({ ok: true });
-    await new Promise((res) => setTimeout(res, 500));
+    await new Promise((res) => setTimeout(res, 1500));
     typeParagraph(b, 'Bob est parti.');
     typeParagraph(a, 'Alice continue.');
     await waitFor(() => b.doc.getXmlFragment('default').toString().includes('Alice continue'), 5000, 'bob still reads');
@@ -199,7 +199,8 @@ describe('collaborative drafts', () => {
     const [d] = await sql<{ state: string; published_proposal_id: string }[]>`select state, published_proposal_id from public.proposal_collaborative_drafts where id = ${draft}`;
     expect(d).toEqual({ state: 'published', published_proposal_id: proposalId });
     expect(await sql`select 1 from public.proposals where component_id = ${f.componentId} and author_id = ${carol!}`).toHaveLength(0);
-    // Published: the body is read-only for everybody now.
+    // Published: the body is read-only for everybody now (once the service has heard of it: within seconds).
+    await new Promise((res) => setTimeout(res, 1500));
     typeParagraph(a, 'Trop tard.');
     await new Promise((res) => setTimeout(res, 400));
     expect(b.doc.getXmlFragment('default').toString()).not.toContain('Trop tard');
