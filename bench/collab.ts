@@ -283,4 +283,6 @@ if (import.meta.main) {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  // Closed providers and the stack's pools can leave timers behind; the figures are printed.
+  process.exit(0);
 }
