@@ -5,8 +5,9 @@ import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
 import { proposalsAdmin } from './proposals-admin.ts';
+import { proposalDrafts } from './proposals-drafts.ts';
 import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts };
