@@ -1,12 +1,14 @@
 import { accounts } from './accounts.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
+import { forms } from './forms.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
 import { proposalsAdmin } from './proposals-admin.ts';
 import { spaces } from './spaces.ts';
+import { surveys } from './surveys.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, forms, surveys };
