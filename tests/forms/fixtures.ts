@@ -159,3 +159,30 @@ export async function outcome(
 }
 
 export { createUser };
+
+/**
+ * The counts kept as answers arrived (form_tallies) against a recount of the stored answers,
+ * key by key: the keys whose numbers differ (empty when every count is exact).
+ */
+export async function tallyMismatches(sql: postgres.Sql, questionnaireId: string): Promise<{ key: string; kept: number | null; recounted: number | null }[]> {
+  return sql<{ key: string; kept: number | null; recounted: number | null }[]>`
+    with recount as (
+      select 'responses' as key, count(*)::int as n from public.form_responses where questionnaire_id = ${questionnaireId}
+      union all
+      select a.question_id::text, count(*)::int from public.form_answers a join public.form_responses r on r.id = a.response_id
+      where r.questionnaire_id = ${questionnaireId} group by a.question_id
+      union all
+      select a.question_id::text || ':' || a.value, count(*)::int from public.form_answers a join public.form_responses r on r.id = a.response_id
+      where r.questionnaire_id = ${questionnaireId} and a.value is not null group by a.question_id, a.value
+      union all
+      select c.question_id::text || ':' || case when c.row_id is not null then c.row_id::text || ':' || c.option_id::text
+                                                when c.rank is not null then c.option_id::text || ':' || c.rank
+                                                else c.option_id::text end,
+             count(*)::int
+      from public.form_answer_choices c join public.form_responses r on r.id = c.response_id
+      where r.questionnaire_id = ${questionnaireId} group by 1
+    ), kept as (select key, count as n from public.form_tallies where questionnaire_id = ${questionnaireId})
+    select coalesce(k.key, c.key) as key, k.n as kept, c.n as recounted
+    from kept k full join recount c on c.key = k.key
+    where k.n is distinct from c.n`;
+}
