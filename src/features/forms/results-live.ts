@@ -76,6 +76,11 @@ function enhance(root: HTMLElement): void {
   const pointsLabel = root.dataset['pointsLabel'] ?? '';
   const region = root.querySelector<HTMLElement>('[data-results-live-region]');
   const charts = new Map<string, ChartLike>();
+  // The numbers a chart shows, on its canvas (what tests and tools can read; the table says the same).
+  const marked = (id: string, d: { datasets: { data: number[] }[] }) => {
+    const canvas = root.querySelector<HTMLCanvasElement>(`canvas[data-chart="${id}"]`);
+    if (canvas) canvas.dataset['values'] = JSON.stringify(d.datasets.map((x) => x.data));
+  };
 
   const render = () => {
     root.querySelector('[data-responses-text]')!.textContent = pluralForm(locale, pluralResponses, responses, { count: number.format(responses) });
@@ -92,6 +97,7 @@ function enhance(root: HTMLElement): void {
           if (chart.data.datasets[i]) chart.data.datasets[i].data = ds.data;
         });
         chart.update('none');
+        marked(s.id, d);
       }
     }
     for (const el of root.querySelectorAll<HTMLElement>('[data-count]')) el.textContent = number.format(derived[el.dataset['count'] ?? ''] ?? 0);
@@ -106,7 +112,9 @@ function enhance(root: HTMLElement): void {
     for (const s of structure) {
       const canvas = root.querySelector<HTMLCanvasElement>(`canvas[data-chart="${s.id}"]`);
       if (!canvas) continue;
-      charts.set(s.id, drawBarChart(canvas, chartData(s, counts, countLabel, pointsLabel), { stacked: false, horizontal: s.kind !== 'scale' }));
+      const d = chartData(s, counts, countLabel, pointsLabel);
+      charts.set(s.id, drawBarChart(canvas, d, { stacked: false, horizontal: s.kind !== 'scale' }));
+      marked(s.id, d);
     }
     root.dataset['charts'] = 'on';
   });
