@@ -1,4 +1,3 @@
-import { formatInstant } from '../../lib/i18n/dates.ts';
 import { translated } from '../../lib/i18n/translated.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import { isAnswerable, type Questionnaire } from './forms.ts';
@@ -28,6 +27,13 @@ export interface ExportTable {
   rows: Record<string, string | number | null>[];
 }
 
+/** An instant as `YYYY-MM-DD HH:mm` in a time zone (sortable, read by spreadsheets; the header names the zone). */
+function localDateTime(value: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(value);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
 export function exportTable(q: Questionnaire, responses: readonly ExportedResponse[], labels: ExportLabels, locale: Locale, defaultLocale: string, timeZone: string): ExportTable {
   const tr = (x: Parameters<typeof translated>[0]) => translated(x, locale, defaultLocale);
   const questions = q.questions.filter((x) => isAnswerable(x.kind));
@@ -38,7 +44,7 @@ export function exportTable(q: Questionnaire, responses: readonly ExportedRespon
   const rows = responses.map((r) => {
     const row: Record<string, string | number | null> = {
       [labels.id]: r.id,
-      [labels.createdAt]: formatInstant(r.createdAt, locale, timeZone, 'dateTime'),
+      [labels.createdAt]: localDateTime(r.createdAt, timeZone),
       [labels.respondent]: r.visitor ? labels.visitor : r.anonymous ? labels.anonymous : labels.signedIn,
       [labels.locale]: r.locale,
     };

@@ -82,7 +82,7 @@ export const surveysManifest = defineManifest({
   logLabels: { surveys: { fr: 'Dates du questionnaire', en: 'Survey dates' } },
   openData: [
     {
-      key: 'survey-results',
+      key: 'survey_results',
       label: { fr: 'Résultats publiés des questionnaires', en: 'Published survey results' },
       hint: {
         fr: 'Une ligne par question et par option, avec le nombre de réponses (questions dont les résultats sont publiés).',

@@ -40,10 +40,10 @@ export async function openDataResponse(format: OpenDataFormat, ctx: OpenDataCont
   });
   if (format === 'json') {
     return new Response(JSON.stringify(rows, null, 2), {
-      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': 'attachment; filename="survey-results.json"', 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': 'attachment; filename="survey_results.json"', 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' },
     });
   }
-  const res = csvResponse(toCsv(COLUMNS, rows), 'survey-results.csv');
+  const res = csvResponse(toCsv(COLUMNS, rows), 'survey_results.csv');
   res.headers.set('cache-control', 'public, max-age=300');
   return res;
 }
