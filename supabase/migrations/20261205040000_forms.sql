@@ -20,6 +20,11 @@ create table public.form_owner_types (
   -- accepted first), optionally `visitor_limit` (submissions per client address and hour). Null
   -- when there is no such owner. Security definer.
   rules regprocedure not null,
+  -- `() returns uuid[]`: the owners whose questionnaires the caller sees, and those they manage
+  -- (the sets of `view` and `manage`), asked once per query by the policies: a row-by-row call of
+  -- `rules` over 50,000 answers would cost seconds.
+  viewable regprocedure not null,
+  managed regprocedure not null,
   constraint form_owner_types_name check (owner_type ~ '^[a-z][a-z_]{1,39}$'),
   constraint form_owner_types_feature check (feature ~ '^[a-z][a-z_]{1,39}$')
 );
@@ -166,6 +171,8 @@ alter table public.form_responses enable row level security;
 create table public.form_answers (
   response_id uuid not null references public.form_responses (id) on delete cascade,
   question_id uuid not null references public.form_questions (id) on delete cascade,
+  -- The response's, kept here so the policies decide without a join per row.
+  questionnaire_id uuid not null references public.form_questionnaires (id) on delete cascade,
   -- short_answer, long_answer
   body text,
   -- scale
@@ -179,6 +186,7 @@ alter table public.form_answers enable row level security;
 create table public.form_answer_choices (
   response_id uuid not null,
   question_id uuid not null,
+  questionnaire_id uuid not null references public.form_questionnaires (id) on delete cascade,
   option_id uuid not null references public.form_options (id) on delete cascade,
   row_id uuid references public.form_matrix_rows (id) on delete cascade,
   rank integer,
@@ -283,9 +291,59 @@ language sql stable security definer set search_path = '' as $$
     where q.id = questionnaire), false)
 $$;
 
+-- The questionnaires the caller sees, and those they manage: each owner type's set, once per
+-- query (the policies wrap them as `(select …)`).
+create or replace function private.form_questionnaires_of(which text) returns uuid[]
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  t record;
+  owners uuid[];
+  ids uuid[] := '{}';
+begin
+  for t in select o.owner_type, case which when 'managed' then o.managed else o.viewable end::oid::regproc as fn
+           from public.form_owner_types o order by o.owner_type loop
+    execute format('select %s()', t.fn) into owners;
+    ids := ids || coalesce((select array_agg(q.id) from public.form_questionnaires q
+                            where q.owner_type = t.owner_type and q.owner_id = any (owners)), '{}');
+  end loop;
+  return ids;
+end $$;
+
+create or replace function private.form_viewable_questionnaires() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select private.form_questionnaires_of('viewable') || private.form_questionnaires_of('managed')
+$$;
+
+create or replace function private.form_managed_questionnaires() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select case when (select auth.uid()) is null then '{}'::uuid[] else private.form_questionnaires_of('managed') end
+$$;
+
+-- The caller's own named submissions (anonymous ones name nobody, so they are nobody's).
+create or replace function private.form_own_responses() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(r.id), '{}') from public.form_responses r
+  where (select auth.uid()) is not null and r.person_id = (select auth.uid())
+$$;
+
+-- The questions whose results the public may read now, and their questionnaires.
+create or replace function private.form_public_questionnaires() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(q.id), '{}') from public.form_questionnaires q
+  where q.results_published_at is not null and private.form_results_public(q.id)
+$$;
+create or replace function private.form_public_questions() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(x.id), '{}') from public.form_questions x
+  where x.results_published and x.questionnaire_id = any (private.form_public_questionnaires())
+$$;
+
 grant execute on function private.form_rules(uuid), private.form_rule(uuid, text), private.form_owner_rule(text, uuid, text),
-  private.form_question_questionnaire(uuid), private.form_results_public(uuid)
+  private.form_question_questionnaire(uuid), private.form_results_public(uuid),
+  private.form_viewable_questionnaires(), private.form_managed_questionnaires(), private.form_own_responses(),
+  private.form_public_questionnaires(), private.form_public_questions()
   to anon, authenticated, service_role;
+revoke all on function private.form_questionnaires_of(text) from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Structure rules: options where they belong, conditions on earlier questions, locked once answered
@@ -770,18 +828,18 @@ begin
     raise exception 'this form has already been answered' using errcode = '23505', constraint = 'form_responses_once';
   end;
 
-  insert into public.form_answers (response_id, question_id, body, value)
-  select response, g.key::uuid, g.value ->> 'text', (g.value ->> 'value')::integer from jsonb_each(given) g;
-  insert into public.form_answer_choices (response_id, question_id, option_id, row_id, rank, free_text)
-  select response, g.key::uuid, (e ->> 'option')::uuid, null::uuid, null::integer, nullif(e ->> 'free_text', '')
+  insert into public.form_answers (response_id, question_id, questionnaire_id, body, value)
+  select response, g.key::uuid, questionnaire, g.value ->> 'text', (g.value ->> 'value')::integer from jsonb_each(given) g;
+  insert into public.form_answer_choices (response_id, question_id, questionnaire_id, option_id, row_id, rank, free_text)
+  select response, g.key::uuid, questionnaire, (e ->> 'option')::uuid, null::uuid, null::integer, nullif(e ->> 'free_text', '')
   from jsonb_each(given) g, jsonb_array_elements(g.value -> 'choices') e
   where g.value ? 'choices'
   union all
-  select response, g.key::uuid, x.option::uuid, null::uuid, x.rank::integer, null::text
+  select response, g.key::uuid, questionnaire, x.option::uuid, null::uuid, x.rank::integer, null::text
   from jsonb_each(given) g, jsonb_array_elements_text(g.value -> 'ranking') with ordinality x(option, rank)
   where g.value ? 'ranking'
   union all
-  select response, g.key::uuid, o.option::uuid, r.key::uuid, null::integer, null::text
+  select response, g.key::uuid, questionnaire, o.option::uuid, r.key::uuid, null::integer, null::text
   from jsonb_each(given) g, jsonb_each(g.value -> 'rows') r, jsonb_array_elements_text(r.value) o(option)
   where g.value ? 'rows';
 
@@ -1004,7 +1062,7 @@ end $$;
 -- ---------------------------------------------------------------------------------------------
 
 create policy "forms seen by whoever the owner lets see them" on public.form_questionnaires for select to anon, authenticated
-  using ((select private.form_owner_rule(owner_type, owner_id, 'view')) or (select private.form_owner_rule(owner_type, owner_id, 'manage')));
+  using (id = any ((select private.form_viewable_questionnaires())::uuid[]));
 create policy "the owner's managers create its form" on public.form_questionnaires for insert to authenticated
   with check ((select private.form_owner_rule(owner_type, owner_id, 'manage')));
 create policy "the owner's managers edit its form" on public.form_questionnaires for update to authenticated
@@ -1015,7 +1073,7 @@ revoke update, delete on public.form_questionnaires from authenticated;
 grant update (title, description, results_published_at, results_live) on public.form_questionnaires to authenticated;
 
 create policy "questions of forms the reader sees" on public.form_questions for select to anon, authenticated
-  using (private.form_rule(questionnaire_id, 'view') or private.form_rule(questionnaire_id, 'manage'));
+  using (questionnaire_id = any ((select private.form_viewable_questionnaires())::uuid[]));
 create policy "managers add questions" on public.form_questions for insert to authenticated
   with check (private.form_rule(questionnaire_id, 'manage'));
 create policy "managers edit questions" on public.form_questions for update to authenticated
@@ -1030,7 +1088,7 @@ grant update (kind, body, description, mandatory, max_choices, max_characters, s
 grant update (position) on public.form_questions to authenticated;
 
 create policy "options of forms the reader sees" on public.form_options for select to anon, authenticated
-  using (private.form_rule(private.form_question_questionnaire(question_id), 'view') or private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
+  using (exists (select 1 from public.form_questions x where x.id = question_id));
 create policy "managers add options" on public.form_options for insert to authenticated
   with check (private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
 create policy "managers edit options" on public.form_options for update to authenticated
@@ -1043,7 +1101,7 @@ revoke update on public.form_options from authenticated;
 grant update (position, body, free_text) on public.form_options to authenticated;
 
 create policy "rows of forms the reader sees" on public.form_matrix_rows for select to anon, authenticated
-  using (private.form_rule(private.form_question_questionnaire(question_id), 'view') or private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
+  using (exists (select 1 from public.form_questions x where x.id = question_id));
 create policy "managers add rows" on public.form_matrix_rows for insert to authenticated
   with check (private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
 create policy "managers edit rows" on public.form_matrix_rows for update to authenticated
@@ -1056,7 +1114,7 @@ revoke update on public.form_matrix_rows from authenticated;
 grant update (position, body) on public.form_matrix_rows to authenticated;
 
 create policy "conditions of forms the reader sees" on public.form_conditions for select to anon, authenticated
-  using (private.form_rule(private.form_question_questionnaire(question_id), 'view') or private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
+  using (exists (select 1 from public.form_questions x where x.id = question_id));
 create policy "managers add conditions" on public.form_conditions for insert to authenticated
   with check (private.form_rule(private.form_question_questionnaire(question_id), 'manage'));
 create policy "managers delete conditions" on public.form_conditions for delete to authenticated
@@ -1066,32 +1124,25 @@ revoke update on public.form_conditions from authenticated;
 
 -- Answers: written by form_submit only; read by their (non-anonymous) author and the managers.
 create policy "people read their own submissions; managers all" on public.form_responses for select to authenticated
-  using (person_id = (select auth.uid()) or private.form_rule(questionnaire_id, 'manage'));
+  using (person_id = (select auth.uid()) or questionnaire_id = any ((select private.form_managed_questionnaires())::uuid[]));
 revoke all on public.form_responses from anon;
 revoke insert, update, delete, truncate on public.form_responses from authenticated;
 revoke select on public.form_responses from authenticated;
 grant select (id, questionnaire_id, person_id, visitor, anonymous, locale, created_at) on public.form_responses to authenticated;
 
-create or replace function private.form_response_readable(response uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select exists (select 1 from public.form_responses r where r.id = response
-                 and (r.person_id = (select auth.uid()) or private.form_rule(r.questionnaire_id, 'manage')))
-$$;
-grant execute on function private.form_response_readable(uuid) to authenticated, service_role;
-
 create policy "answers of submissions the reader may read" on public.form_answers for select to authenticated
-  using (private.form_response_readable(response_id));
+  using (questionnaire_id = any ((select private.form_managed_questionnaires())::uuid[]) or response_id = any ((select private.form_own_responses())::uuid[]));
 revoke all on public.form_answers from anon;
 revoke insert, update, delete, truncate on public.form_answers from authenticated;
 create policy "choices of submissions the reader may read" on public.form_answer_choices for select to authenticated
-  using (private.form_response_readable(response_id));
+  using (questionnaire_id = any ((select private.form_managed_questionnaires())::uuid[]) or response_id = any ((select private.form_own_responses())::uuid[]));
 revoke all on public.form_answer_choices from anon;
 revoke insert, update, delete, truncate on public.form_answer_choices from authenticated;
 
 create policy "counts for the managers, and the published ones for all when results are public" on public.form_tallies for select to anon, authenticated
-  using (private.form_rule(questionnaire_id, 'manage')
-    or (private.form_results_public(questionnaire_id)
-        and (question_id is null or exists (select 1 from public.form_questions x where x.id = question_id and x.results_published))));
+  using (questionnaire_id = any ((select private.form_managed_questionnaires())::uuid[])
+    or question_id = any ((select private.form_public_questions())::uuid[])
+    or (question_id is null and questionnaire_id = any ((select private.form_public_questionnaires())::uuid[])));
 revoke insert, update, delete, truncate on public.form_tallies from anon, authenticated;
 
 -- Drafts and the visitors' rate limit: through the functions above only.

@@ -89,7 +89,21 @@ begin
                      where btrim(t.value) <> ''));
 end $$;
 revoke all on function private.survey_form_rules(uuid) from public, anon, authenticated;
-insert into public.form_owner_types (owner_type, feature, rules) values ('survey', 'surveys', 'private.survey_form_rules(uuid)');
+
+-- The same `view` and `manage`, as sets (the forms policies ask them once per query).
+create or replace function private.surveys_viewable() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c
+  where c.feature = 'surveys' and private.can_view_component_row(c.space_id, c.published_at)
+$$;
+create or replace function private.surveys_managed() returns uuid[]
+language sql stable security definer set search_path = '' as $$
+  select coalesce(array_agg(c.id), '{}') from public.components c
+  where c.feature = 'surveys' and (select auth.uid()) is not null and private.has_space_role(c.space_id, 'admin')
+$$;
+revoke all on function private.surveys_viewable(), private.surveys_managed() from public, anon, authenticated;
+insert into public.form_owner_types (owner_type, feature, rules, viewable, managed)
+values ('survey', 'surveys', 'private.survey_form_rules(uuid)', 'private.surveys_viewable()', 'private.surveys_managed()');
 
 -- A new surveys component comes with its survey and its (empty) questionnaire.
 create or replace function private.surveys_create_survey() returns trigger

@@ -108,7 +108,7 @@ export async function addCondition(
   question: string,
   source: string,
   kind: string,
-  opts: { option?: string; pattern?: string; mandatory?: boolean } = {},
+  opts: { option?: string | undefined; pattern?: string | undefined; mandatory?: boolean | undefined } = {},
 ): Promise<void> {
   await sql`insert into public.form_conditions (question_id, condition_question_id, kind, option_id, pattern, mandatory)
             values (${question}, ${source}, ${kind}, ${opts.option ?? null}, ${opts.pattern ?? null}, ${opts.mandatory ?? true})`;

@@ -29,7 +29,7 @@ beforeAll(async () => {
     { kind: 'single_option', options: ['Oui', 'Non'] },
     { kind: 'short_answer' },
   ]);
-  [author, other, anonymousAuthor, moderator] = await Promise.all(['author', 'other', 'anon-author', 'moderator'].map((n) => createUser(sql, n)));
+  [author, other, anonymousAuthor, moderator] = await Promise.all([createUser(sql, 'author'), createUser(sql, 'other'), createUser(sql, 'anon-author'), createUser(sql, 'moderator')]);
   await sql`insert into public.space_roles (space_id, user_id, role) values (${f.spaceId}, ${moderator}, 'moderator')`;
   named = await submit(sql, author, f.questionnaireId, { [q[0]!.id]: { choices: [{ option: q[0]!.options[0] }] }, [q[1]!.id]: { text: 'Réponse nommée' } });
   await sql`update public.components set phase_settings = ${sql.json({ [f.phaseId]: { allow_answers: true, anonymous: true, allow_unregistered: true } })} where id = ${f.componentId}`;
@@ -46,7 +46,7 @@ beforeAll(async () => {
 });
 
 /** Rows a role reads (a number), or 'denied' when it has no privilege at all. */
-async function reads(role: string, query: (tx: Tx) => Promise<unknown[]>): Promise<number | 'denied'> {
+async function reads(role: string, query: (tx: Tx) => Promise<readonly unknown[]>): Promise<number | 'denied'> {
   const r = await attempt(sql, who[role]!(), query);
   if (r.ok) return r.value.length;
   if (r.error.code === '42501') return 'denied';
