@@ -24,7 +24,7 @@ const BIG = Number(process.env.BENCH_SURVEY_SUBMISSIONS ?? 50_000);
 const claimsOf = (sub: string): Claims => ({ role: 'authenticated', sub, aud: 'authenticated' });
 
 /** The seed's kinds of questions, with a condition: what a submission is checked against. */
-async function questionnaire(sql: postgres.Sql, questionnaireId: string): Promise<BuiltQuestion[]> {
+export async function questionnaire(sql: postgres.Sql, questionnaireId: string): Promise<BuiltQuestion[]> {
   const q = await addQuestions(sql, questionnaireId, [
     { kind: 'title_and_description' },
     { kind: 'single_option', mandatory: true, options: ['Centre', 'Tanneurs', 'Loire', 'Croix-Verte', 'Saint-Martin'] },
@@ -72,7 +72,7 @@ async function createUsers(sql: postgres.Sql, n: number): Promise<string[]> {
  * `n` submissions written straight into the tables (as a restore would), their counts recounted
  * once from them: the state 50,000 real submissions leave, in seconds instead of minutes.
  */
-async function bulkSubmissions(sql: postgres.Sql, questionnaireId: string, q: BuiltQuestion[], n: number): Promise<void> {
+export async function bulkSubmissions(sql: postgres.Sql, questionnaireId: string, q: BuiltQuestion[], n: number): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`
       create temporary table bench_given on commit drop as

@@ -177,9 +177,11 @@ create table public.form_answers (
   body text,
   -- scale
   value integer,
+  -- The order answers arrived in (the latest free texts first), without a time of day.
+  seq bigint generated always as identity,
   primary key (response_id, question_id)
 );
-create index form_answers_question_idx on public.form_answers (question_id) where body is not null;
+create index form_answers_texts_idx on public.form_answers (question_id, seq desc) where body is not null;
 alter table public.form_answers enable row level security;
 
 -- The options chosen: one row per option (and per matrix row); `rank` orders a sorting answer.
@@ -191,10 +193,11 @@ create table public.form_answer_choices (
   row_id uuid references public.form_matrix_rows (id) on delete cascade,
   rank integer,
   free_text text,
+  seq bigint generated always as identity,
   foreign key (response_id, question_id) references public.form_answers (response_id, question_id) on delete cascade,
   constraint form_answer_choices_once unique nulls not distinct (response_id, question_id, row_id, option_id)
 );
-create index form_answer_choices_free_text_idx on public.form_answer_choices (question_id) where free_text is not null;
+create index form_answer_choices_free_text_idx on public.form_answer_choices (question_id, seq desc) where free_text is not null;
 alter table public.form_answer_choices enable row level security;
 
 -- Counts kept as answers arrive, so results over 50,000 submissions are read, not computed:

@@ -95,26 +95,27 @@ export interface FreeText {
  */
 export async function getFreeTexts(claims: Claims | null, questionnaireId: string, perQuestion = 20): Promise<{ texts: FreeText[]; totals: Record<string, number> }> {
   return asUser(claims, async (tx) => {
+    // The latest first, through the (question, arrival) indexes: a top-N read, whatever the number of answers.
     const texts = await tx<{ question_id: string; option_id: string | null; text: string }[]>`
       select x.id as question_id, t.option_id, t.text
       from public.form_questions x
       cross join lateral (
-        (select null::uuid as option_id, a.body as text, r.created_at
-         from public.form_answers a join public.form_responses r on r.id = a.response_id
-         where a.question_id = x.id and a.body is not null
-         order by r.created_at desc, r.id desc limit ${perQuestion})
+        (select null::uuid as option_id, a.body as text, a.seq
+         from public.form_answers a where a.question_id = x.id and a.body is not null
+         order by a.seq desc limit ${perQuestion})
         union all
-        (select c.option_id, c.free_text, r.created_at
-         from public.form_answer_choices c join public.form_responses r on r.id = c.response_id
-         where c.question_id = x.id and c.free_text is not null
-         order by r.created_at desc, r.id desc limit ${perQuestion})
+        (select c.option_id, c.free_text, c.seq
+         from public.form_answer_choices c where c.question_id = x.id and c.free_text is not null
+         order by c.seq desc limit ${perQuestion})
       ) t
       where x.questionnaire_id = ${questionnaireId} and x.kind in ('short_answer', 'long_answer', 'single_option', 'multiple_option')
-      order by x.position, t.created_at desc`;
+      order by x.position, t.seq desc`;
+    // A text question's total is its answered count (kept as answers arrive); options' details are counted.
     const totals = await tx<{ question_id: string; n: number }[]>`
       select x.id as question_id,
-        (select count(*) from public.form_answers a where a.question_id = x.id and a.body is not null)::int
-        + (select count(*) from public.form_answer_choices c where c.question_id = x.id and c.free_text is not null)::int as n
+        case when x.kind in ('short_answer', 'long_answer')
+             then coalesce((select t.count from public.form_tallies t where t.questionnaire_id = x.questionnaire_id and t.key = x.id::text), 0)
+             else (select count(*)::int from public.form_answer_choices c where c.question_id = x.id and c.free_text is not null) end as n
       from public.form_questions x
       where x.questionnaire_id = ${questionnaireId} and x.kind in ('short_answer', 'long_answer', 'single_option', 'multiple_option')`;
     return {
