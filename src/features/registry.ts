@@ -3,12 +3,13 @@ import type { Labels } from '../lib/components/settings.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
+import { surveysManifest } from './surveys/manifest.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 
