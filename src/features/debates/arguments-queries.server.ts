@@ -25,8 +25,6 @@ export interface ArgumentColumns {
   columns: Record<Side, ArgumentColumn>;
   /** Replies by parent id, oldest first. */
   replies: Record<string, CommentView[]>;
-  canModerate: boolean;
-  canAnswer: boolean;
 }
 
 interface Row {
@@ -117,25 +115,26 @@ export async function getArgumentColumns(
         latest: !cursors[SIDES.indexOf(side)],
       };
     }
-    const roots = SIDES.flatMap((s) => columns[s].items.map((c) => c.id));
-    const replyRows = roots.length
+    // The replies of the shown arguments: every reply of the debate in one scan (one read of
+    // the table, so RLS's per-query lookups run once), kept when they descend from a shown one.
+    const roots = new Set(SIDES.flatMap((s) => columns[s].items.map((c) => c.id)));
+    const replyRows = roots.size
       ? await tx<Row[]>`
-          with recursive tree as (
-            select c.id from public.comments c where c.parent_id = any(${roots}::uuid[])
-            union all
-            select c.id from public.comments c join tree on c.parent_id = tree.id
-          )
           select ${COLUMNS(tx)}
           from public.comments c left join public.profiles p on p.id = c.author_id
-          where c.id in (select id from tree)
-          order by c.created_at, c.id`
+          where c.resource_type = 'debate' and c.resource_id = ${debateId} and c.parent_id is not null
+          order by c.depth, c.created_at, c.id`
       : [];
     const replies: Record<string, CommentView[]> = {};
-    for (const r of replyRows) (replies[r.parent_id ?? ''] ??= []).push(toView(r, me));
-    const [facts] = await tx<{ moderator: boolean; admin: boolean }[]>`
-      select coalesce(private.has_space_role(d.space_id, 'moderator'), false) as moderator, coalesce(private.has_space_role(d.space_id, 'admin'), false) as admin
-      from public.debates d where d.id = ${debateId}`;
-    return { columns, replies, canModerate: facts?.moderator ?? false, canAnswer: facts?.admin ?? false };
+    const shown = new Set(roots);
+    // By depth, then in the order written: a parent comes before its replies, and each parent's
+    // replies in order (a reply under a reply the viewer cannot see stays out).
+    for (const r of replyRows) {
+      if (!r.parent_id || !shown.has(r.parent_id)) continue;
+      shown.add(r.id);
+      (replies[r.parent_id] ??= []).push(toView(r, me));
+    }
+    return { columns, replies };
   });
 }
 
