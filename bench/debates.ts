@@ -14,6 +14,7 @@ import type { Config } from '../src/lib/config.ts';
 import { getArgumentColumns } from '../src/features/debates/arguments-queries.server.ts';
 import { ensureBuilt } from '../scripts/build.ts';
 import { startWeb } from '../scripts/web.ts';
+import { pageWeight } from './page-weight.ts';
 import type { BenchTools } from './proposals.ts';
 
 const ARGUMENTS = Number(process.env.BENCH_DEBATE_ARGUMENTS ?? 2000);
@@ -74,6 +75,12 @@ export async function benchDebates(config: Config, sql: postgres.Sql, tools: Ben
   await ensureBuilt((l) => console.log(`  ${l}`));
   const web = await startWeb(config, { mode: 'prod', timeoutMs: 60_000 });
   try {
+    const seedList = '/fr/assemblies/conseil-citoyen/f/00000000-0000-4000-8004-000000000020';
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    for (const [name, path] of [['debates list (seed)', seedList], ['lively debate page (seed)', `${seedList}/debates/00000000-0000-4000-8010-000000000001`]]) {
+      const w = await pageWeight(web.url, path!);
+      console.log(`  page weight, ${name!.padEnd(28)} ${String(w.requests).padStart(3)} requests, ${kb(w.gzipBytes)} gzipped, ${kb(w.jsGzipBytes)} of JS gzipped`);
+    }
     const page = `${web.url}/fr/assemblies/${seeded.slug}/f/${seeded.componentId}/debates/${seeded.debateId}`;
     const get = (url: string) => async () => {
       const r = await fetch(url, { headers: { 'accept-encoding': 'br, gzip' } });
