@@ -56,6 +56,20 @@ describe('presence tickets', () => {
     expect((await ticketFor(optedOut, debateId, randomUUID())).body.ticket).toBeNull();
   });
 
+  it('the account page lets a person stay anonymous, and come back', async () => {
+    const c = await createConfirmedUser({ name: 'Paul Change' });
+    const b = await signedIn(c.email, c.password);
+    const account = await b.get('/fr/account');
+    expect(account.text).toContain('Votre nom s’affiche quand vous écrivez un argument.');
+    const saved = await b.post('/fr/account?_action=debates.setPresencePreference', { show_name: 'false' });
+    expect(saved.status).toBe(200);
+    expect(saved.text).toContain('Vous apparaissez anonymement quand vous écrivez un argument.');
+    expect((await ticketFor(b, debateId, randomUUID())).body.ticket).toBeNull();
+    await b.post('/fr/account?_action=debates.setPresencePreference', { show_name: 'true' });
+    expect((await ticketFor(b, debateId, randomUUID())).body.ticket).toEqual(expect.any(String));
+    expect((await b.post('/fr/account?_action=debates.setPresencePreference', { show_name: 'maybe' })).status).toBe(400);
+  });
+
   it('a debate one cannot see, or a malformed request, is refused', async () => {
     const hidden = await insertDebate(place, null, { official: true });
     await testDb()`update public.debates set hidden_at = now() where id = ${hidden}`;

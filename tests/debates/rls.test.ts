@@ -164,8 +164,9 @@ describe('Realtime topics', () => {
 
   it('a debate’s channel: joined by whoever sees the debate, present there, never broadcast to', async () => {
     for (const role of ROLES) {
-      expect(await probe(`debate:${open}`, role), role).toEqual({ read: true, write: false });
-      expect(await probe(`debate:${hidden}`, role), role).toEqual({ read: role === 'moderator' || role === 'admin', write: false });
+      expect(await probe(`debate:${open}`, role), role).toEqual({ read: true, write: false, presenceRead: true, presenceWrite: true });
+      const moderates = role === 'moderator' || role === 'admin';
+      expect(await probe(`debate:${hidden}`, role), role).toEqual({ read: moderates, write: false, presenceRead: moderates, presenceWrite: moderates });
       expect((await probe(`debate:${secret}`, role)).read, role).toBe(!['anon', 'citizen'].includes(role));
     }
     expect(await matrix(presence(`debate:${open}`))).toEqual(row({}, 'ok'));
@@ -175,7 +176,7 @@ describe('Realtime topics', () => {
 
   it('the list’s channel: whoever sees the component', async () => {
     for (const role of ROLES) {
-      expect(await probe(`debates:${pub.componentId}`, role), role).toEqual({ read: true, write: false });
+      expect(await probe(`debates:${pub.componentId}`, role), role).toEqual({ read: true, write: false, presenceRead: true, presenceWrite: false });
       expect((await probe(`debates:${priv.componentId}`, role)).read, role).toBe(!['anon', 'citizen'].includes(role));
     }
     expect((await probe(`debates:not-a-uuid`, 'admin')).read).toBe(false);
