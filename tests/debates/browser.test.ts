@@ -89,6 +89,12 @@ describe('a live debate in two browsers', () => {
     await reader.waitForFunction(() => document.querySelector('[data-positions]')?.textContent === '0 pour · 1 contre · 0 neutres', null, { timeout: 10_000 });
     // After her page reloaded, both are counted again.
     await reader.waitForFunction(() => document.querySelector('[data-presence-count]')?.textContent?.includes('2 personnes'), null, { timeout: 10_000 });
+    // Closed by its author meanwhile: Rémi's form stops sending, his draft still there, and it is said.
+    expect((await remi.post(`${place.page(debateId)}/close?_action=debates.closeDebate`, { debate_id: debateId, conclusions: 'Le débat est clos pour le test.' })).status).toBe(303);
+    await reader.waitForFunction(() => (document.querySelector('#argument-new button[type="submit"]') as HTMLButtonElement | null)?.disabled === true, null, { timeout: 10_000 });
+    await reader.waitForFunction(() => (document.querySelector('[data-arguments-live-region]')?.textContent ?? '').includes('Le débat vient d’être clos'), null, { timeout: 10_000 });
+    expect(await reader.inputValue('#argument-body')).toBe('Mon brouillon à moi');
+    await testDb()`update public.debates set closed_at = null, conclusions = '' where id = ${debateId}`;
   }, 90_000);
 
   it('the list keeps each card’s counts and "last argument X minutes ago" live', async () => {

@@ -133,8 +133,13 @@ export default function DebateLive(props: Props) {
         const el = root.querySelector<HTMLElement>(`[data-count="${key}"]`);
         if (el && typeof n === 'number') el.textContent = form(n, forms);
       }
-      if (b.changes?.includes('closed')) announce(m.closed);
-      if (b.changes?.includes('reopened')) announce(m.reopened);
+      if (b.changes?.includes('closed') || b.changes?.includes('reopened')) {
+        const closed = b.changes.includes('closed');
+        // The form stays where it is, with what was typed; it just no longer sends (the database
+        // would refuse it) until the debate is reopened.
+        for (const el of args.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#argument-new button, #argument-new input[type="radio"]')) el.disabled = closed;
+        announce(closed ? m.closed : m.reopened);
+      }
     };
 
     const refreshState = async () => {
