@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { PresenceState, trackMessage } from '../../lib/supabase/presence.ts';
+import { commentsTopic } from '../comments/topic.ts';
 import { sideOf, SIDES, type DebateBroadcast, type Side } from './debates.ts';
 
 /**
@@ -247,7 +248,7 @@ export default function DebateLive(props: Props) {
     const leaveThread = joinLiveChannel<CommentBroadcast>({
       supabaseUrl: props.supabaseUrl,
       supabaseKey: props.supabaseKey,
-      topic: `comments:debate:${props.debateId}`,
+      topic: commentsTopic('debate', props.debateId),
       event: 'comment',
       onMessage: (p) => {
         if (typeof p.comment_id === 'string') void fetchOne(p.comment_id);
