@@ -274,13 +274,20 @@ describe('likes, follows, reports', () => {
     expect((await countsOf(sql, id)).follows_count).toBe(2);
   });
 
-  it('five reports at once hide it exactly once; gone for others with its thread, kept for moderators', async () => {
+  it('five reports at once hide it exactly once (late ones find it hidden); gone for others with its thread, kept for moderators', async () => {
     const id = await createDebate(sql, f, author);
     const comment = await argue(sql, other, id, 1);
     const reporters = await createUsers(sql, 5, 'reporter');
-    await Promise.all(reporters.map((r) => asUser(as(r), (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('debate', ${id}, 'spam')`, sql)));
+    const results = await Promise.allSettled(
+      reporters.map((r) => asUser(as(r), (tx) => tx`insert into public.reports (resource_type, resource_id, reason) values ('debate', ${id}, 'spam')`, sql)),
+    );
+    // A report that starts once the third one has hidden the debate finds nothing its author may
+    // see, and is refused (row-level security): how many depends on timing, never fewer than 3.
+    const accepted = results.filter((r) => r.status === 'fulfilled').length;
+    for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/row-level security/);
+    expect(accepted).toBeGreaterThanOrEqual(3);
     const c = await countsOf(sql, id);
-    expect(c.reports_count).toBe(5);
+    expect(c.reports_count).toBe(accepted);
     expect(c.hidden_at).not.toBeNull();
     const decisions = await sql`select actor_id from public.moderation_decisions where resource_type = 'debate' and resource_id = ${id}`;
     expect(decisions).toEqual([{ actor_id: null }]);
