@@ -13,6 +13,7 @@ import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
 import { benchCollab } from './collab.ts';
+import { benchDebates } from './debates.ts';
 import { benchHttp } from './http.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
@@ -112,6 +113,7 @@ try {
   }
   if (runs('surveys')) await benchSurveys(config, sql, config.databaseUrl, { measure, row });
   if (runs('collab')) await benchCollab(config, sql, DURATION_MS / 1000);
+  if (runs('debates')) await benchDebates(config, sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

@@ -2,6 +2,7 @@ import { accounts } from './accounts.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { forms } from './forms.ts';
+import { debates, debatesAdmin } from './debates.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
@@ -12,4 +13,4 @@ import { surveys } from './surveys.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys, debates, debatesAdmin };

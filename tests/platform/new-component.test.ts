@@ -34,7 +34,7 @@ describe('new:component', () => {
   });
 
   it('writes the folder, the actions, the migration and a test, and adds one line to the registry and the actions index', () => {
-    // A feature that does not exist in the checkout (debates did once, then it was built).
+    // A feature the platform does not have yet (debates, the usual example, now exists).
     const dir = scratchCheckout();
     const written = generate(dir, 'petitions', 'petition');
     for (const p of written) expect(existsSync(join(dir, p)), p).toBe(true);
