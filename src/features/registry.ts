@@ -1,8 +1,11 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
+import type { NotificationKindDefinition } from '../lib/notifications/kinds.ts';
+import { commentsNotificationKinds } from './comments/notifications.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
+import { spacesNotificationKinds } from './spaces/notifications.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
@@ -53,3 +56,25 @@ export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
   commentModeration,
   ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),
 ];
+
+/**
+ * Every kind of notification, with its texts: the spaces' and comments' own, then each
+ * component's (its manifest's `notifications`). `public.notification_kinds` holds the same (a test compares).
+ */
+export const NOTIFICATION_KINDS: readonly NotificationKindDefinition[] = [
+  ...spacesNotificationKinds,
+  ...commentsNotificationKinds,
+  ...MANIFESTS.flatMap((m) => m.notifications ?? []),
+];
+
+const kindsByKey = new Map(NOTIFICATION_KINDS.map((k) => [k.kind, k]));
+
+export function notificationKind(kind: string): NotificationKindDefinition | undefined {
+  return kindsByKey.get(kind);
+}
+
+const resourcesByType = new Map(RESOURCES.map((r) => [r.type, r]));
+
+export function resourceDefinition(type: string): (ResourceDefinition & { feature: string }) | undefined {
+  return resourcesByType.get(type);
+}
