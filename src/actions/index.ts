@@ -1,6 +1,7 @@
 import { accounts } from './accounts.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
+import { notifications } from './notifications.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
@@ -9,4 +10,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, notifications };

@@ -471,14 +471,15 @@ create policy "people hear their own notifications" on realtime.messages for sel
 -- `kind` null: every notification email; else that kind's emails only.
 create or replace function private.unsubscribe_notification_emails(person uuid, kind text) returns void
 language plpgsql security definer set search_path = '' as $$
+#variable_conflict use_column
 begin
-  if kind is null then
+  if unsubscribe_notification_emails.kind is null then
     update public.profile_preferences set email_on_notification = false, email_on_mention = false where id = person;
     insert into public.notification_settings (user_id, kind, email)
     select person, k.kind, 'never' from public.notification_kinds k
     on conflict (user_id, kind) do update set email = 'never';
   else
-    insert into public.notification_settings (user_id, kind, email) values (person, kind, 'never')
+    insert into public.notification_settings (user_id, kind, email) values (person, unsubscribe_notification_emails.kind, 'never')
     on conflict (user_id, kind) do update set email = 'never';
   end if;
 end $$;

@@ -77,6 +77,9 @@ export const fr = {
   'accounts.prefs.digestDaily': 'Un résumé par jour',
   'accounts.prefs.digestWeekly': 'Un résumé par semaine',
   'accounts.prefs.newsletter': 'Je veux recevoir la lettre d’information de la plateforme',
+  'accounts.prefs.kinds': 'Courriels, type par type',
+  'accounts.prefs.kindsHint': 'Pour chaque type de notification, vous pouvez choisir un autre rythme que votre choix général. Les notifications restent toujours visibles sur la plateforme.',
+  'accounts.prefs.seeAll': 'Voir mes notifications',
   'accounts.prefs.submit': 'Enregistrer les préférences',
   'accounts.delete.title': 'Supprimer mon compte',
   'accounts.delete.warning':
