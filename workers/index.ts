@@ -6,11 +6,12 @@
 import postgres from 'postgres';
 import { PgBoss, type SendOptions } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
+import { announceScheduledJob } from './blog/announce-scheduled.ts';
 import type { Job, WorkerSettings } from './job.ts';
 import { NOTIFICATION_JOBS } from './notifications/jobs.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS];
+export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

@@ -1,4 +1,5 @@
 import { accounts } from './accounts.ts';
+import { blog } from './blog.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { notifications } from './notifications.ts';
@@ -10,4 +11,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, notifications };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, notifications, blog };

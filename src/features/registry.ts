@@ -1,6 +1,7 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
 import type { NotificationKindDefinition } from '../lib/notifications/kinds.ts';
+import { blogManifest } from './blog/manifest.ts';
 import { commentsNotificationKinds } from './comments/notifications.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
@@ -11,7 +12,7 @@ import { spacesNotificationKinds } from './spaces/notifications.ts';
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, blogManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 
