@@ -8,10 +8,11 @@ import { PgBoss, type SendOptions } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
 import { announceScheduledJob } from './blog/announce-scheduled.ts';
 import type { Job, WorkerSettings } from './job.ts';
+import { NEWSLETTER_JOBS } from './newsletters/jobs.ts';
 import { NOTIFICATION_JOBS } from './notifications/jobs.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */
@@ -89,6 +90,7 @@ export async function startWorkers(config: Pick<Config, 'databaseUrl'> & WorkerS
       if (job.schedule) await boss.schedule(job.queue, job.schedule.cron, null, { tz: job.schedule.tz ?? 'UTC' });
       if (job.trigger) listeners.push(await listenFor(config.databaseUrl, job, send, log));
     }
+    for (const job of jobs) if (job.runAtStart) await boss.send(job.queue, {});
   } catch (err) {
     for (const l of listeners) await l.unlisten().catch(() => {});
     await boss.stop({ graceful: false }).catch(() => {});

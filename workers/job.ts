@@ -41,6 +41,8 @@ export interface JobDefinition<P> {
   /** How the workers fetch it (batch size, polling, concurrency); pg-boss's defaults otherwise. */
   work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>;
   trigger?: ChannelTrigger<P>;
+  /** Also run once when the workers start (catching up after a restart without waiting for the schedule). */
+  runAtStart?: boolean;
 }
 
 /** A job as the worker runs it: raw job data in, parsed against the schema before the handler sees it. */
@@ -50,6 +52,7 @@ export interface Job {
   schedule?: { cron: string; tz?: string };
   work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>;
   trigger?: ChannelTrigger<unknown>;
+  runAtStart?: boolean;
   handle: (data: unknown, ctx: JobContext) => Promise<unknown>;
 }
 
@@ -67,6 +70,7 @@ export function defineJob<P>(def: JobDefinition<P>): Job {
     ...(def.schedule ? { schedule: def.schedule } : {}),
     ...(def.work ? { work: def.work } : {}),
     ...(def.trigger ? { trigger: def.trigger as ChannelTrigger<unknown> } : {}),
+    ...(def.runAtStart ? { runAtStart: true } : {}),
     async handle(data, ctx) {
       const parsed = def.payload.safeParse(data ?? undefined);
       if (!parsed.success) {

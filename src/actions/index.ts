@@ -2,6 +2,7 @@ import { accounts } from './accounts.ts';
 import { blog } from './blog.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
+import { newsletters } from './newsletters.ts';
 import { notifications } from './notifications.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
@@ -11,4 +12,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, notifications, blog };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, notifications, blog, newsletters };

@@ -29,6 +29,7 @@ export const sweepJob = defineJob({
   queue: 'notifications.sweep',
   payload: z.object({}).strict().nullish(),
   schedule: { cron: '* * * * *' },
+  runAtStart: true,
   queueOptions: { policy: 'stately', retryLimit: 2, retryDelay: 10, expireInSeconds: 300, deleteAfterSeconds: 60 * 60 },
   async run(_payload, { db, log, send }) {
     const delivered = await deliverNotificationEvents(db);

@@ -54,6 +54,8 @@ export const signUpInput = z.object({
   email,
   password: newPassword,
   accept_terms: z.boolean().refine((v) => v, { message: 'accounts.validation.accept_terms' }),
+  // The newsletter, asked apart from the terms (never required): the answer is recorded as given.
+  newsletter: z.boolean(),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 

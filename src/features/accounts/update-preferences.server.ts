@@ -24,7 +24,8 @@ export async function updatePreferences(ctx: AccountContext, input: PreferencesI
           set email_on_notification = ${input.email_on_notification},
               email_on_mention = ${input.email_on_mention},
               notifications_digest = ${input.notifications_digest},
-              newsletter_opt_in_at = case when ${input.newsletter}::boolean then coalesce(newsletter_opt_in_at, now()) else null end
+              newsletter_opt_in_at = case when ${input.newsletter}::boolean then coalesce(newsletter_opt_in_at, now()) else null end,
+              newsletter_answered_at = coalesce(newsletter_answered_at, now())
           where id = ${ctx.user?.id ?? ''}
           returning id`;
         // Each kind: its own rhythm, or back to the general choice (RLS: the person's own rows).

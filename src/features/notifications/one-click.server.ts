@@ -1,8 +1,9 @@
 import { getConfig } from '../../lib/config.ts';
+import { newsletterUnsubscribeScope } from '../newsletters/unsubscribe.server.ts';
 import { notificationUnsubscribeScope, unsubscribe, type UnsubscribeScope } from './unsubscribe.server.ts';
 
 /** Every kind of email a link can take someone off (the notifications' and the newsletter's). */
-export const UNSUBSCRIBE_SCOPES: readonly UnsubscribeScope[] = [notificationUnsubscribeScope];
+export const UNSUBSCRIBE_SCOPES: readonly UnsubscribeScope[] = [notificationUnsubscribeScope, newsletterUnsubscribeScope];
 
 /** Where RFC 8058 one-click requests arrive (`List-Unsubscribe: <…/api/unsubscribe?token=…>`). */
 export const ONE_CLICK_PATH = '/api/unsubscribe';

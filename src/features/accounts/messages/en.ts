@@ -68,6 +68,8 @@ export const en = {
   'accounts.password.title': 'Password',
   'accounts.password.current': 'Current password',
   'accounts.password.submit': 'Change password',
+  'accounts.signUp.newsletter': 'I would like to receive the platform’s newsletter',
+  'accounts.signUp.newsletterHint': 'Optional, apart from the terms of use; you can change your mind from your account.',
   'accounts.prefs.title': 'Notifications',
   'accounts.prefs.legend': 'Receive by email',
   'accounts.prefs.emailOnNotification': 'My notifications (replies, follows, project progress)',

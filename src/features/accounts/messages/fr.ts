@@ -68,6 +68,8 @@ export const fr = {
   'accounts.password.title': 'Mot de passe',
   'accounts.password.current': 'Mot de passe actuel',
   'accounts.password.submit': 'Changer de mot de passe',
+  'accounts.signUp.newsletter': 'Je souhaite recevoir la lettre d’information de la plateforme',
+  'accounts.signUp.newsletterHint': 'Facultatif, indépendant des conditions d’utilisation ; vous pourrez changer d’avis depuis votre compte.',
   'accounts.prefs.title': 'Notifications',
   'accounts.prefs.legend': 'Recevoir par courriel',
   'accounts.prefs.emailOnNotification': 'Mes notifications (réponses, suivis, avancement des projets)',
