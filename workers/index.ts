@@ -77,7 +77,9 @@ export async function startWorkers(config: Pick<Config, 'databaseUrl'> & WorkerS
     await boss.start();
     for (const job of jobs) {
       await boss.createQueue(job.queue, { notify: true, ...job.queueOptions });
-      await boss.work<unknown>(job.queue, { ...job.work }, async (batch) => {
+      // A full batch means more is waiting: fetch again at once rather than at the next poll.
+      const work = job.work?.batchSize && job.work.batchSize > 1 ? { burstWhenBatchFull: true, ...job.work } : { ...job.work };
+      await boss.work<unknown>(job.queue, work, async (batch) => {
         for (const j of batch) {
           try {
             await job.handle(j.data, { db, log: (l) => log(`${job.queue}: ${l}`), send, settings });

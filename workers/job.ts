@@ -39,7 +39,7 @@ export interface JobDefinition<P> {
   /** A recurring job: a cron expression, in `tz` (default UTC). */
   schedule?: { cron: string; tz?: string };
   /** How the workers fetch it (batch size, polling, concurrency); pg-boss's defaults otherwise. */
-  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>;
+  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency' | 'burstWhenBatchFull'>;
   trigger?: ChannelTrigger<P>;
   /** Also run once when the workers start (catching up after a restart without waiting for the schedule). */
   runAtStart?: boolean;
@@ -50,7 +50,7 @@ export interface Job {
   queue: string;
   queueOptions?: Omit<Queue, 'name'>;
   schedule?: { cron: string; tz?: string };
-  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency'>;
+  work?: Pick<WorkOptions, 'batchSize' | 'pollingIntervalSeconds' | 'localConcurrency' | 'burstWhenBatchFull'>;
   trigger?: ChannelTrigger<unknown>;
   runAtStart?: boolean;
   handle: (data: unknown, ctx: JobContext) => Promise<unknown>;

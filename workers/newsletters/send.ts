@@ -6,7 +6,8 @@ import { translated } from '../../src/lib/i18n/translated.ts';
 import type { OutgoingMessage, SmtpBatchSender } from '../../src/lib/mail/smtp-batch.ts';
 import { SmtpBatchSender as Sender } from '../../src/lib/mail/smtp-batch.ts';
 import type { Block } from '../../src/features/newsletters/newsletters.ts';
-import { addressLetter, loadLetterLookups, renderLetter, type LetterLookups, type RenderedLetter } from '../../src/features/newsletters/render.server.ts';
+import { addressLetter, letterTemplate, loadLetterLookups, renderLetter, type LetterLookups } from '../../src/features/newsletters/render.server.ts';
+import type { EmailTemplate } from '../../src/lib/mail/compose.ts';
 import { defineJob } from '../job.ts';
 import { drainOutbox, type DrainResult } from '../mail/outbox.ts';
 import { mailSettings } from '../notifications/send-emails.ts';
@@ -50,23 +51,16 @@ export async function sendNewsletter(
   }, db);
   if (!letter) return { sent: 0, refused: 0, skipped: 0, batches: 0, finished: false };
   const { row, lookups } = letter;
-  const rendered = new Map<Locale, Promise<RenderedLetter>>();
+  // Written once per language, addressed to each reader.
+  const templates = new Map<Locale, Promise<EmailTemplate>>();
   const inLocale = (l: Locale) => {
-    let r = rendered.get(l);
-    if (!r) {
-      r = renderLetter(row, l, lookups as LetterLookups, settings.siteUrl);
-      rendered.set(l, r);
+    let t = templates.get(l);
+    if (!t) {
+      const orgName = translated(lookups.org.name, l, lookups.org.defaultLocale) || 'Décidons';
+      t = renderLetter(row, l, lookups as LetterLookups, settings.siteUrl).then((r) => letterTemplate(r, { ...settings, orgName }));
+      templates.set(l, t);
     }
-    return r;
-  };
-  const orgNames = new Map<Locale, string>();
-  const orgName = (l: Locale) => {
-    let n = orgNames.get(l);
-    if (n === undefined) {
-      n = translated(lookups.org.name, l, lookups.org.defaultLocale) || 'Décidons';
-      orgNames.set(l, n);
-    }
-    return n;
+    return t;
   };
   const result = await drainOutbox<Delivery>(
     db,
@@ -79,7 +73,12 @@ export async function sendNewsletter(
           rows.map(async (d): Promise<OutgoingMessage | null> => {
             if (!d.email) return null;
             const locale: Locale = isLocale(d.locale) ? d.locale : 'fr';
-            return addressLetter(letterId, await inLocale(locale), { userId: d.user_id, email: d.email }, { ...settings, orgName: orgName(locale) });
+            try {
+              return addressLetter(letterId, locale, await inLocale(locale), { userId: d.user_id, email: d.email }, settings);
+            } catch {
+              // An address a header cannot carry as is (not plain ASCII): recorded as failed.
+              return null;
+            }
           }),
         );
       },

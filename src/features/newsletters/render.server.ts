@@ -2,7 +2,7 @@ import type { Sql, Tx } from '../../lib/db/index.ts';
 import { interpolate } from '../../lib/i18n/catalog.ts';
 import type { Locale } from '../../lib/i18n/locales.ts';
 import { translated } from '../../lib/i18n/translated.ts';
-import { composeEmail } from '../../lib/mail/compose.ts';
+import { composeTemplate, RECIPIENT_LINK, type EmailTemplate } from '../../lib/mail/compose.ts';
 import { escapeHtml, renderEmailHtml } from '../../lib/mail/layout.ts';
 import type { OutgoingMessage } from '../../lib/mail/smtp-batch.ts';
 import { signUnsubscribe } from '../../lib/mail/unsubscribe.ts';
@@ -38,7 +38,8 @@ export interface OrgForMail {
   color: string | undefined;
 }
 
-const RECIPIENT = '%%DECIDONS_RECIPIENT_UNSUBSCRIBE%%';
+/** Where each recipient's own unsubscribe address goes. */
+export const RECIPIENT = RECIPIENT_LINK;
 
 interface SpaceRow {
   id: string;
@@ -140,26 +141,34 @@ export interface Recipient {
   email: string;
 }
 
-/** The letter addressed to one person: their unsubscribe link (page and RFC 8058 one-click). */
-export async function addressLetter(
-  letterId: string,
-  rendered: RenderedLetter,
-  to: Recipient,
-  settings: { siteUrl: string; sender: string; secret: string; orgName: string },
-): Promise<OutgoingMessage> {
-  const token = encodeURIComponent(signUnsubscribe(settings.secret, { person: to.userId, scope: `newsletter:${letterId}` }));
-  const page = `${settings.siteUrl}/${rendered.locale}/unsubscribe?token=${token}`;
-  const raw = await composeEmail({
+/** The letter in one language as a message written once, to address to each of its readers. */
+export async function letterTemplate(rendered: RenderedLetter, settings: { siteUrl: string; sender: string; orgName: string }): Promise<EmailTemplate> {
+  const host = new URL(settings.siteUrl).hostname;
+  return composeTemplate({
     fromName: settings.orgName,
     fromAddress: settings.sender,
-    to: to.email,
     subject: rendered.subject,
-    html: rendered.html.replaceAll(RECIPIENT, escapeHtml(page)),
-    text: rendered.text.replaceAll(RECIPIENT, page),
+    html: rendered.html,
+    text: rendered.text,
     language: rendered.locale,
-    unsubscribe: { oneClickUrl: `${settings.siteUrl}/api/unsubscribe?token=${token}` },
+    headers: { 'List-Id': `<newsletter.${host}>`, Precedence: 'bulk' },
+  });
+}
+
+/** The letter addressed to one person: their unsubscribe link (page and RFC 8058 one-click). */
+export function addressLetter(
+  letterId: string,
+  locale: Locale,
+  template: EmailTemplate,
+  to: Recipient,
+  settings: { siteUrl: string; sender: string; secret: string },
+): OutgoingMessage {
+  const token = encodeURIComponent(signUnsubscribe(settings.secret, { person: to.userId, scope: `newsletter:${letterId}` }));
+  const raw = template.address({
+    to: to.email,
     messageId: `<newsletter-${letterId}-${to.userId}@${new URL(settings.siteUrl).hostname}>`,
-    headers: { 'List-Id': `<newsletter.${new URL(settings.siteUrl).hostname}>`, Precedence: 'bulk' },
+    oneClickUrl: `${settings.siteUrl}/api/unsubscribe?token=${token}`,
+    link: `${settings.siteUrl}/${locale}/unsubscribe?token=${token}`,
   });
   return { from: settings.sender, to: to.email, raw };
 }

@@ -4,7 +4,7 @@ import { failure, notOk, ok, type Result } from '../../lib/forms/index.ts';
 import { isLocale } from '../../lib/i18n/locales.ts';
 import { translated } from '../../lib/i18n/translated.ts';
 import { SmtpBatchSender } from '../../lib/mail/smtp-batch.ts';
-import { addressLetter, loadLetterLookups, renderLetter } from './render.server.ts';
+import { addressLetter, letterTemplate, loadLetterLookups, renderLetter } from './render.server.ts';
 import type { Block } from './newsletters.ts';
 
 /**
@@ -23,12 +23,17 @@ export async function testSendNewsletter(claims: Claims | null, id: string, emai
   if (!found) return notOk(failure(404, 'error.not_found'));
   const locale = isLocale(found.row.locale) ? found.row.locale : 'fr';
   const rendered = await renderLetter(found.row, locale, found.lookups, config.siteUrl);
-  const message = await addressLetter(
-    id,
-    rendered,
-    { userId: claims.sub, email },
-    { siteUrl: config.siteUrl, sender: config.smtpSender, secret: config.jwtSecret, orgName: translated(found.lookups.org.name, locale, found.lookups.org.defaultLocale) },
-  );
+  const template = await letterTemplate(rendered, {
+    siteUrl: config.siteUrl,
+    sender: config.smtpSender,
+    orgName: translated(found.lookups.org.name, locale, found.lookups.org.defaultLocale),
+  });
+  let message;
+  try {
+    message = addressLetter(id, locale, template, { userId: claims.sub, email }, { siteUrl: config.siteUrl, sender: config.smtpSender, secret: config.jwtSecret });
+  } catch {
+    return notOk(failure(422, 'validation.email'));
+  }
   const sender = new SmtpBatchSender(config.smtpUrl, { connections: 1 });
   try {
     const [outcome] = await sender.send([message], async () => {});

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { canEnterAdmin, getAdminAccess } from '@/features/admin/access.server.ts';
 import { getNewsletter } from '@/features/newsletters/queries.server.ts';
-import { loadLetterLookups, renderLetter } from '@/features/newsletters/render.server.ts';
+import { loadLetterLookups, RECIPIENT, renderLetter } from '@/features/newsletters/render.server.ts';
 import { getConfig } from '@/lib/config.ts';
 import { asUser } from '@/lib/db/index.ts';
 import { isLocale } from '@/lib/i18n/index.ts';
@@ -18,7 +18,7 @@ export const GET: APIRoute = async ({ locals, params }) => {
   if (!letter || !isLocale(lang)) return new Response('Not found', { status: 404 });
   const lookups = await asUser(locals.claims, (tx) => loadLetterLookups(tx, letter));
   const rendered = await renderLetter(letter, lang, lookups, getConfig().siteUrl);
-  const html = rendered.html.replaceAll('%%DECIDONS_RECIPIENT_UNSUBSCRIBE%%', '#');
+  const html = rendered.html.replaceAll(RECIPIENT, '#');
   return new Response(html, {
     headers: {
       'content-type': 'text/html; charset=utf-8',
