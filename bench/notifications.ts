@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { SMTPServer } from 'smtp-server';
 import { z } from 'zod';
 import type { Config } from '../src/lib/config.ts';
