@@ -13,7 +13,14 @@ import type { DeliveryOutcome, OutgoingMessage, SmtpBatchSender } from '../../sr
 export interface OutboxDefinition<R> {
   /** Why the service role is used (shows in pg_stat_activity). */
   reason: string;
-  claim: (tx: Sql, limit: number) => Promise<R[]>;
+  /**
+   * Locks up to `limit` pending rows (`for update skip locked`) whose key comes after `after`, in
+   * key order. The cursor keeps each claim from walking again over the rows already sent (still in
+   * the index until vacuum): a claim per batch stays cheap however long the outbox.
+   */
+  claim: (tx: Sql, limit: number, after: string | null) => Promise<R[]>;
+  /** The row's key for the cursor (the claim's order). */
+  key: (row: R) => string;
   /** The message for a row, or null when there is nothing to send any more (skipped). */
   render: (tx: Sql, rows: R[]) => Promise<(OutgoingMessage | null)[]>;
   /** Records, in the claim's transaction, what happened: ids sent, refused (with why), skipped. */
@@ -44,6 +51,9 @@ export async function drainOutbox<R>(
   opts: { maxBatches?: number; onBatch?: (r: DrainResult) => Promise<void> | void } = {},
 ): Promise<DrainResult> {
   const total: DrainResult = { sent: 0, refused: 0, skipped: 0, batches: 0 };
+  // After the end, one more pass from the start: rows refused for a while, or locked by another
+  // worker that has died since.
+  let after: string | null = null;
   while (opts.maxBatches === undefined || total.batches < opts.maxBatches) {
     const conn = await db.reserve();
     let open = false;
@@ -55,13 +65,16 @@ export async function drainOutbox<R>(
       await conn`select set_config('role', 'service_role', true),
                         set_config('request.jwt.claims', ${JSON.stringify({ role: 'service_role' })}, true),
                         set_config('application_name', ${`decidons-service: ${def.reason}`.slice(0, 63)}, true)`;
-      const rows = await def.claim(conn, sender.capacity);
+      const rows = await def.claim(conn, sender.capacity, after);
       claimed = rows.length;
       if (rows.length === 0) {
         await conn.unsafe('commit');
         open = false;
-        break;
+        if (after === null) break;
+        after = null;
+        continue;
       }
+      after = def.key(rows[rows.length - 1]!);
       const messages = await def.render(conn, rows);
       const toSend: { row: R; message: OutgoingMessage }[] = [];
       const skipped: R[] = [];
@@ -111,7 +124,7 @@ export async function drainOutbox<R>(
       total.refused += late.length;
     }
     await opts.onBatch?.(total);
-    if (claimed < sender.capacity) break;
+    if (claimed < sender.capacity) after = null;
   }
   return total;
 }

@@ -67,7 +67,8 @@ export async function sendNewsletter(
     sender,
     {
       reason: 'newsletters.send',
-      claim: (tx, limit) => tx<Delivery[]>`select * from private.claim_newsletter_deliveries(${letterId}, ${limit})`,
+      claim: (tx, limit, after) => tx<Delivery[]>`select * from private.claim_newsletter_deliveries(${letterId}, ${limit}, ${after}::uuid)`,
+      key: (d) => d.user_id,
       async render(_tx, rows) {
         return Promise.all(
           rows.map(async (d): Promise<OutgoingMessage | null> => {

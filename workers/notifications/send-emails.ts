@@ -22,7 +22,8 @@ export function mailSettings(settings: WorkerSettings | undefined): (MailSetting
 export async function sendNotificationEmails(db: Sql, settings: MailSettings, sender: SmtpBatchSender): Promise<DrainResult> {
   return drainOutbox<PendingNotificationEmail>(db, sender, {
     reason: 'notifications.send-emails',
-    claim: (tx, limit) => claimPendingEmails(tx, limit),
+    claim: (tx, limit, after) => claimPendingEmails(tx, limit, after === null ? null : Number(after)),
+    key: (row) => String(row.id),
     async render(tx, rows) {
       const lookups = await loadLookups(tx, rows);
       return Promise.all(rows.map((r) => buildNotificationEmail(r, lookups, settings)));

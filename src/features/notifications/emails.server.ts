@@ -52,10 +52,10 @@ export interface EmailLookups {
 }
 
 /** Claims up to `limit` pending emails (locked until the caller's transaction ends), with their notifications. */
-export async function claimPendingEmails(tx: Sql, limit: number): Promise<PendingNotificationEmail[]> {
+export async function claimPendingEmails(tx: Sql, limit: number, after: number | null = null): Promise<PendingNotificationEmail[]> {
   const rows = await tx<
     { id: string; user_id: string; frequency: 'immediate' | 'daily' | 'weekly'; period: string | null; email: string | null; locale: string; name: string; items: RawItem[] }[]
-  >`select * from private.claim_notification_emails(${limit})`;
+  >`select * from private.claim_notification_emails(${limit}, ${after}::bigint)`;
   return rows.map((r) => ({
     id: Number(r.id),
     userId: r.user_id,
