@@ -15,6 +15,7 @@ import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
 import { benchCollab } from './collab.ts';
 import { benchDebates } from './debates.ts';
 import { benchHttp } from './http.ts';
+import { benchNotifications } from './notifications.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchSurveys } from './surveys.ts';
@@ -114,6 +115,7 @@ try {
   if (runs('surveys')) await benchSurveys(config, sql, config.databaseUrl, { measure, row });
   if (runs('collab')) await benchCollab(config, sql, DURATION_MS / 1000);
   if (runs('debates')) await benchDebates(config, sql, { measure, row });
+  if (runs('notifications')) await benchNotifications(config, sql);
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

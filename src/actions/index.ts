@@ -1,8 +1,11 @@
 import { accounts } from './accounts.ts';
+import { blog } from './blog.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { forms } from './forms.ts';
 import { debates, debatesAdmin } from './debates.ts';
+import { newsletters } from './newsletters.ts';
+import { notifications } from './notifications.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
@@ -13,4 +16,4 @@ import { surveys } from './surveys.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys, debates, debatesAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys, debates, debatesAdmin, notifications, blog, newsletters };

@@ -1,16 +1,20 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
+import type { NotificationKindDefinition } from '../lib/notifications/kinds.ts';
+import { blogManifest } from './blog/manifest.ts';
+import { commentsNotificationKinds } from './comments/notifications.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { debatesManifest } from './debates/manifest.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 import { surveysManifest } from './surveys/manifest.ts';
+import { spacesNotificationKinds } from './spaces/notifications.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest, debatesManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest, debatesManifest, blogManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 
@@ -55,3 +59,25 @@ export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
   commentModeration,
   ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),
 ];
+
+/**
+ * Every kind of notification, with its texts: the spaces' and comments' own, then each
+ * component's (its manifest's `notifications`). `public.notification_kinds` holds the same (a test compares).
+ */
+export const NOTIFICATION_KINDS: readonly NotificationKindDefinition[] = [
+  ...spacesNotificationKinds,
+  ...commentsNotificationKinds,
+  ...MANIFESTS.flatMap((m) => m.notifications ?? []),
+];
+
+const kindsByKey = new Map(NOTIFICATION_KINDS.map((k) => [k.kind, k]));
+
+export function notificationKind(kind: string): NotificationKindDefinition | undefined {
+  return kindsByKey.get(kind);
+}
+
+const resourcesByType = new Map(RESOURCES.map((r) => [r.type, r]));
+
+export function resourceDefinition(type: string): (ResourceDefinition & { feature: string }) | undefined {
+  return resourcesByType.get(type);
+}

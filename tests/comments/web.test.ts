@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createConfirmedUser, signedIn, type Page } from '../web/helpers.ts';
 import { closeTestDb, testDb, uniqueSlug } from '../web/spaces-helpers.ts';
+import { deliverNotifications } from '../helpers/notifications.ts';
 
 /*
  * Comments through the running server, the way a browser without JavaScript uses them: each form
@@ -86,6 +87,7 @@ describe('comments without JavaScript', () => {
     expect(page.html).toContain('href="https://example.org" rel="nofollow ugc noopener"');
     expect(page.text).toContain('Pour');
     // The mention notified Bob.
+    await deliverNotifications(testDb());
     const notes = await testDb()`select 1 from public.notifications where user_id = ${bob.id} and data ->> 'comment_id' = ${id}`;
     expect(notes).toHaveLength(1);
 

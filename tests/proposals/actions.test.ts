@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
+import { deliverNotifications } from '../helpers/notifications.ts';
 import { act, alertText, person, proposalsPlace, published, setPhase, setSettings, statusText, type Person, type Place } from './page-fixtures.ts';
 
 /*
@@ -171,6 +172,7 @@ describe('co-authors', () => {
     expect((await bob.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname })).status).toBe(403);
 
     expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: `@${carol.nickname}` })).status).toBe(303);
+    await deliverNotifications(testDb());
     const [note] = await testDb()`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${p}`;
     expect(note).toBeDefined();
     const dup = await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname.toUpperCase() });

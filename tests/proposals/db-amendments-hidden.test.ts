@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser } from '../../src/lib/db/index.ts';
 import { userClaims } from '../db/fixtures.ts';
 import { connectTestDb } from '../helpers/db.ts';
+import { deliverNotifications } from '../helpers/notifications.ts';
 import { createProposal, createProposalsComponent, createUsers, grantRole } from './fixtures.ts';
 
 /* Rules found missing in review: promotion counts towards the limit, accepting an amendment does
@@ -67,6 +68,7 @@ describe('a hidden proposal', () => {
     expect(await messages()).toBe(before + 1);
     await as(admin!)((tx) => tx`insert into public.proposal_answers (proposal_id, state_id, answer)
                                 values (${p}, ${f.states.rejected!}, ${tx.json({ fr: 'Non' })})`);
+    await deliverNotifications(sql);
     const [notes] = await sql<{ n: number }[]>`select count(*)::int as n from public.notifications
                                                 where kind = 'proposals.answered' and resource_id = ${p}`;
     expect(notes!.n).toBe(0);

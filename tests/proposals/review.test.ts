@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../src/features/proposals/list.ts';
 import { asUser } from '../../src/lib/db/index.ts';
 import { connectTestDb } from '../helpers/db.ts';
+import { deliverNotifications } from '../helpers/notifications.ts';
 import { errorOf, userClaims } from '../db/fixtures.ts';
 import { Browser } from '../web/helpers.ts';
 import { act, alertText, person, proposalsPlace, published, setPhase, setSettings, type Person, type Place } from './page-fixtures.ts';
@@ -398,6 +399,7 @@ describe('co-author lookup', () => {
     expect(byEmail).toEqual({ invitee: null, already: false });
     const [r] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.nickname.toUpperCase()})`);
     expect(r).toEqual({ invitee: carol.id, already: false });
+    await deliverNotifications(sql);
     const notes = await sql`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${mine}`;
     expect(notes).toHaveLength(1);
     const [again] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${`@${carol.nickname}`})`);

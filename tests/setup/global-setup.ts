@@ -16,6 +16,8 @@ export interface StackInfo {
   jwtSecret: string;
   databaseUrl: string;
   mailApiUrl: string;
+  /** The SMTP catcher's address (workers that send email in tests). */
+  smtpUrl: string;
   /** The production build, served as `npm start` serves it. */
   siteUrl: string;
   /** The build the site serves (tests that start another web process on the same build). */
@@ -77,6 +79,7 @@ export default async function setup(project: TestProject) {
     jwtSecret: config.jwtSecret,
     databaseUrl: config.databaseUrl,
     mailApiUrl: stack.mailApiUrl!,
+    smtpUrl: config.smtpUrl,
     siteUrl: webServer.url,
     outDir,
     dataDir,

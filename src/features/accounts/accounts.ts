@@ -54,6 +54,8 @@ export const signUpInput = z.object({
   email,
   password: newPassword,
   accept_terms: z.boolean().refine((v) => v, { message: 'accounts.validation.accept_terms' }),
+  // The newsletter, asked apart from the terms (never required): the answer is recorded as given.
+  newsletter: z.boolean(),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 
@@ -93,6 +95,12 @@ export const preferencesInput = z.object({
   email_on_mention: z.boolean(),
   notifications_digest: z.enum(DIGESTS, { message: 'validation.invalid_choice' }),
   newsletter: z.boolean(),
+  // One `<kind>:<frequency>` per kind of notification (a select each): the email rhythm chosen
+  // for that kind, or `default` to follow the general choice.
+  email_kinds: z
+    .array(z.string().regex(/^[a-z][a-z_]{1,39}\.[a-z][a-z_]{1,39}:(default|immediate|daily|weekly|never)$/, { message: 'validation.invalid_choice' }))
+    .max(200)
+    .optional(),
 });
 export type PreferencesInput = z.infer<typeof preferencesInput>;
 
@@ -212,6 +220,8 @@ export const PROFILE_CONSTRAINT_FIELDS: Readonly<Record<string, { field: string;
   profiles_avatar_url_format: { field: 'avatar_url', key: 'accounts.validation.avatar_url_format' },
   profiles_bio_length: { field: 'bio', key: 'accounts.validation.bio_length' },
   profile_preferences_digest: { field: 'notifications_digest', key: 'validation.invalid_choice' },
+  notification_settings_kind_fkey: { field: 'email_kinds', key: 'validation.invalid_choice' },
+  notification_settings_email: { field: 'email_kinds', key: 'validation.invalid_choice' },
 };
 
 /** How long after following a recovery (or one-time) link a new password may be set without the old one. */

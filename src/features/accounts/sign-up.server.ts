@@ -22,7 +22,8 @@ export async function signUp(ctx: AccountContext, input: SignUpInput): Promise<R
     password: input.password,
     options: {
       emailRedirectTo: callbackUrl(ctx.siteUrl, ctx.locale, `/${ctx.locale}/account?status=email-confirmed`, 'signup'),
-      data: { name: input.name, ...(input.nickname ? { nickname: input.nickname } : {}), locale: ctx.locale },
+      // `newsletter`: the answer to the newsletter question (core consents record it with the profile).
+      data: { name: input.name, ...(input.nickname ? { nickname: input.nickname } : {}), locale: ctx.locale, newsletter: input.newsletter },
     },
   });
   if (error) {

@@ -1,5 +1,6 @@
 import { defineManifest } from '../../lib/components/manifest.ts';
 import { readSettings } from '../../lib/components/settings.ts';
+import { proposalsNotificationKinds } from './notifications.ts';
 
 const onOff = (fr: string, en: string) => ({ type: 'boolean' as const, default: false, label: { fr, en } });
 
@@ -138,6 +139,7 @@ export const proposalsManifest = defineManifest({
     {
       type: 'proposal',
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'evaluated', 'moderated', 'logged', 'exported'],
+      path: (id) => `proposals/${id}`,
     },
     { type: 'collaborative_draft', can: ['commentable', 'followable', 'reportable'] },
   ],
@@ -158,6 +160,7 @@ export const proposalsManifest = defineManifest({
     proposal_evaluators: { fr: 'Évaluateur·rice d’une proposition', en: 'Proposal evaluator' },
   },
   accountSection: { key: 'evaluations', load: () => import('./account-section.server.ts') },
+  notifications: proposalsNotificationKinds,
   moderation: {
     key: 'proposals',
     hideAction: 'proposalsAdmin.hideProposal',

@@ -1,6 +1,7 @@
 import type { Claims, Tx } from '../db/index.ts';
 import type { Locale } from '../i18n/locales.ts';
 import type { TranslatedText } from '../i18n/translated.ts';
+import type { NotificationKindDefinition } from '../notifications/kinds.ts';
 import { SETTING_NAME, type AnySettings, type Labels, type SettingsDefinition } from './settings.ts';
 
 /*
@@ -108,6 +109,8 @@ export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentabl
 export interface ResourceDefinition {
   type: string;
   can: readonly ResourceCapability[];
+  /** Its page, relative to its component's page (`proposals/<id>`): links from notifications. None: the component's page. */
+  path?: (id: string) => string;
 }
 
 /** The open data page's options, as `/open-data/<key>.csv` and `.json`. */
@@ -197,6 +200,8 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   moderation?: ModerationQueueDefinition;
   /** A section of the person's account page, if the feature has one. */
   accountSection?: AccountSectionDefinition;
+  /** The kinds of notification its migrations register (`public.notification_kinds`), with their texts. */
+  notifications?: readonly NotificationKindDefinition[];
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a body to write, answers to give…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;

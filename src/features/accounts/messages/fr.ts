@@ -68,6 +68,8 @@ export const fr = {
   'accounts.password.title': 'Mot de passe',
   'accounts.password.current': 'Mot de passe actuel',
   'accounts.password.submit': 'Changer de mot de passe',
+  'accounts.signUp.newsletter': 'Je souhaite recevoir la lettre d’information de la plateforme',
+  'accounts.signUp.newsletterHint': 'Facultatif, indépendant des conditions d’utilisation ; vous pourrez changer d’avis depuis votre compte.',
   'accounts.prefs.title': 'Notifications',
   'accounts.prefs.legend': 'Recevoir par courriel',
   'accounts.prefs.emailOnNotification': 'Mes notifications (réponses, suivis, avancement des projets)',
@@ -77,6 +79,9 @@ export const fr = {
   'accounts.prefs.digestDaily': 'Un résumé par jour',
   'accounts.prefs.digestWeekly': 'Un résumé par semaine',
   'accounts.prefs.newsletter': 'Je veux recevoir la lettre d’information de la plateforme',
+  'accounts.prefs.kinds': 'Courriels, type par type',
+  'accounts.prefs.kindsHint': 'Pour chaque type de notification, vous pouvez choisir un autre rythme que votre choix général. Les notifications restent toujours visibles sur la plateforme.',
+  'accounts.prefs.seeAll': 'Voir mes notifications',
   'accounts.prefs.submit': 'Enregistrer les préférences',
   'accounts.delete.title': 'Supprimer mon compte',
   'accounts.delete.warning':
