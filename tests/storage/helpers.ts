@@ -56,7 +56,7 @@ export async function png(width: number, height: number, colour = '#c0392b'): Pr
 
 /** A photo-like JPEG: noise, so quality settings make a difference to its size. */
 export async function jpeg(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 95 }).toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 95 }).toBuffer();
 }
 
 export async function imageSize(data: ArrayBuffer | Buffer | Blob): Promise<{ width: number; height: number; format: string }> {

@@ -102,7 +102,7 @@ describe('objects', () => {
     const b = await bucket('up');
     const files = admin.storage.from(b);
     const red = await png(40, 30);
-    const blob = await files.upload('img/red.png', new Blob([red], { type: 'image/png' }), { cacheControl: '60' });
+    const blob = await files.upload('img/red.png', new Blob([new Uint8Array(red)], { type: 'image/png' }), { cacheControl: '60' });
     expect(blob.error).toBeNull();
     expect(blob.data).toMatchObject({ path: 'img/red.png', fullPath: `${b}/img/red.png` });
     expect(blob.data?.id).toMatch(/^[0-9a-f-]{36}$/);
