@@ -1,4 +1,5 @@
 import { accounts } from './accounts.ts';
+import { attachments } from './attachments.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { organization } from './organization.ts';
@@ -9,4 +10,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, attachments };

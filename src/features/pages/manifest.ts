@@ -73,7 +73,7 @@ export const pagesManifest = defineManifest({
       },
     },
   },
-  resources: [{ type: 'page', can: ['commentable', 'followable', 'logged'] }],
+  resources: [{ type: 'page', can: ['commentable', 'followable', 'attachable', 'logged'] }],
   logLabels: { pages: { fr: 'Contenu de page', en: 'Page content' } },
   stats: [
     {

@@ -84,7 +84,8 @@ export interface AdminPageProps {
 /**
  * What a resource can do on the shared layer. The first five are enforced by the database (the
  * feature's row in `public.resource_types` lists them, and the shared tables refuse the rest; a
- * test compares both; `versioned` resources keep their history in `public.versions`); the others
+ * test compares both; `versioned` resources keep their history in `public.versions`, `attachable`
+ * ones take documents and images in `public.attachments`); the others
  * tell the shared pages and jobs what to offer: `evaluated` (the space's evaluators enter its admin pages), `moderated`
  * (it is hidden and shown again in the space's moderation queue), `logged` (admin changes go to
  * the action log), `exported` (open data and exports).
@@ -95,6 +96,7 @@ export const RESOURCE_CAPABILITIES = [
   'followable',
   'reportable',
   'versioned',
+  'attachable',
   'evaluated',
   'moderated',
   'logged',
@@ -102,7 +104,7 @@ export const RESOURCE_CAPABILITIES = [
 ] as const;
 export type ResourceCapability = (typeof RESOURCE_CAPABILITIES)[number];
 /** The capabilities the database enforces through `public.resource_types.capabilities`. */
-export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentable', 'likeable', 'followable', 'reportable', 'versioned'];
+export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'attachable'];
 
 /** A resource type a feature registers (`public.resource_types.resource_type`) and what it can do. */
 export interface ResourceDefinition {
