@@ -7,9 +7,10 @@ import postgres from 'postgres';
 import { PgBoss } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
 import type { Job } from './job.ts';
+import { purgeJob } from './attachments/purge.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, purgeJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

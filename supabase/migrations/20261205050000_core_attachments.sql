@@ -191,6 +191,8 @@ create table private.orphan_objects (
   primary key (bucket_id, name)
 );
 alter table private.orphan_objects enable row level security;
+-- The purge job reads and clears the list as the service role (which bypasses RLS); no one else.
+grant select, delete on private.orphan_objects to service_role;
 create or replace function private.attachments_after_delete() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
