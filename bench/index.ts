@@ -15,6 +15,7 @@ import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
 import { benchHttp } from './http.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
+import { benchSearch } from './search.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 
@@ -103,6 +104,7 @@ try {
   await benchRealtime(config, sql);
   const big = await benchProposals(sql, config.databaseUrl, { measure, row });
   await benchHttp(config, sql, big, { measure, row });
+  await benchSearch(sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

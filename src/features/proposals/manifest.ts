@@ -138,6 +138,7 @@ export const proposalsManifest = defineManifest({
     {
       type: 'proposal',
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'attachable', 'evaluated', 'moderated', 'logged', 'exported'],
+      search: { label: { fr: 'Propositions', en: 'Proposals' }, path: (id) => `/proposals/${id}` },
     },
   ],
   openData: [

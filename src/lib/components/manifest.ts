@@ -110,6 +110,12 @@ export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentabl
 export interface ResourceDefinition {
   type: string;
   can: readonly ResourceCapability[];
+  /**
+   * In the one search (its migration registers a `search_document` in `public.resource_types`):
+   * the name of the type in the search page's filters, and the resource's address below its
+   * component's (`/proposals/<id>`; '' when the resource is the component's page).
+   */
+  search?: { label: Labels; path: (resourceId: string) => string };
 }
 
 /** The open data page's options, as `/open-data/<key>.csv` and `.json`. */
