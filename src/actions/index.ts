@@ -2,6 +2,7 @@ import { accounts } from './accounts.ts';
 import { attachments } from './attachments.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
+import { maps } from './maps.ts';
 import { organization } from './organization.ts';
 import { pages } from './pages.ts';
 import { proposals } from './proposals.ts';
@@ -10,4 +11,4 @@ import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, attachments };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, attachments, maps };

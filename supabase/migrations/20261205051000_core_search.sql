@@ -77,6 +77,9 @@ create table public.search_index (
   primary key (resource_type, resource_id)
 );
 create index search_index_document_idx on public.search_index using gin (document);
+-- With it the planner knows how rare a word is in titles: a rare one is read through the index,
+-- a common one by walking the newest entries.
+create index search_index_title_document_idx on public.search_index using gin (title_document);
 create index search_index_component_idx on public.search_index (component_id);
 create index search_index_space_idx on public.search_index (space_id);
 create index search_index_taxonomies_idx on public.search_index using gin (taxonomy_ids);
