@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { search } from '../../src/features/search/queries.server.ts';
+import { RESOURCES } from '../../src/features/registry.ts';
 import { highlighted, type SearchParams } from '../../src/features/search/search.ts';
-import type { Claims } from '../../src/lib/db/index.ts';
+import { asUser, type Claims } from '../../src/lib/db/index.ts';
 import { useTestStack } from '../attachments/helpers.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { userClaims } from '../db/fixtures.ts';
@@ -93,6 +94,71 @@ describe('nobody finds what they may not see', () => {
   });
 });
 
+describe('comments are found where their resource is seen', () => {
+  // As the table owner, but with the author's claims: the resource is looked up as they see it.
+  const comment = async (resourceType: string, resourceId: string, body: string) =>
+    sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify(userClaims(author))}, true)`;
+      const [c] = await tx<{ id: string }[]>`
+        insert into public.comments (resource_type, resource_id, author_id, body) values (${resourceType}, ${resourceId}, ${author}, ${body}) returning id`;
+      return c!.id;
+    });
+
+  it('named after the commented resource, linked to the comment; hidden resources, private spaces, restricted emendations', async () => {
+    const w = word();
+    const onVisible = await createProposal(sql, pub, author, { title: 'Un banc au square' });
+    const visibleComment = await comment('proposal', onVisible, `Je suis pour, ${w} !`);
+    const hiddenProposal = await createProposal(sql, pub, author);
+    const onHidden = await comment('proposal', hiddenProposal, `Sur une masquée ${w}`);
+    await sql`update public.proposals set hidden_at = now() where id = ${hiddenProposal}`;
+    const secret = await comment('proposal', await createProposal(sql, priv, author), `Réservé ${w}`);
+    const restricted = await createProposalsComponent(sql);
+    const emendation = await createProposal(sql, restricted, outsider, { amendsId: await createProposal(sql, restricted, author) });
+    const onEmendation = await comment('proposal', emendation, `Sur un amendement ${w}`);
+    await updatePhase(sql, restricted, { amendments_visibility: 'participants' });
+
+    const r = await search(null, params(w), 'fr', 'fr');
+    expect(r.hits.map((h) => h.id)).toEqual([visibleComment]);
+    expect(r.counts).toEqual({ comment: 1 });
+    const hit = r.hits[0]!;
+    expect(hit.title).toBe('');
+    expect(hit.parent).toEqual({ type: 'proposal', id: onVisible, title: 'Un banc au square' });
+    expect(highlighted(hit.snippet)).toContain(`<mark>${w}</mark>`);
+    expect((await find(userClaims(outsider), w)).sort()).toEqual([visibleComment, onEmendation].sort());
+    expect((await find(userClaims(member), w)).sort()).toEqual([visibleComment, secret].sort());
+    // Whoever it is, the search finds the comments the comments' own policy shows them.
+    for (const claims of [null, userClaims(author), userClaims(member), userClaims(moderator), userClaims(outsider)]) {
+      const seen = await asUser(claims, (tx) => tx<{ id: string }[]>`select id from public.comments where body like ${`%${w}%`}`, sql);
+      expect((await find(claims, w)).sort()).toEqual(seen.map((c) => c.id).sort());
+    }
+    // The table as the API roles read it: the same rule on the parent.
+    const rows = await sql.begin(async (tx) => {
+      await tx`select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`;
+      return tx<{ resource_id: string }[]>`select resource_id from public.search_index where resource_id in (${visibleComment}, ${onHidden}, ${secret}, ${onEmendation})`;
+    });
+    expect(rows.map((x) => x.resource_id)).toEqual([visibleComment]);
+  });
+
+  it('edited, hidden by a moderator, deleted: the index follows', async () => {
+    const [w1, w2] = [word(), word()];
+    const pageId = randomUUID();
+    await sql`insert into public.components (id, space_id, feature, name, published_at) values (${pageId}, ${pub.spaceId}, 'pages', ${sql.json({ fr: 'Règlement' })}, now())`;
+    await sql`insert into public.pages (component_id, body) values (${pageId}, ${sql.json({ fr: '<p>Texte.</p>' })})`;
+    const id = await comment('page', pageId, `Première version ${w1}`);
+    expect(await find(null, w1)).toEqual([id]);
+    await sql`update public.comments set body = ${`Seconde version ${w2}`} where id = ${id}`;
+    expect(await find(null, w1)).toEqual([]);
+    const [hit] = (await search(null, params(w2), 'fr', 'fr')).hits;
+    expect(hit!.parent).toEqual({ type: 'page', id: pageId, title: 'Règlement' });
+    await sql`update public.comments set hidden_at = now() where id = ${id}`;
+    expect(await find(userClaims(moderator), w2)).toEqual([]);
+    await sql`update public.comments set hidden_at = null where id = ${id}`;
+    expect(await find(null, w2)).toEqual([id]);
+    await sql`update public.comments set deleted_at = now(), body = '' where id = ${id}`;
+    expect(await sql`select 1 from public.search_index where resource_id = ${id}`).toEqual([]);
+  });
+});
+
 describe('matching and ranking', () => {
   it('accents, case and word forms do not matter; French and English', async () => {
     const w = word();
@@ -140,6 +206,13 @@ describe('large result sets', () => {
     const page = await sql<{ resource_id: string }[]>`select resource_id from private.search_page(${q}, null, null, null, null, null, 10, 0, false)`;
     // Newest first within each group: the last created of each group leads it.
     expect(page.map((r) => r.resource_id)).toEqual([ids[2], ids[1], ids[0], ids[5], ids[4], ids[3]]);
+  });
+});
+
+describe('the registry', () => {
+  it('every type with a search document says how the page names and links it, and only those', async () => {
+    const rows = await sql<{ resource_type: string }[]>`select resource_type from public.resource_types where search_document is not null order by 1`;
+    expect(RESOURCES.filter((r) => r.search).map((r) => r.type).sort()).toEqual(rows.map((r) => r.resource_type));
   });
 });
 

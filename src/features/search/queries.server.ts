@@ -20,6 +20,8 @@ export interface SearchHit {
   title: string;
   snippet: string;
   publishedAt: Date | null;
+  /** The resource it lives on (a comment's proposal), with that one's plain title when indexed. */
+  parent: { type: string; id: string; title: string | null } | null;
 }
 
 export interface SearchResult {
@@ -66,6 +68,7 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
     const rows = await tx<{
       resource_type: string; resource_id: string; component_id: string; space_id: string; kind: 'process' | 'assembly'; slug: string;
       space_title: TranslatedText; component_name: TranslatedText; title: string; snippet: string; published_at: Date | null;
+      parent_type: string | null; parent_id: string | null; parent_title: string | null;
     }[]>`
       with q as (select ${wordsQuery(tx, p.q)} as tsq)
       select m.resource_type, m.resource_id, m.component_id, m.space_id, s.kind, s.slug, s.title as space_title, c.name as component_name,
@@ -75,10 +78,13 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
         case when q.tsq is null then left(${textIn(tx, tx`m.body`, locale, defaultLocale)}, 240)
              else ts_headline('private.search_fr', ${textIn(tx, tx`m.body`, locale, defaultLocale)}, q.tsq,
                     ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`}) end as snippet,
-        m.published_at
+        m.published_at, m.parent_type, m.parent_id,
+        case when pi.resource_id is null then null else ${textIn(tx, tx`pi.title`, locale, defaultLocale)} end as parent_title
       from q cross join lateral private.search_page(q.tsq, ${p.type}::text, ${filters}, ${PAGE_SIZE}, ${(p.page - 1) * PAGE_SIZE}, ${ranked}) with ordinality m
       join public.spaces s on s.id = m.space_id
       join public.components c on c.id = m.component_id
+      -- As the visitor: the parent's entry is there when they may see it (the page's entries were).
+      left join public.search_index pi on pi.resource_type = m.parent_type and pi.resource_id = m.parent_id
       order by m.ordinality`;
     return {
       counts,
@@ -92,6 +98,7 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
         title: r.title,
         snippet: r.snippet,
         publishedAt: r.published_at,
+        parent: r.parent_type && r.parent_id ? { type: r.parent_type, id: r.parent_id, title: r.parent_title || null } : null,
       })),
     };
   });

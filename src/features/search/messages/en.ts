@@ -4,7 +4,7 @@ import type { fr } from './fr.ts';
 /** Texts of the search feature, in English: exactly the French keys. */
 export const en = {
   'search.title': 'Search',
-  'search.intro': 'Proposals, pages… everything you can see on the platform, in one place. Accents and capitals do not matter.',
+  'search.intro': 'Proposals, pages, comments… everything you can see on the platform, in one place. Accents and capitals do not matter.',
   'search.field': 'Words to search for',
   'search.submit': 'Search',
   'search.filters': 'Refine the search',
@@ -25,6 +25,7 @@ export const en = {
   'search.none': 'No results. Try other words, or remove filters.',
   'search.empty': 'Type words to search for, or choose a filter.',
   'search.in': '{component} · {space}',
+  'search.on': 'On “{title}”',
   'search.publishedAt': 'Published on {date}',
   'search.pagination': 'Result pages',
   'search.page': 'Page {page} of {pages}',

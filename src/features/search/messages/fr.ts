@@ -1,7 +1,7 @@
 /** Texts of the search feature, in French (the reference: en.ts must have exactly these keys). */
 export const fr = {
   'search.title': 'Rechercher',
-  'search.intro': 'Propositions, pages… tout ce que vous pouvez voir sur la plateforme, en un seul endroit. Les accents et les majuscules ne comptent pas.',
+  'search.intro': 'Propositions, pages, commentaires… tout ce que vous pouvez voir sur la plateforme, en un seul endroit. Les accents et les majuscules ne comptent pas.',
   'search.field': 'Mots à rechercher',
   'search.submit': 'Rechercher',
   'search.filters': 'Affiner la recherche',
@@ -22,6 +22,7 @@ export const fr = {
   'search.none': 'Aucun résultat. Essayez d’autres mots, ou retirez des filtres.',
   'search.empty': 'Saisissez des mots à rechercher, ou choisissez un filtre.',
   'search.in': '{component} · {space}',
+  'search.on': 'Sur « {title} »',
   'search.publishedAt': 'Publié le {date}',
   'search.pagination': 'Pages de résultats',
   'search.page': 'Page {page} sur {pages}',
