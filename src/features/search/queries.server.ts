@@ -37,9 +37,19 @@ const textIn = (tx: Tx, column: postgres.Fragment, locale: string, fallback: str
   else coalesce(nullif(${column} ->> ${locale}, ''), nullif(${column} ->> ${fallback}, ''),
                 (select t.v from jsonb_each_text(${column}) t(k, v) where t.v <> '' limit 1), '') end`;
 
+/**
+ * The French and the English queries as one; only once when both configurations read the words
+ * alike (most words: `bancs` is `banc` in both), since the index would otherwise be read twice
+ * for the same lexemes.
+ */
+const eitherLanguage = (tx: Tx, fr: postgres.Fragment, en: postgres.Fragment) =>
+  tx`(select case when x.fr = x.en then x.fr else x.fr || x.en end from (select ${fr} as fr, ${en} as en) x)`;
+
 /** The words as one query of both languages' configurations (null: no words). */
 function wordsQuery(tx: Tx, q: string) {
-  return q ? tx`(websearch_to_tsquery('private.search_fr', ${q}) || websearch_to_tsquery('private.search_en', ${q}))` : tx`null::tsquery`;
+  return q
+    ? eitherLanguage(tx, tx`websearch_to_tsquery('private.search_fr', ${q})`, tx`websearch_to_tsquery('private.search_en', ${q})`)
+    : tx`null::tsquery`;
 }
 
 export function hasCriteria(p: SearchParams): boolean {
@@ -122,5 +132,5 @@ export function textFilterIds(tx: Tx, resourceType: string, componentId: string,
   if (words.length === 0) return null;
   const q = prefixQuery(words);
   return tx`select private.search_component_ids(${resourceType}, ${componentId}::uuid,
-              to_tsquery('private.search_fr', ${q}) || to_tsquery('private.search_en', ${q}))`;
+              ${eitherLanguage(tx, tx`to_tsquery('private.search_fr', ${q})`, tx`to_tsquery('private.search_en', ${q})`)})`;
 }
