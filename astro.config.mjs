@@ -37,6 +37,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   security: {
     checkOrigin: true,
+    // Attachments: a 10 MB file and its form (the server checks the file itself, the buckets again).
+    actionBodySizeLimit: 11 * 1024 * 1024,
     // Astro hashes every script it puts in a page, so script-src needs no 'unsafe-inline'. Styles
     // keep it: a few elements carry computed colours and indents in style attributes, which
     // hashes cannot cover. The directives that depend on the deployment (the Supabase URL, the

@@ -19,6 +19,7 @@ import { benchNotifications } from './notifications.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
 import { benchSurveys } from './surveys.ts';
+import { benchSearch } from './search.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 /** `BENCH_ONLY=surveys,collab` (a comma-separated list of the parts below) runs those parts only, after the data layer's figures. */
@@ -116,6 +117,7 @@ try {
   if (runs('collab')) await benchCollab(config, sql, DURATION_MS / 1000);
   if (runs('debates')) await benchDebates(config, sql, { measure, row });
   if (runs('notifications')) await benchNotifications(config, sql);
+  if (runs('search')) await benchSearch(sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

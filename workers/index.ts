@@ -6,13 +6,14 @@
 import postgres from 'postgres';
 import { PgBoss, type SendOptions } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
+import { purgeJob } from './attachments/purge.ts';
 import { announceScheduledJob } from './blog/announce-scheduled.ts';
 import type { Job, WorkerSettings } from './job.ts';
 import { NEWSLETTER_JOBS } from './newsletters/jobs.ts';
 import { NOTIFICATION_JOBS } from './notifications/jobs.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS];
+export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS, purgeJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

@@ -134,6 +134,8 @@ export const envSchema = z.object({
   AUTH_PASSWORD_MIN_LENGTH: seconds.min(6).default(8),
   AUTH_URI_ALLOW_LIST: z.string().default(''),
   PUBLIC_MAPBOX_TOKEN: z.string().optional(),
+  // The local Storage API's upload limit in bytes (Storage's FILE_SIZE_LIMIT; the CLI's 50 MiB); a bucket may only lower it.
+  STORAGE_FILE_SIZE_LIMIT: z.coerce.number({ message: 'must be a number of bytes' }).int().min(1).default(50 * 1024 * 1024),
   // Who may show the site in a frame (CSP frame-ancestors): nobody by default.
   FRAME_ANCESTORS: z
     .string()
@@ -192,6 +194,7 @@ export interface Config {
   };
   mapboxToken: string | undefined;
   frameAncestors: string;
+  storage: { fileSizeLimit: number };
 }
 
 export class ConfigError extends Error {
@@ -258,6 +261,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     mapboxToken: e.PUBLIC_MAPBOX_TOKEN,
     frameAncestors: e.FRAME_ANCESTORS,
+    storage: { fileSizeLimit: e.STORAGE_FILE_SIZE_LIMIT },
   };
 }
 

@@ -73,7 +73,9 @@ export const pagesManifest = defineManifest({
       },
     },
   },
-  resources: [{ type: 'page', can: ['commentable', 'followable', 'logged'] }],
+  resources: [
+    { type: 'page', can: ['commentable', 'followable', 'attachable', 'logged'], search: { label: { fr: 'Pages', en: 'Pages' }, path: () => '' } },
+  ],
   logLabels: { pages: { fr: 'Contenu de page', en: 'Page content' } },
   stats: [
     {

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   MAP_BOUNDS_EVENT,
   MAP_UPDATE_EVENT,
+  NO_STATE_COLOR,
   bboxParams,
   boundsOf,
   clusterLabel,
@@ -17,6 +18,7 @@ import {
 // module graph reaches this island (the feature registry imports each feature's pages lazily).
 import mapboxCssUrl from 'mapbox-gl/dist/mapbox-gl.css?url';
 import ownCssUrl from './ProposalsMap.css?url';
+import { addMapLabels } from '../maps/labels.ts';
 
 /*
  * The proposals map: the proposals of the current filter, clustered. The server renders a
@@ -34,7 +36,7 @@ import ownCssUrl from './ProposalsMap.css?url';
  */
 
 const SOURCE = 'proposals';
-const DEFAULT_COLOR = '#1f5f8b';
+const DEFAULT_COLOR = NO_STATE_COLOR;
 const CLUSTER_COLOR = '#1f5f8b';
 // Cluster circle radius (px) by number of proposals: the HTML count label matches it.
 const radiusFor = (count: number) => (count < 10 ? 16 : count < 50 ? 20 : 26);
@@ -251,6 +253,8 @@ export default function ProposalsMap(props: ProposalsMapProps) {
 
       m.on('load', () => {
         if (disposed) return;
+        // The platform's own style carries the names of the town as data: labels drawn in HTML.
+        if (!isMapboxStyle) addMapLabels(gl, m);
         m.addSource(SOURCE, {
           type: 'geojson',
           data: toFeatureCollection(points),

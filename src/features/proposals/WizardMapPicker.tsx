@@ -1,12 +1,16 @@
 import type { Map as MapboxMap, Marker } from 'mapbox-gl';
 import { useEffect, useRef } from 'preact/hooks';
 import mapboxCssUrl from 'mapbox-gl/dist/mapbox-gl.css?url';
+import { type AddressDetail, FOUND_EVENT, PICKED_EVENT } from '../maps/address-events.ts';
+import { addMapLabels } from '../maps/labels.ts';
 
 /*
  * The wizard's point picker: a map on which a click (or a tap) puts the proposal's point, filling
  * the latitude and longitude fields next to it. The fields stay the way to give a point without a
  * mouse or without JavaScript; typing in them moves the marker. Same tokenless set-up as the
- * proposals map (ProposalsMap.tsx): without a token nothing is requested from Mapbox.
+ * proposals map (ProposalsMap.tsx): without a token nothing is requested from Mapbox. An address
+ * chosen in the address field's suggestions moves the map there; a click asks the platform for
+ * the nearest imported address (`/api/addresses/reverse`) and hands it to the address field.
  */
 
 interface Props {
@@ -81,15 +85,31 @@ export default function WizardMapPicker(props: Props) {
         lat.value = String(round(a));
         lng.value = String(round(o));
         marker!.setLngLat([o, a]).addTo(map!);
+        void fetch(`/api/addresses/reverse?lat=${round(a)}&lng=${round(o)}`)
+          .then((r) => (r.ok ? r.json() : { address: null }))
+          .then((body: { address: AddressDetail | null }) => {
+            if (body.address && !disposed) document.dispatchEvent(new CustomEvent<AddressDetail>(FOUND_EVENT, { detail: body.address }));
+          })
+          .catch(() => undefined);
       });
       map.on('load', () => {
+        if (!styleUrl.startsWith('mapbox://') && map) addMapLabels(gl, map);
         el.dataset['pickerReady'] = 'true';
       });
     })();
+    const onPicked = (e: Event) => {
+      const d = (e as CustomEvent<AddressDetail>).detail;
+      if (!map || !marker) return;
+      marker.setLngLat([d.lng, d.lat]).addTo(map);
+      map.jumpTo({ center: [d.lng, d.lat], zoom: Math.max(map.getZoom(), 16) });
+      el.dataset['pickerCenter'] = `${round(d.lat)},${round(d.lng)}`;
+    };
+    document.addEventListener(PICKED_EVENT, onPicked);
     lat.addEventListener('input', onType);
     lng.addEventListener('input', onType);
     return () => {
       disposed = true;
+      document.removeEventListener(PICKED_EVENT, onPicked);
       lat.removeEventListener('input', onType);
       lng.removeEventListener('input', onType);
       map?.remove();

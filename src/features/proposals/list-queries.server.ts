@@ -4,6 +4,8 @@ import { encodeCursor, isProposalSort, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Curs
 import { readProposalsSettings } from './manifest.ts';
 import type { ProposalSort } from './proposals.ts';
 import { DEFAULT_STATE_COLOR } from './state-color.ts';
+import { textFilterIds } from '../search/queries.server.ts';
+import { hasLiteralSymbols } from '../search/search.ts';
 
 /*
  * The public list of a proposals component, read as the visitor (row-level security decides what
@@ -131,10 +133,14 @@ export function likePattern(text: string): string {
 
 /** The list's conditions (in addition to row-level security). */
 function whereOf(tx: Tx, componentId: string, f: ListFilters) {
-  const pattern = f.text ? likePattern(f.text) : null;
+  // Words through the one search index (accents ignored, stemmed, prefixes: the list filters as the
+  // user types); symbols the words cannot match (`100%`, `#12`) are also looked for literally.
+  const words = f.text ? textFilterIds(tx, 'proposal', componentId, f.text) : null;
+  const pattern = f.text && (!words || hasLiteralSymbols(f.text)) ? likePattern(f.text) : null;
   return tx`
     p.component_id = ${componentId}::uuid and p.published_at is not null and p.hidden_at is null and p.amends_id is null
     ${f.withdrawn ? tx`and p.withdrawn_at is not null` : tx`and p.withdrawn_at is null`}
+    ${words ? tx`and p.id in (${words})` : tx``}
     ${pattern ? tx`and (p.title ilike ${pattern} or p.body ilike ${pattern})` : tx``}
     ${f.taxonomyId
       ? tx`and p.taxonomy_id in (

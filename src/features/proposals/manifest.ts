@@ -69,6 +69,14 @@ export const proposalsManifest = defineManifest({
       },
       can_accumulate_votes_beyond_threshold: onOff('Soutiens au-delà du seuil', 'Supports beyond the threshold'),
       geocoding_enabled: { type: 'boolean', default: true, label: { fr: 'Adresse et carte', en: 'Address and map' } },
+      attachments_allowed: {
+        type: 'boolean', default: false,
+        label: { fr: 'Documents et images joints par les auteur·ices', en: 'Documents and images attached by authors' },
+        hint: {
+          fr: 'Les auteur·ices joignent des fichiers à leurs propositions (10 Mo chacun ; images sans leurs métadonnées).',
+          en: 'Authors attach files to their proposals (10 MB each; images without their metadata).',
+        },
+      },
       official_proposals_enabled: { type: 'boolean', default: true, label: { fr: 'Propositions officielles', en: 'Official proposals' } },
       proposal_answering_enabled: { type: 'boolean', default: true, label: { fr: 'Réponses aux propositions', en: 'Answers to proposals' } },
       publish_answers_immediately: {
@@ -138,8 +146,9 @@ export const proposalsManifest = defineManifest({
   resources: [
     {
       type: 'proposal',
-      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'evaluated', 'moderated', 'logged', 'exported'],
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'attachable', 'evaluated', 'moderated', 'logged', 'exported'],
       path: (id) => `proposals/${id}`,
+      search: { label: { fr: 'Propositions', en: 'Proposals' }, path: (id) => `/proposals/${id}` },
     },
     { type: 'collaborative_draft', can: ['commentable', 'followable', 'reportable'] },
   ],

@@ -5,6 +5,9 @@
  */
 
 /** One proposal on the map. Serialisable: it crosses from the page to the island as a prop. */
+/** The colour of a point without a state (not answered yet): the island's and the legend's. */
+export const NO_STATE_COLOR = '#1f5f8b';
+
 export interface ProposalPoint {
   id: string;
   title: string;

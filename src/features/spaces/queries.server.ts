@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
-import type { Phase, ProcessFilter, SpaceDetail, SpaceKind, SpaceSummary, TaxonomyRef } from './spaces.ts';
+import type { Phase, ProcessFilter, SpaceDetail, SpaceHeroImage, SpaceKind, SpaceSummary, TaxonomyRef } from './spaces.ts';
 import { isUuid } from '../../lib/ids.ts';
 
 /*
@@ -19,6 +19,7 @@ interface SummaryRow {
   subtitle: TranslatedText;
   short_description: TranslatedText;
   hero_image_url: string | null;
+  hero_image: SpaceHeroImage | null;
   start_date: string | null;
   end_date: string | null;
   promoted: boolean;
@@ -31,7 +32,7 @@ interface SummaryRow {
 }
 
 const summaryColumns = (tx: Tx) => tx`
-  s.id, s.kind, s.slug, s.title, s.subtitle, s.short_description, s.hero_image_url,
+  s.id, s.kind, s.slug, s.title, s.subtitle, s.short_description, s.hero_image_url, s.hero_image,
   s.start_date::text as start_date, s.end_date::text as end_date, s.promoted,
   s.published_at is not null as published, s.private, s.assembly_type,
   ap.title as active_phase_title, ap.rank as active_phase_rank,
@@ -52,6 +53,7 @@ function toSummary(r: SummaryRow): SpaceSummary {
     subtitle: r.subtitle,
     shortDescription: r.short_description,
     heroImageUrl: r.hero_image_url,
+    heroImage: r.hero_image,
     startDate: r.start_date,
     endDate: r.end_date,
     promoted: r.promoted,

@@ -168,6 +168,15 @@ export const ROLE_CONSTRAINTS: ConstraintMap = {
  * Views.
  */
 
+/** `spaces.hero_image`: the page's banner and the card's picture, in the bucket of the space's privacy. */
+export interface SpaceHeroImage {
+  bucket: 'attachments' | 'attachments-private';
+  name: string;
+  width: number;
+  height: number;
+  card?: { name: string; width: number; height: number };
+}
+
 export interface SpaceSummary {
   id: string;
   kind: SpaceKind;
@@ -176,6 +185,8 @@ export interface SpaceSummary {
   subtitle: TranslatedText;
   shortDescription: TranslatedText;
   heroImageUrl: string | null;
+  /** An uploaded hero image (Storage), which wins over `heroImageUrl`. */
+  heroImage: SpaceHeroImage | null;
   /** YYYY-MM-DD */
   startDate: string | null;
   endDate: string | null;

@@ -85,7 +85,8 @@ export interface AdminPageProps {
 /**
  * What a resource can do on the shared layer. The first five are enforced by the database (the
  * feature's row in `public.resource_types` lists them, and the shared tables refuse the rest; a
- * test compares both; `versioned` resources keep their history in `public.versions`); the others
+ * test compares both; `versioned` resources keep their history in `public.versions`, `attachable`
+ * ones take documents and images in `public.attachments`); the others
  * tell the shared pages and jobs what to offer: `evaluated` (the space's evaluators enter its admin pages), `moderated`
  * (it is hidden and shown again in the space's moderation queue), `logged` (admin changes go to
  * the action log), `exported` (open data and exports).
@@ -96,6 +97,7 @@ export const RESOURCE_CAPABILITIES = [
   'followable',
   'reportable',
   'versioned',
+  'attachable',
   'evaluated',
   'moderated',
   'logged',
@@ -103,7 +105,7 @@ export const RESOURCE_CAPABILITIES = [
 ] as const;
 export type ResourceCapability = (typeof RESOURCE_CAPABILITIES)[number];
 /** The capabilities the database enforces through `public.resource_types.capabilities`. */
-export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentable', 'likeable', 'followable', 'reportable', 'versioned'];
+export const DATABASE_CAPABILITIES: readonly ResourceCapability[] = ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'attachable'];
 
 /** A resource type a feature registers (`public.resource_types.resource_type`) and what it can do. */
 export interface ResourceDefinition {
@@ -111,6 +113,13 @@ export interface ResourceDefinition {
   can: readonly ResourceCapability[];
   /** Its page, relative to its component's page (`proposals/<id>`): links from notifications. None: the component's page. */
   path?: (id: string) => string;
+  /**
+   * In the one search (its migration registers a `search_document` in `public.resource_types`):
+   * the name of the type in the search page's filters, and the resource's address below its
+   * component's (`/proposals/<id>`; '' when the resource is the component's page) — or, for a
+   * resource whose document names a parent (a comment), after its parent's address (`#comment-<id>`).
+   */
+  search?: { label: Labels; path: (resourceId: string) => string };
 }
 
 /** The open data page's options, as `/open-data/<key>.csv` and `.json`. */

@@ -1,11 +1,13 @@
 import type { APIRoute } from 'astro';
-import { townStyle } from '@/features/proposals/map-style.ts';
+import { listMapLayers } from '@/features/maps/queries.server.ts';
+import { mapStyle } from '@/features/maps/style.ts';
 
 /**
- * The platform's own map style (Mapbox GL style v8): what the proposals map shows when no Mapbox
- * token is configured. Everything is inline, so the browser asks nothing of any other host.
+ * The platform's own map style (Mapbox GL style v8), from the organization's map layers (the demo
+ * town in the seed; its own data once imported in the map admin): what the maps show when no
+ * Mapbox token is configured. Everything is inline, so the browser asks nothing of any other host.
  */
-export const GET: APIRoute = () =>
-  new Response(JSON.stringify(townStyle()), {
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=3600' },
+export const GET: APIRoute = async () =>
+  new Response(JSON.stringify(mapStyle(await listMapLayers())), {
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
   });

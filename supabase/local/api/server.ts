@@ -5,6 +5,7 @@ import type { Config } from '../../../src/lib/config.ts';
 import { createAuthService } from './auth/index.ts';
 import { createGateway, type Service } from './gateway.ts';
 import { createRealtimeService } from './realtime/index.ts';
+import { createStorageService } from './storage/index.ts';
 
 export interface LocalApi {
   url: string;
@@ -32,7 +33,7 @@ export async function startLocalApi(opts: {
   const services: Service[] = [
     createAuthService({ config: opts.config, sql: opts.sql, log }),
     createRealtimeService({ config: opts.config, sql: opts.sql, log, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) }),
-    // Next: Storage at /storage/v1.
+    createStorageService({ config: opts.config, sql: opts.sql, log }),
   ];
   const gateway = createGateway({ config: opts.config, services, log });
 

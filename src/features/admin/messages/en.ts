@@ -10,6 +10,7 @@ export const en = {
   'admin.nav.assemblies': 'Assemblies',
   'admin.nav.taxonomies': 'Taxonomies',
   'admin.nav.organization': 'Organization',
+  'admin.nav.map': 'Map and addresses',
   'admin.nav.log': 'Action log',
   'admin.breadcrumb': 'Breadcrumb',
   'admin.dashboard.intro': 'Create and run participation spaces: processes with their phases, assemblies, components, roles and members.',

@@ -7,6 +7,7 @@ export const fr = {
   'admin.nav.assemblies': 'Assemblées',
   'admin.nav.taxonomies': 'Taxonomies',
   'admin.nav.organization': 'Organisation',
+  'admin.nav.map': 'Carte et adresses',
   'admin.nav.log': 'Journal des actions',
   'admin.breadcrumb': "Fil d'Ariane",
   'admin.dashboard.intro':

@@ -13,5 +13,8 @@ export const mapEn = {
   'proposals.map.show': 'Show the map',
   'proposals.map.points.one': '{count} proposal on the map.',
   'proposals.map.points.other': '{count} proposals on the map.',
+  'proposals.map.legend': 'Map legend',
+  'proposals.map.legend.none': 'No answer yet',
+  'proposals.map.legend.cluster': 'Nearby proposals grouped (their number): click to zoom in',
   'proposals.map.noscript': 'The map needs JavaScript. The list of proposals is still available.',
 } as const satisfies SameKeys<typeof mapFr>;

@@ -13,5 +13,8 @@ export const mapFr = {
   'proposals.map.show': 'Afficher la carte',
   'proposals.map.points.one': '{count} proposition sur la carte.',
   'proposals.map.points.other': '{count} propositions sur la carte.',
+  'proposals.map.legend': 'Légende de la carte',
+  'proposals.map.legend.none': 'Sans réponse pour l’instant',
+  'proposals.map.legend.cluster': 'Propositions proches regroupées (leur nombre) : cliquez pour zoomer',
   'proposals.map.noscript': 'La carte a besoin de JavaScript. La liste des propositions reste disponible.',
 } as const;

@@ -1,0 +1,36 @@
+import type { SameKeys } from '@/lib/i18n/catalog.ts';
+import type { fr } from './fr.ts';
+
+/** Texts of the search feature, in English: exactly the French keys. */
+export const en = {
+  'search.title': 'Search',
+  'search.intro': 'Proposals, pages, comments… everything you can see on the platform, in one place. Accents and capitals do not matter.',
+  'search.field': 'Words to search for',
+  'search.submit': 'Search',
+  'search.filters': 'Refine the search',
+  'search.types': 'Content types',
+  'search.type.all': 'All ({count})',
+  'search.type.one': '{label} ({count})',
+  'search.space': 'Space',
+  'search.space.any': 'All spaces',
+  'search.taxonomy': 'Category',
+  'search.taxonomy.any': 'All categories',
+  'search.from': 'Published from',
+  'search.to': 'Published until',
+  'search.apply': 'Apply the filters',
+  'search.reset': 'Clear the search',
+  'search.results.one': '{number} result',
+  'search.results.other': '{number} results',
+  'search.resultsFor': '{results} for “{q}”',
+  'search.none': 'No results. Try other words, or remove filters.',
+  'search.empty': 'Type words to search for, or choose a filter.',
+  'search.in': '{component} · {space}',
+  'search.on': 'On “{title}”',
+  'search.publishedAt': 'Published on {date}',
+  'search.pagination': 'Result pages',
+  'search.page': 'Page {page} of {pages}',
+  'search.previous': 'Previous results',
+  'search.next': 'Next results',
+  'search.header.label': 'Search the platform',
+  'search.header.submit': 'Search',
+} as const satisfies SameKeys<typeof fr>;

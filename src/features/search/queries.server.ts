@@ -1,0 +1,136 @@
+import type postgres from 'postgres';
+import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
+import type { TranslatedText } from '../../lib/i18n/translated.ts';
+import { COUNT_CAP, filterWords, MARK_END, MARK_START, PAGE_SIZE, prefixQuery, type SearchParams } from './search.ts';
+
+/**
+ * The one search, as the visitor (`asUser`): it answers as RLS does for the resources themselves,
+ * so nobody finds what they may not see. Words are matched with the
+ * French and the English configurations (accents ignored), ranked titles first; without words,
+ * the filters alone list the newest. Counts per type ignore the type filter (they label its tabs).
+ */
+
+export interface SearchHit {
+  type: string;
+  id: string;
+  componentId: string;
+  space: { id: string; kind: 'process' | 'assembly'; slug: string; title: TranslatedText };
+  componentName: TranslatedText;
+  /** Plain text with the match markers (see `highlighted`). */
+  title: string;
+  snippet: string;
+  publishedAt: Date | null;
+  /** The resource it lives on (a comment's proposal), with that one's plain title when indexed. */
+  parent: { type: string; id: string; title: string | null } | null;
+}
+
+export interface SearchResult {
+  /** Per type; a count above COUNT_CAP means "more than COUNT_CAP". */
+  counts: Record<string, number>;
+  total: number;
+  hits: SearchHit[];
+}
+
+/** The text of a translated value (or a plain string) in the visitor's language, in SQL. */
+const textIn = (tx: Tx, column: postgres.Fragment, locale: string, fallback: string) => tx`
+  case jsonb_typeof(${column}) when 'string' then ${column} #>> '{}'
+  else coalesce(nullif(${column} ->> ${locale}, ''), nullif(${column} ->> ${fallback}, ''),
+                (select t.v from jsonb_each_text(${column}) t(k, v) where t.v <> '' limit 1), '') end`;
+
+/**
+ * The French and the English queries as one; only once when both configurations read the words
+ * alike (most words: `bancs` is `banc` in both), since the index would otherwise be read twice
+ * for the same lexemes.
+ */
+const eitherLanguage = (tx: Tx, fr: postgres.Fragment, en: postgres.Fragment) =>
+  tx`(select case when x.fr = x.en then x.fr else x.fr || x.en end from (select ${fr} as fr, ${en} as en) x)`;
+
+/** The words as one query of both languages' configurations (null: no words). */
+function wordsQuery(tx: Tx, q: string) {
+  return q
+    ? eitherLanguage(tx, tx`websearch_to_tsquery('private.search_fr', ${q})`, tx`websearch_to_tsquery('private.search_en', ${q})`)
+    : tx`null::tsquery`;
+}
+
+export function hasCriteria(p: SearchParams): boolean {
+  return !!(p.q || p.spaceId || p.taxonomyId || p.from || p.to);
+}
+
+/**
+ * The index is read through `private.search_counts` / `search_page` (security definer: the same
+ * predicate as the table's RLS policy, computed once, so the text index can lead the plan).
+ */
+export async function search(claims: Claims | null, p: SearchParams, locale: string, defaultLocale: string): Promise<SearchResult> {
+  if (!hasCriteria(p)) return { counts: {}, total: 0, hits: [] };
+  return asUser(claims, async (tx) => {
+    const zone = tx`(select coalesce((select o.time_zone from public.organization o limit 1), 'Europe/Paris'))`;
+    const from = p.from ? tx`((${p.from}::date)::timestamp at time zone ${zone})` : tx`null::timestamptz`;
+    const to = p.to ? tx`((${p.to}::date + 1)::timestamp at time zone ${zone})` : tx`null::timestamptz`;
+    const filters = tx`${p.spaceId}::uuid, ${p.taxonomyId}::uuid, ${from}, ${to}`;
+    const countRows = await tx<{ resource_type: string; n: number }[]>`
+      select c.resource_type, c.n from private.search_counts(${wordsQuery(tx, p.q)}, ${filters}, ${COUNT_CAP}) c`;
+    const counts = Object.fromEntries(countRows.map((r) => [r.resource_type, r.n]));
+    const total = p.type ? (counts[p.type] ?? 0) : countRows.reduce((a, r) => a + r.n, 0);
+    if (total === 0) return { counts, total, hits: [] };
+    // A result set small enough is ranked whole (ts_rank); a larger one gives title matches first.
+    const ranked = total <= COUNT_CAP;
+    // The texts and their headlines only for the page's rows.
+    const rows = await tx<{
+      resource_type: string; resource_id: string; component_id: string; space_id: string; kind: 'process' | 'assembly'; slug: string;
+      space_title: TranslatedText; component_name: TranslatedText; title: string; snippet: string; published_at: Date | null;
+      parent_type: string | null; parent_id: string | null; parent_title: string | null;
+    }[]>`
+      with q as (select ${wordsQuery(tx, p.q)} as tsq)
+      select m.resource_type, m.resource_id, m.component_id, m.space_id, s.kind, s.slug, s.title as space_title, c.name as component_name,
+        case when q.tsq is null then ${textIn(tx, tx`m.title`, locale, defaultLocale)}
+             else ts_headline('private.search_fr', ${textIn(tx, tx`m.title`, locale, defaultLocale)}, q.tsq,
+                    ${`StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`}) end as title,
+        case when q.tsq is null then left(${textIn(tx, tx`m.body`, locale, defaultLocale)}, 240)
+             else ts_headline('private.search_fr', ${textIn(tx, tx`m.body`, locale, defaultLocale)}, q.tsq,
+                    ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`}) end as snippet,
+        m.published_at, m.parent_type, m.parent_id,
+        case when pi.resource_id is null then null else ${textIn(tx, tx`pi.title`, locale, defaultLocale)} end as parent_title
+      from q cross join lateral private.search_page(q.tsq, ${p.type}::text, ${filters}, ${PAGE_SIZE}, ${(p.page - 1) * PAGE_SIZE}, ${ranked}) with ordinality m
+      join public.spaces s on s.id = m.space_id
+      join public.components c on c.id = m.component_id
+      -- As the visitor: the parent's entry is there when they may see it (the page's entries were).
+      left join public.search_index pi on pi.resource_type = m.parent_type and pi.resource_id = m.parent_id
+      order by m.ordinality`;
+    return {
+      counts,
+      total,
+      hits: rows.map((r) => ({
+        type: r.resource_type,
+        id: r.resource_id,
+        componentId: r.component_id,
+        space: { id: r.space_id, kind: r.kind, slug: r.slug, title: r.space_title },
+        componentName: r.component_name,
+        title: r.title,
+        snippet: r.snippet,
+        publishedAt: r.published_at,
+        parent: r.parent_type && r.parent_id ? { type: r.parent_type, id: r.parent_id, title: r.parent_title || null } : null,
+      })),
+    };
+  });
+}
+
+/** The spaces the visitor may search in (RLS: what they see), for the filter. */
+export async function searchableSpaces(claims: Claims | null): Promise<{ id: string; title: TranslatedText }[]> {
+  return asUser(claims, (tx) => tx<{ id: string; title: TranslatedText }[]>`
+    select s.id, s.title from public.spaces s where s.published_at is not null order by s.kind desc, s.weight, s.created_at limit 500`);
+}
+
+/**
+ * A component's text filter on the one index (proposals now; debates, budgets… alike): the ids of
+ * its resources of `resourceType` whose title or body has every word of `text` (as word prefixes,
+ * accents ignored, either language); symbols the words cannot match (`100%`) are then looked for
+ * literally in `literal` (the feature's own columns). Use as `and <id column> in (<fragment>)` or
+ * combine with `literal`'s ILIKE when the filter has no words at all.
+ */
+export function textFilterIds(tx: Tx, resourceType: string, componentId: string, text: string): postgres.Fragment | null {
+  const words = filterWords(text);
+  if (words.length === 0) return null;
+  const q = prefixQuery(words);
+  return tx`select private.search_component_ids(${resourceType}, ${componentId}::uuid,
+              ${eitherLanguage(tx, tx`to_tsquery('private.search_fr', ${q})`, tx`to_tsquery('private.search_en', ${q})`)})`;
+}
