@@ -1,3 +1,4 @@
+import { budgets } from './budgets.ts';
 import { accounts } from './accounts.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
@@ -7,6 +8,7 @@ import { proposals } from './proposals.ts';
 import { proposalsAdmin } from './proposals-admin.ts';
 import { spaces } from './spaces.ts';
 import { taxonomies } from './taxonomies.ts';
+import { verifications } from './verifications.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, budgets, verifications };

@@ -1,14 +1,16 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { SpaceNoticeDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
+import { budgetsManifest } from './budgets/manifest.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, budgetsManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 
@@ -53,3 +55,6 @@ export const MODERATION_QUEUES: readonly ModerationQueueDefinition[] = [
   commentModeration,
   ...MANIFESTS.flatMap((m) => (m.moderation ? [m.moderation] : [])),
 ];
+
+/** The notices features show on every page of a space, for the signed-in person. */
+export const SPACE_NOTICES: readonly SpaceNoticeDefinition[] = MANIFESTS.flatMap((m) => (m.spaceNotice ? [m.spaceNotice] : []));
