@@ -8,8 +8,10 @@ import { PgBoss } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
 import type { Job } from './job.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
+import { remindJob } from './budgets/remind.ts';
+import { tallyJob } from './budgets/tally.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, tallyJob, remindJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

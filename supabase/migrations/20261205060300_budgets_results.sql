@@ -261,8 +261,8 @@ begin
   select budget, component, jsonb_build_object('fr', left(coalesce(nullif(btrim(p ->> 'name'), ''), 'Projet ' || (p ->> 'ref')), 300)),
          (p ->> 'cost')::numeric::bigint, p ->> 'ref', (row_number() over ())::integer
   from jsonb_array_elements(projects) p;
-  insert into public.ballots (budget_id, component_id, voter_ref, checked_out_at)
-  select budget, component, v ->> 'ref', now() from jsonb_array_elements(ballots) v;
+  insert into public.ballots (budget_id, component_id, user_id, voter_ref, checked_out_at)
+  select budget, component, null, v ->> 'ref', now() from jsonb_array_elements(ballots) v;
   insert into public.ballot_lines (ballot_id, project_id, points)
   select o.id, pr.id, coalesce((v -> 'points' ->> (e.n - 1)::integer)::integer, 1)
   from jsonb_array_elements(ballots) v
@@ -274,6 +274,15 @@ begin
   where p.budget_id = budget;
   return budget;
 end $$;
+
+-- The address a reminder goes to (the `budgets.remind` job, as the service role): emails live in
+-- auth.users, which the API roles never read.
+create or replace function private.budgets_voter_email(ballot uuid) returns text
+language sql stable security definer set search_path = '' as $$
+  select u.email::text from public.ballots b join auth.users u on u.id = b.user_id where b.id = ballot
+$$;
+revoke all on function private.budgets_voter_email(uuid) from public, anon, authenticated;
+grant execute on function private.budgets_voter_email(uuid) to service_role;
 
 -- ---------------------------------------------------------------------------------------------
 -- Row-level security
