@@ -12,6 +12,7 @@ import { asUser, closeDb } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { benchBudgets } from './budgets.ts';
 import { benchHttp } from './http.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
@@ -103,6 +104,7 @@ try {
   await benchRealtime(config, sql);
   const big = await benchProposals(sql, config.databaseUrl, { measure, row });
   await benchHttp(config, sql, big, { measure, row });
+  await benchBudgets(config, sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

@@ -192,3 +192,68 @@ where v.user_id = b.user_id and v.method = 'census'
   and b.id in (select ('00000000-0000-4000-8032-' || lpad(n::text, 12, '0'))::uuid
                from unnest(array[1, 2, 3, 4, 5, 6, 7, 9, 10, 12, 14, 15, 16, 18, 19, 20, 21, 22]) n)
   and b.checked_out_at is null;
+
+-- ---------------------------------------------------------------------------------------------
+-- Last year's vote, imported (closed to votes): 150 anonymous ballots, tallied greedily and
+-- confirmed, so that its results page shows what a published tally looks like.
+-- ---------------------------------------------------------------------------------------------
+
+insert into public.budgets (id, component_id, title, description, total_budget, weight, vote_rule, threshold_percent, selection_method, imported)
+values ('00000000-0000-4000-8030-000000000007', '00000000-0000-4000-8004-000000000040',
+  '{"fr": "Budget participatif 2026 (archives)", "en": "Participatory budget 2026 (archive)"}',
+  '{"fr": "<p>Le vote de l’an dernier, importé pour mémoire : 150 votants, 300 000 €.</p>", "en": "<p>Last year’s vote, imported for the record: 150 voters, €300,000.</p>"}',
+  300000, 9, 'threshold_percent', 50, 'greedy',
+  '{"description": "Budget participatif 2026", "country": "France", "unit": "Belleville-sur-Loire", "instance": "2026", "budget": "300000", "vote_type": "approval", "rule": "greedy"}')
+on conflict (id) do nothing;
+
+insert into public.projects (id, budget_id, title, cost, source_ref, weight)
+select ('00000000-0000-4000-8031-0000000001' || lpad(p.n::text, 2, '0'))::uuid, '00000000-0000-4000-8030-000000000007',
+       jsonb_build_object('fr', p.title), p.cost, p.n::text, p.n
+from (values
+  (1, 'Rénovation du city-stade des Tanneurs', 90000), (2, 'Un jardin pédagogique à l’école Pasteur', 25000),
+  (3, 'Des pistes cyclables quai de Loire', 120000), (4, 'Une fresque au skatepark', 15000),
+  (5, 'Des ruches sur le toit de la mairie', 8000), (6, 'Un espace de jeux d’eau', 75000),
+  (7, 'Des bancs le long du mail', 30000), (8, 'Une boîte à dons', 5000)
+) as p (n, title, cost)
+on conflict (id) do nothing;
+
+do $$
+declare
+  budget constant uuid := '00000000-0000-4000-8030-000000000007';
+  total_spent bigint := 0;
+  r record;
+  n integer := 0;
+begin
+  if exists (select 1 from public.budget_tallies where budget_id = budget) then
+    return;
+  end if;
+  insert into public.ballots (id, budget_id, user_id, voter_ref, checked_out_at, created_at)
+  select ('00000000-0000-4000-8032-0000000010' || lpad(v::text, 2, '0'))::uuid, budget, null, v::text,
+         timestamptz '2026-03-01 12:00:00+01' + v * interval '1 hour', timestamptz '2026-03-01 12:00:00+01'
+  from generate_series(1, 99) v;
+  insert into public.ballots (id, budget_id, user_id, voter_ref, checked_out_at, created_at)
+  select ('00000000-0000-4000-8032-000000001' || lpad(v::text, 3, '0'))::uuid, budget, null, v::text,
+         timestamptz '2026-03-01 12:00:00+01' + v * interval '1 hour', timestamptz '2026-03-01 12:00:00+01'
+  from generate_series(100, 150) v;
+  -- Each ballot holds the projects its number picks, the first ones more often.
+  insert into public.ballot_lines (ballot_id, project_id)
+  select b.id, p.id from public.ballots b join public.projects p on p.budget_id = b.budget_id
+  where b.budget_id = budget and (b.voter_ref::int * 7 + p.weight * 13) % 10 < 9 - p.weight;
+  update public.projects p set votes_count = (select count(*) from public.ballot_lines l where l.project_id = p.id) where p.budget_id = budget;
+  insert into public.budget_tallies (budget_id, component_id, method, voters, spent, computed_at, confirmed_at, confirmed_by)
+  values (budget, '00000000-0000-4000-8004-000000000040', 'greedy', 150, 0, timestamptz '2026-03-20 09:00:00+01',
+          timestamptz '2026-03-21 10:00:00+01', '00000000-0000-4000-8000-000000000001');
+  -- Greedy by votes, the cheaper first on a tie: what the budgets.tally job computes.
+  for r in select p.id, p.cost, p.votes_count from public.projects p where p.budget_id = budget order by p.votes_count desc, p.cost, p.id loop
+    n := n + 1;
+    insert into public.budget_results (budget_id, project_id, votes, score, rank, proposed, paid_by)
+    values (budget, r.id, r.votes_count, r.votes_count, n, r.votes_count > 0 and total_spent + r.cost <= 300000,
+            case when r.votes_count > 0 and total_spent + r.cost <= 300000 then 'greedy' end);
+    if r.votes_count > 0 and total_spent + r.cost <= 300000 then
+      total_spent := total_spent + r.cost;
+    end if;
+  end loop;
+  update public.budget_tallies t set spent = total_spent where t.budget_id = budget;
+  update public.projects p set selected_at = timestamptz '2026-03-21 10:00:00+01'
+  where p.budget_id = budget and exists (select 1 from public.budget_results x where x.project_id = p.id and x.proposed);
+end $$;

@@ -13,6 +13,7 @@ export type Json = Record<string, unknown>;
 
 export interface BudgetsFixture {
   spaceId: string;
+  slug: string;
   phaseId: string;
   componentId: string;
 }
@@ -26,9 +27,10 @@ export async function createBudgetsComponent(
   const spaceId = randomUUID();
   const phaseId = randomUUID();
   const componentId = randomUUID();
+  const slug = `bud-${tag}-${spaceId.slice(0, 6)}`;
   await sql.begin(async (tx: Tx) => {
     await tx`insert into public.spaces (id, kind, slug, title, published_at, private)
-             values (${spaceId}, 'process', ${`bud-${tag}-${spaceId.slice(0, 6)}`}, ${tx.json({ fr: 'Processus', en: 'Process' })},
+             values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Processus', en: 'Process' })},
                      now(), ${opts.private ?? false})`;
     await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Vote' })})`;
     await tx`insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings, permissions)
@@ -38,7 +40,7 @@ export async function createBudgetsComponent(
                      ${tx.json({ [phaseId]: { votes: 'enabled', ...(opts.phase ?? {}) } } as postgres.JSONValue)},
                      ${tx.json((opts.permissions ?? {}) as postgres.JSONValue)})`;
   });
-  return { spaceId, phaseId, componentId };
+  return { spaceId, slug, phaseId, componentId };
 }
 
 /** Merges `phase` into the active phase's settings (as the table owner). */

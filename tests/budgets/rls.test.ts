@@ -48,7 +48,7 @@ afterAll(async () => {
 
 const who = () => ({ anon: null, voter, other, member, moderator, admin, orgAdmin });
 const claimsOf = (id: string | null) => (id ? userClaims(id) : null);
-const count = async (id: string | null, query: (tx: postgres.TransactionSql) => Promise<unknown[]>) => {
+const count = async (id: string | null, query: (tx: postgres.TransactionSql) => Promise<readonly unknown[]>) => {
   const r = await attempt(sql, claimsOf(id), query);
   return r.ok ? r.value.length : r.error.code;
 };

@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '../..');
 // `astro:` virtual modules (a shared module importing the Astro-bound form helpers broke it once).
 it('the benchmark modules load on plain Node', async () => {
   // The modules bench/index.ts imports (importing the entry point itself would run the benchmarks).
-  for (const file of ['bench/proposals.ts', 'bench/realtime.ts']) {
+  for (const file of ['bench/proposals.ts', 'bench/realtime.ts', 'bench/budgets.ts']) {
     const { stderr } = await run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(join(root, file))})`], {
       cwd: root,
       env: { ...process.env, NODE_NO_WARNINGS: '1' },

@@ -167,32 +167,37 @@ function toSummary(r: BudgetRow): BudgetSummary {
   };
 }
 
-function budgetsQuery(tx: Tx, componentId: string, budgetId: string | null) {
+function budgetsQuery(tx: Tx, componentId: string, budgetId: string | null, signedIn: boolean) {
+  // Anonymous visitors have no ballot (and no privilege on the table at all).
+  const ballot = signedIn
+    ? tx`o.total::text as ballot_total, o.lines_count as ballot_count, o.checked_out_at is not null as checked_out,
+         (select array_agg(l.project_id) from public.ballot_lines l where l.ballot_id = o.id) as project_ids`
+    : tx`null::text as ballot_total, null::int as ballot_count, null::boolean as checked_out, null::uuid[] as project_ids`;
+  const join = signedIn ? tx`left join public.ballots o on o.budget_id = b.id and o.user_id = (select auth.uid())` : tx``;
   return tx<BudgetRow[]>`
     select b.id, b.component_id, b.title, b.description, b.total_budget::text, b.vote_rule, b.threshold_percent, b.minimum_projects,
            b.range_min, b.range_max, b.selection_method, b.taxonomy_id, t.name as taxonomy_name, b.imported is not null as imported,
            (select count(*)::int from public.projects p where p.budget_id = b.id) as projects_count,
-           o.total::text as ballot_total, o.lines_count as ballot_count, o.checked_out_at is not null as checked_out,
-           (select array_agg(l.project_id) from public.ballot_lines l where l.ballot_id = o.id) as project_ids,
+           ${ballot},
            (b.taxonomy_id is not null and private.budgets_workflow(b.component_id) = 'district'
              and not coalesce(private.budgets_taxonomy_covers(b.taxonomy_id, private.my_verified_district()), false)) as other_district,
            exists (select 1 from public.budget_tallies x where x.budget_id = b.id and x.confirmed_at is not null) as published,
            exists (select 1 from public.budget_tallies x where x.budget_id = b.id) as tallied
     from public.budgets b
     left join public.taxonomies t on t.id = b.taxonomy_id
-    left join public.ballots o on o.budget_id = b.id and o.user_id = (select auth.uid())
+    ${join}
     where b.component_id = ${componentId} and (${budgetId}::uuid is null or b.id = ${budgetId}::uuid)
     order by b.weight, b.created_at, b.id`;
 }
 
 export async function listBudgets(claims: Claims | null, componentId: string): Promise<BudgetSummary[]> {
-  const rows = await asUser(claims, (tx) => budgetsQuery(tx, componentId, null));
+  const rows = await asUser(claims, (tx) => budgetsQuery(tx, componentId, null, claims !== null));
   return rows.map(toSummary);
 }
 
 export async function getBudget(claims: Claims | null, componentId: string, budgetId: string): Promise<BudgetSummary | null> {
   if (!isUuid(budgetId)) return null;
-  const [row] = await asUser(claims, (tx) => budgetsQuery(tx, componentId, budgetId));
+  const [row] = await asUser(claims, (tx) => budgetsQuery(tx, componentId, budgetId, claims !== null));
   return row ? toSummary(row) : null;
 }
 
@@ -289,8 +294,8 @@ export async function listProjects(
       and (${filters.minCost}::bigint is null or p.cost >= ${filters.minCost}::bigint)
       and (${filters.maxCost}::bigint is null or p.cost <= ${filters.maxCost}::bigint)
       and (not ${filters.selected} or p.selected_at is not null)
-      and (not ${filters.mine} or p.id in (select l.project_id from public.ballot_lines l join public.ballots o on o.id = l.ballot_id
-                                          where o.budget_id = ${budgetId} and o.user_id = (select auth.uid())))
+      and ${filters.mine && claims ? tx`p.id in (select l.project_id from public.ballot_lines l join public.ballots o on o.id = l.ballot_id
+                                          where o.budget_id = ${budgetId} and o.user_id = (select auth.uid()))` : tx`true`}
       and (${text}::text is null or position(${text}::text in lower(
             coalesce(p.title ->> 'fr', '') || ' ' || coalesce(p.title ->> 'en', '') || ' ' ||
             regexp_replace(coalesce(p.description ->> 'fr', '') || ' ' || coalesce(p.description ->> 'en', ''), '<[^>]*>', ' ', 'g'))) > 0)`;

@@ -170,9 +170,24 @@ function equalSharesRun(p: Prepared, share: number): SharesRun {
       const s = p.supporters[j]!;
       const cost = p.costs[j]!;
       let behind = 0;
-      for (let k = 0; k < s.length; k++) behind += money[s[k]!]!;
+      let poorest = Infinity;
+      for (let k = 0; k < s.length; k++) {
+        const m = money[s[k]!]!;
+        behind += m;
+        if (m < poorest) poorest = m;
+      }
       if (behind < cost * (1 - EPSILON)) {
         effective.delete(j);
+        continue;
+      }
+      // Everyone can pay an equal part: no one pays less, ρ is that part (no sort needed).
+      if (poorest * (1 + EPSILON) >= cost / s.length) {
+        const eff = s.length;
+        effective.set(j, eff);
+        if (better(j, eff, best, bestEff)) {
+          best = j;
+          bestEff = eff;
+        }
         continue;
       }
       // The supporters' money, poorest first: those who cannot pay ρ pay all they have.
