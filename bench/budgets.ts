@@ -60,13 +60,21 @@ export async function benchBudgets(config: Config, sql: postgres.Sql, tools: Ben
     where b.budget_id = ${budget}`;
   const writers = postgres(config.databaseUrl, { max: WRITERS, onnotice: () => {}, prepare: false });
   let next = 0;
+  const failures = new Map<string, number>();
   const checkouts = await measure(WRITERS, async () => {
     const user = voters[next++];
     if (!user) throw new Error('the bench ran out of voters: raise BENCH_BUDGETS_CHECKOUTS');
-    const r = await asUser(claimsOf(user), (tx) => tx`update public.ballots set checked_out_at = now() where budget_id = ${budget} and user_id = ${user}`, writers);
-    if (r.count !== 1) throw new Error('not checked out');
+    try {
+      const r = await asUser(claimsOf(user), (tx) => tx`update public.ballots set checked_out_at = now() where budget_id = ${budget} and user_id = ${user}`, writers);
+      if (r.count !== 1) throw new Error('not checked out');
+    } catch (err) {
+      const key = (err as { code?: string }).code ?? (err as Error).message;
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+      throw err;
+    }
   });
   row('checkout as the voter (asUser, RLS, rules, counts)', checkouts);
+  if (failures.size > 0) console.log(`  refused or failed: ${[...failures].map(([k, n]) => `${k} × ${n}`).join(', ')}`);
   await sql`create table if not exists public.bench_bare_ballots (budget_id uuid not null, user_id uuid not null,
             checked_out_at timestamptz not null default now(), primary key (budget_id, user_id))`;
   next = 0;

@@ -264,8 +264,10 @@ create trigger projects_before_write before insert or update or delete on public
 -- ---------------------------------------------------------------------------------------------
 
 alter table public.budgets enable row level security;
+-- The visible components once per query (an init plan), not a visibility check per row: a
+-- budget of 1,000 projects is read at the cost of one lookup.
 create policy "budgets of visible components" on public.budgets for select to anon, authenticated
-  using ((select private.can_view_component(component_id)));
+  using (component_id = any ((select private.visible_component_ids())::uuid[]));
 create policy "space admins create budgets" on public.budgets for insert to authenticated
   with check ((select private.budgets_admin(component_id)));
 create policy "space admins edit budgets" on public.budgets for update to authenticated
@@ -281,7 +283,7 @@ grant update (title, description, total_budget, taxonomy_id, weight, vote_rule, 
 
 alter table public.projects enable row level security;
 create policy "projects of visible components" on public.projects for select to anon, authenticated
-  using ((select private.can_view_component(component_id)));
+  using (component_id = any ((select private.visible_component_ids())::uuid[]));
 create policy "space admins create projects" on public.projects for insert to authenticated
   with check ((select private.budgets_admin((select b.component_id from public.budgets b where b.id = budget_id))));
 create policy "space admins edit projects" on public.projects for update to authenticated
@@ -311,13 +313,15 @@ revoke update on public.project_links from authenticated;
 
 -- The vote counts of a component's projects, for whoever sees the component, when the phase
 -- shows them; the space's admins always (they follow the vote).
+-- (plpgsql: the checks once per call, not once per project.)
 create or replace function private.budgets_project_votes(component uuid)
 returns table (project_id uuid, votes integer)
-language sql stable security definer set search_path = '' as $$
-  select p.id, p.votes_count from public.projects p
-  where p.component_id = component and private.can_view_component(component)
-    and (private.budgets_show_votes(component) or private.budgets_admin(component))
-$$;
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  if private.can_view_component(component) and (private.budgets_show_votes(component) or private.budgets_admin(component)) then
+    return query select p.id, p.votes_count from public.projects p where p.component_id = component;
+  end if;
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- The `project` resource type (comments, follows)

@@ -405,14 +405,16 @@ begin
   if old.checked_out_at is not null or new.checked_out_at is null then
     return null;
   end if;
-  for pid in select l.project_id from public.ballot_lines l where l.ballot_id = new.id order by l.project_id loop
-    update public.projects set votes_count = votes_count + 1 where id = pid returning votes_count into n;
-    counts := counts || jsonb_build_object('id', pid, 'votes', n);
-  end loop;
+  -- The voter's and the admins' messages first: the projects' row locks below are held until
+  -- commit, and every other checkout of these projects waits for them.
   perform private.budgets_send_ballot(new.id, 'checked_out', null);
   if new.user_id is not null then
     perform private.budgets_send_stats(new.id);
   end if;
+  for pid in select l.project_id from public.ballot_lines l where l.ballot_id = new.id order by l.project_id loop
+    update public.projects set votes_count = votes_count + 1 where id = pid returning votes_count into n;
+    counts := counts || jsonb_build_object('id', pid, 'votes', n);
+  end loop;
   if private.budgets_show_votes(new.component_id) then
     perform realtime.send(jsonb_build_object('budget_id', new.budget_id, 'projects', counts), 'votes', private.budgets_topic(new.component_id), true);
   end if;

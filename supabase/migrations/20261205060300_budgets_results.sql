@@ -296,7 +296,7 @@ revoke insert, update, delete on public.budget_tally_requests from authenticated
 
 alter table public.budget_tallies enable row level security;
 create policy "published tallies for whoever sees the component, all for its admins" on public.budget_tallies for select to anon, authenticated
-  using ((select private.can_view_component(component_id)) and (confirmed_at is not null or (select private.budgets_admin(component_id))));
+  using (component_id = any ((select private.visible_component_ids())::uuid[]) and (confirmed_at is not null or (select private.budgets_admin(component_id))));
 revoke insert, update, delete on public.budget_tallies from anon, authenticated;
 
 alter table public.budget_results enable row level security;
