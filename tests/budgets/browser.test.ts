@@ -4,7 +4,7 @@ import { person, type Person } from '../proposals/page-fixtures.ts';
 import { launchChromium } from '../web/browser.ts';
 import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
-import { createBudget, createBudgetsComponent, createProjects, verify, type BudgetsFixture } from './fixtures.ts';
+import { addProject, checkout, createBudget, createBudgetsComponent, createProjects, verify, type BudgetsFixture } from './fixtures.ts';
 
 /*
  * The ballot in real browsers. One person, two pages (two tabs, or a phone and a laptop): a
@@ -116,5 +116,20 @@ describe('a ballot live across a person’s pages', () => {
     await page.waitForFunction(() => !document.querySelector<HTMLElement>('[data-ballot-js-alert]')?.hidden, undefined, { timeout: 10_000 });
     expect(await page.textContent('[data-ballot-js-alert]')).toContain('Ce projet dépasse ce qui reste de l’enveloppe');
     expect(await page.getAttribute('[data-ballot-js-alert]', 'role')).toBe('alert');
+  });
+
+  it('with show_votes, a project’s count moves live for every visitor', { timeout: 60_000 }, async () => {
+    const g = await createBudgetsComponent(testDb(), { phase: { show_votes: true } });
+    const b = await createBudget(testDb(), g, { total: 1000, thresholdPercent: 10 });
+    const [p] = await createProjects(testDb(), b, [300]);
+    const context = await chromium.newContext();
+    contexts.push(context);
+    const visitor = await context.newPage();
+    await visitor.goto(`${stack().siteUrl}/fr/processes/${g.slug}/f/${g.componentId}/budgets/${b}`);
+    await visitor.waitForSelector('[data-project-votes-live][data-live="on"]', { timeout: 30_000 });
+    expect((await visitor.textContent(`[data-project-votes="${p}"]`))?.trim()).toBe('0 vote');
+    await addProject(testDb(), voter.id, b, p!);
+    await checkout(testDb(), voter.id, b);
+    await visitor.waitForFunction((id) => document.querySelector(`[data-project-votes="${id}"]`)?.textContent?.trim() === '1 vote', p, { timeout: 15_000 });
   });
 });

@@ -74,26 +74,49 @@ interface Prepared {
   order: number[];
 }
 
-function prepare(projects: readonly TallyProject[], ballots: readonly TallyBallot[]): Prepared {
+/**
+ * The supporters of each project (voter numbers 0…n-1) and the points they gave: what the
+ * database hands the worker directly (one row per project), without a row per ballot.
+ */
+export interface TallySupport {
+  voters: number;
+  votes: readonly number[];
+  scores: readonly number[];
+  /** Needed by Equal Shares only (greedy reads the counts). */
+  supporters?: readonly Int32Array[];
+}
+
+function prepareSupport(projects: readonly TallyProject[], support: TallySupport): Prepared {
   const m = projects.length;
   const costs = Float64Array.from(projects, (p) => p.cost);
-  const votes = new Int32Array(m);
-  const scores = new Float64Array(m);
+  const votes = Int32Array.from(support.votes);
+  const scores = Float64Array.from(support.scores);
+  const order = projects.map((_, j) => j);
+  order.sort((a, b) => votes[b]! - votes[a]! || scores[b]! - scores[a]! || costs[a]! - costs[b]! || (projects[a]!.id < projects[b]!.id ? -1 : 1));
+  return { n: support.voters, costs, votes, scores, supporters: (support.supporters ?? []).slice(0, m) as Int32Array[], order };
+}
+
+/** Ballots as the supporters of each project. */
+export function supportOf(projectCount: number, ballots: readonly TallyBallot[]): TallySupport {
+  const counts = new Int32Array(projectCount);
+  const scores = new Array<number>(projectCount).fill(0);
   for (const b of ballots) {
     for (let k = 0; k < b.projects.length; k++) {
       const j = b.projects[k]!;
-      votes[j]! += 1;
+      counts[j]! += 1;
       scores[j]! += b.points?.[k] ?? 1;
     }
   }
-  const supporters = Array.from({ length: m }, (_, j) => new Int32Array(votes[j]!));
-  const fill = new Int32Array(m);
+  const supporters = Array.from({ length: projectCount }, (_, j) => new Int32Array(counts[j]!));
+  const fill = new Int32Array(projectCount);
   ballots.forEach((b, i) => {
     for (const j of b.projects) supporters[j]![fill[j]!++] = i;
   });
-  const order = projects.map((_, j) => j);
-  order.sort((a, b) => votes[b]! - votes[a]! || scores[b]! - scores[a]! || costs[a]! - costs[b]! || (projects[a]!.id < projects[b]!.id ? -1 : 1));
-  return { n: ballots.length, costs, votes, scores, supporters, order };
+  return { voters: ballots.length, votes: Array.from(counts), scores, supporters };
+}
+
+function prepare(projects: readonly TallyProject[], input: readonly TallyBallot[] | TallySupport): Prepared {
+  return prepareSupport(projects, Array.isArray(input) ? supportOf(projects.length, input as readonly TallyBallot[]) : (input as TallySupport));
 }
 
 function results(projects: readonly TallyProject[], p: Prepared, paid: Map<number, { by: PaidBy; payers: number | null; average: number | null }>): ProjectResult[] {
@@ -130,7 +153,7 @@ function greedyFill(p: Prepared, budget: number, taken: Set<number>): number[] {
   return added;
 }
 
-export function tallyGreedy(projects: readonly TallyProject[], ballots: readonly TallyBallot[], budget: number): TallyResult {
+export function tallyGreedy(projects: readonly TallyProject[], ballots: readonly TallyBallot[] | TallySupport, budget: number): TallyResult {
   const p = prepare(projects, ballots);
   const chosen = greedyFill(p, budget, new Set());
   const paid = new Map(chosen.map((j) => [j, { by: 'greedy' as const, payers: null, average: null }]));
@@ -242,8 +265,9 @@ function exhaustive(p: Prepared, chosen: Set<number>, budget: number): boolean {
   return true;
 }
 
-export function tallyEqualShares(projects: readonly TallyProject[], ballots: readonly TallyBallot[], budget: number, opts: { maxRounds?: number } = {}): TallyResult {
+export function tallyEqualShares(projects: readonly TallyProject[], ballots: readonly TallyBallot[] | TallySupport, budget: number, opts: { maxRounds?: number } = {}): TallyResult {
   const p = prepare(projects, ballots);
+  if (p.supporters.length !== projects.length) throw new Error('Equal Shares needs the supporters of each project');
   if (p.n === 0) {
     return { method: 'equal_shares', voters: 0, spent: 0, projects: results(projects, p, new Map()), details: { initialShare: 0, finalShare: 0, rounds: 0, fundedByShares: 0, addedByCompletion: 0 } };
   }
@@ -277,6 +301,6 @@ export function tallyEqualShares(projects: readonly TallyProject[], ballots: rea
   };
 }
 
-export function tally(method: 'greedy' | 'equal_shares', projects: readonly TallyProject[], ballots: readonly TallyBallot[], budget: number): TallyResult {
+export function tally(method: 'greedy' | 'equal_shares', projects: readonly TallyProject[], ballots: readonly TallyBallot[] | TallySupport, budget: number): TallyResult {
   return method === 'equal_shares' ? tallyEqualShares(projects, ballots, budget) : tallyGreedy(projects, ballots, budget);
 }
