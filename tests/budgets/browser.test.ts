@@ -4,7 +4,9 @@ import { person, type Person } from '../proposals/page-fixtures.ts';
 import { launchChromium } from '../web/browser.ts';
 import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
-import { addProject, checkout, createBudget, createBudgetsComponent, createProjects, verify, type BudgetsFixture } from './fixtures.ts';
+import { asUser } from '../../src/lib/db/index.ts';
+import { userClaims } from '../db/fixtures.ts';
+import { addProject, checkout, createBudget, createBudgetsComponent, createProjects, grantRole, updatePhase, verify, type BudgetsFixture } from './fixtures.ts';
 
 /*
  * The ballot in real browsers. One person, two pages (two tabs, or a phone and a laptop): a
@@ -131,5 +133,35 @@ describe('a ballot live across a person’s pages', () => {
     await addProject(testDb(), voter.id, b, p!);
     await checkout(testDb(), voter.id, b);
     await visitor.waitForFunction((id) => document.querySelector(`[data-project-votes="${id}"]`)?.textContent?.trim() === '1 vote', p, { timeout: 15_000 });
+  });
+
+  it('the results chart is drawn by Chart.js, fetched on demand, under the production CSP', { timeout: 60_000 }, async () => {
+    const g = await createBudgetsComponent(testDb());
+    const b = await createBudget(testDb(), g, { total: 1000, thresholdPercent: 10 });
+    const ps = await createProjects(testDb(), b, [600, 300]);
+    await updatePhase(testDb(), g, { votes: 'finished' });
+    await testDb()`select private.budgets_save_tally(${b}, 'greedy', 3, 900, ${testDb().json({})},
+      ${testDb().json([
+        { project_id: ps[0]!, votes: 3, score: 3, rank: 1, proposed: true },
+        { project_id: ps[1]!, votes: 2, score: 2, rank: 2, proposed: true },
+      ])})`;
+    await grantRole(testDb(), g, voter.id, 'admin');
+    await asUser(userClaims(voter.id), (tx) => tx`select public.budgets_confirm_selection(${b}, ${[ps[0]!, ps[1]!]}::uuid[])`, testDb());
+    const context = await chromium.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
+    page.on('pageerror', (e) => problems.push(e.message));
+    const scripts: string[] = [];
+    page.on('request', (r) => (r.resourceType() === 'script' ? scripts.push(r.url()) : undefined));
+    await page.goto(`${stack().siteUrl}/fr/processes/${g.slug}/f/${g.componentId}/budgets/${b}/results`);
+    await page.locator('.results-chart canvas').scrollIntoViewIfNeeded();
+    await page.waitForSelector('.results-chart[data-chart-ready="true"]', { timeout: 20_000 });
+    expect(await page.getAttribute('.results-chart canvas', 'aria-describedby')).toBe('results-table-title');
+    expect(await page.$eval('.results-chart canvas', (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
+    expect(scripts.some((u) => /\/chart\.[\w-]+\.js$/.test(u))).toBe(true);
+    expect(scripts.filter((u) => /mapbox/.test(u))).toEqual([]);
+    expect(problems).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { interpolate, type Params } from '../../lib/i18n/catalog.ts';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
-import { addRefusal, budgetsTopic, formatEuros, progressOf, ruleMet, voterTopic, type BallotState, type BudgetRule } from './budgets.ts';
+import { addRefusal, budgetsTopic, formatEuros, progressOf, ruleMet, voterTopic, type BallotState, type BudgetRule } from './rules.ts';
 import { progressSentence, ruleStatus, type BallotTexts } from './texts.ts';
 
 /**

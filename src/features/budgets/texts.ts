@@ -1,6 +1,6 @@
 import type { Translator } from '../../lib/i18n/catalog.ts';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
-import { formatEuros, progressOf, type BallotState, type BudgetRule } from './budgets.ts';
+import { formatEuros, progressOf, type BallotState, type BudgetRule } from './rules.ts';
 
 /*
  * The sentences the ballot says, built the same way on the server and in the island (which gets
