@@ -13,11 +13,17 @@ import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
 import { benchBudgets } from './budgets.ts';
+import { benchCollab } from './collab.ts';
+import { benchDebates } from './debates.ts';
 import { benchHttp } from './http.ts';
 import { benchProposals } from './proposals.ts';
 import { benchRealtime } from './realtime.ts';
+import { benchSurveys } from './surveys.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+/** `BENCH_ONLY=surveys,collab` (a comma-separated list of the parts below) runs those parts only, after the data layer's figures. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const runs = (part: string) => !ONLY || ONLY.includes(part);
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -101,10 +107,15 @@ try {
   });
   row('GET /auth/v1/health (HTTP ceiling)', ping);
   console.log(`  ratio getUser / health: ${(getUser.perSecond / ping.perSecond).toFixed(2)}`);
-  await benchRealtime(config, sql);
-  const big = await benchProposals(sql, config.databaseUrl, { measure, row });
-  await benchHttp(config, sql, big, { measure, row });
-  await benchBudgets(config, sql, { measure, row });
+  if (runs('realtime')) await benchRealtime(config, sql);
+  if (runs('proposals')) {
+    const big = await benchProposals(sql, config.databaseUrl, { measure, row });
+    await benchHttp(config, sql, big, { measure, row });
+  }
+  if (runs('surveys')) await benchSurveys(config, sql, config.databaseUrl, { measure, row });
+  if (runs('collab')) await benchCollab(config, sql, DURATION_MS / 1000);
+  if (runs('debates')) await benchDebates(config, sql, { measure, row });
+  if (runs('budgets')) await benchBudgets(config, sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

@@ -12,6 +12,7 @@ import { MigrationError } from '../supabase/local/migrate.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { JOBS, startWorkers, type Workers } from '../workers/index.ts';
+import { startCollab, type CollabProcess } from '../realtime/supervise.ts';
 import { ensureBuilt } from './build.ts';
 import { startWeb } from './web.ts';
 
@@ -29,6 +30,7 @@ async function main() {
   const stack = await startStack(config, { log });
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
   let workers: Workers | undefined;
+  let collab: CollabProcess | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
@@ -37,7 +39,7 @@ async function main() {
     // Workers first (running jobs finish, pg-boss lets go of its connections), alongside the
     // site; the database last.
     const workersStopped = workers?.stop().catch((err: unknown) => console.error(`Stopping the workers: ${String(err)}`));
-    await web?.stop();
+    await Promise.all([web?.stop(), collab?.stop()]);
     await workersStopped;
     await stack.stop();
     process.exit(code);
@@ -46,6 +48,7 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
   try {
     workers = await startWorkers(config, { log: (l) => log(`[workers] ${l}`) });
+    collab = await startCollab(config, { log: verbose ? log : () => {} });
     web = await startWeb(config, { mode: dev ? 'dev' : 'prod', log: verbose ? log : () => {}, timeoutMs: 120_000 });
   } catch (err) {
     console.error(String(err instanceof Error ? err.message : err));
@@ -58,7 +61,26 @@ async function main() {
       void shutdown(1);
     }
   });
-  const rows: [string, string][] = [[dev ? 'Site (dev server, hot reload)' : 'Site', `${web.url}/fr`]];
+  // Supervised like the embedded database: a crashed service comes back and its clients reconnect
+  // by themselves (nothing is lost: every update anybody received is already in Postgres).
+  const superviseCollab = (proc: CollabProcess) =>
+    proc.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`The co-editing service stopped (${signal ?? `code ${code}`}); restarting it.`);
+      setTimeout(() => {
+        startCollab(config, { log: verbose ? log : () => {} })
+          .then((next) => {
+            collab = next;
+            superviseCollab(next);
+          })
+          .catch((err: unknown) => console.error(`The co-editing service could not restart: ${String(err)}`));
+      }, 1000);
+    });
+  superviseCollab(collab);
+  const rows: [string, string][] = [
+    [dev ? 'Site (dev server, hot reload)' : 'Site', `${web.url}/fr`],
+    ['Co-editing (Yjs)', config.collab.url],
+  ];
   if (config.local) {
     rows.push(
       ['Mail inbox (maildev)', stack.inboxUrl ?? ''],

@@ -16,6 +16,7 @@ export function webEnv(config: Config): Record<string, string> {
     SITE_URL: config.siteUrl,
     HOST: config.host,
     PORT: String(config.port),
+    COLLAB_URL: config.collab.url,
     ASTRO_TELEMETRY_DISABLED: '1',
   };
 }

@@ -82,6 +82,7 @@ function deploymentHeaders(): ReturnType<typeof securityHeaders> {
       siteUrl: config.siteUrl,
       mapboxToken: config.mapboxToken,
       frameAncestors: config.frameAncestors,
+      collabUrl: config.collab.url,
     });
   }
   return headersOfDeployment;

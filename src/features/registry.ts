@@ -1,16 +1,18 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
 import type { SpaceNoticeDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
+import { budgetsManifest } from './budgets/manifest.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
+import { debatesManifest } from './debates/manifest.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
-import { budgetsManifest } from './budgets/manifest.ts';
+import { surveysManifest } from './surveys/manifest.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, budgetsManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest, debatesManifest, budgetsManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 

@@ -103,6 +103,18 @@ export const envSchema = z.object({
   MAIL_SMTP_PORT: port.default(DEFAULT_PORTS.smtp),
   MAIL_WEB_PORT: port.default(DEFAULT_PORTS.mailWeb),
   DATA_DIR: z.string().trim().min(1).default('.data'),
+  // The co-editing service (realtime/): the port it listens on, the address browsers reach it at
+  // (ws:// or wss://, behind a proxy in production), how often it re-asks Postgres who may still
+  // edit, and the project's JWKS when its access tokens are signed with asymmetric keys.
+  COLLAB_PORT: port.default(DEFAULT_PORTS.collab),
+  COLLAB_URL: z
+    .string()
+    .trim()
+    .refine((v) => /^wss?:\/\/[^\s]+$/.test(v), { message: 'must be a ws:// or wss:// URL such as ws://127.0.0.1:1234' })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  COLLAB_RIGHTS_RECHECK_SECONDS: seconds.min(1, { message: 'must be at least 1 second' }).default(10),
+  SUPABASE_JWKS_URL: httpUrl.optional(),
   // Auth (GoTrue) settings the local API honours; the same knobs exist in a Supabase project's config.
   AUTH_MAILER_AUTOCONFIRM: bool.default(false),
   AUTH_DISABLE_SIGNUP: bool.default(false),
@@ -149,6 +161,14 @@ export interface Config {
   port: number;
   ports: { api: number; db: number; smtp: number; mailWeb: number };
   dataDir: string;
+  collab: {
+    port: number;
+    /** Where browsers open their WebSocket. */
+    url: string;
+    recheckSeconds: number;
+    /** Asymmetric signing keys of the Supabase project; HS256 tokens are checked with `jwtSecret`. */
+    jwksUrl: string | undefined;
+  };
   auth: {
     mailerAutoconfirm: boolean;
     disableSignup: boolean;
@@ -212,6 +232,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     port: e.PORT,
     ports: { api: e.LOCAL_API_PORT, db: e.LOCAL_DB_PORT, smtp: e.MAIL_SMTP_PORT, mailWeb: e.MAIL_WEB_PORT },
     dataDir: e.DATA_DIR,
+    collab: {
+      port: e.COLLAB_PORT,
+      url: e.COLLAB_URL ?? `ws://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.COLLAB_PORT}`,
+      recheckSeconds: e.COLLAB_RIGHTS_RECHECK_SECONDS,
+      jwksUrl: e.SUPABASE_JWKS_URL,
+    },
     auth: {
       mailerAutoconfirm: e.AUTH_MAILER_AUTOCONFIRM,
       disableSignup: e.AUTH_DISABLE_SIGNUP,

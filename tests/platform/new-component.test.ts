@@ -34,15 +34,16 @@ describe('new:component', () => {
   });
 
   it('writes the folder, the actions, the migration and a test, and adds one line to the registry and the actions index', () => {
+    // A feature the platform does not have yet (debates, the usual example, now exists).
     const dir = scratchCheckout();
-    const written = generate(dir, 'debates', 'debate');
+    const written = generate(dir, 'petitions', 'petition');
     for (const p of written) expect(existsSync(join(dir, p)), p).toBe(true);
-    expect(written.some((p) => /^supabase\/migrations\/\d{14}_debates\.sql$/.test(p))).toBe(true);
+    expect(written.some((p) => /^supabase\/migrations\/\d{14}_petitions\.sql$/.test(p))).toBe(true);
     const registry = readFileSync(join(dir, 'src/features/registry.ts'), 'utf8');
-    expect(registry).toContain("import { debatesManifest } from './debates/manifest.ts';");
-    expect(registry).toMatch(/MANIFESTS: readonly AnyManifest\[\] = \[[^\]]*debatesManifest\]/);
-    expect(readFileSync(join(dir, 'src/actions/index.ts'), 'utf8')).toMatch(/export const server = \{[^}]*debates \}/);
-    expect(() => generate(dir, 'debates', 'debate')).toThrow(/already exists/);
+    expect(registry).toContain("import { petitionsManifest } from './petitions/manifest.ts';");
+    expect(registry).toMatch(/MANIFESTS: readonly AnyManifest\[\] = \[[^\]]*petitionsManifest\]/);
+    expect(readFileSync(join(dir, 'src/actions/index.ts'), 'utf8')).toMatch(/export const server = \{[^}]*petitions \}/);
+    expect(() => generate(dir, 'petitions', 'petition')).toThrow(/already exists/);
   });
 
   it('its migration applies on top of every other one: RLS on, the resource registered, anon cannot write', async () => {

@@ -60,7 +60,7 @@ describe('caching', () => {
 });
 
 describe('security headers', () => {
-  it('every HTML page carries a CSP without unsafe-inline scripts, allowing only the site and Supabase', async () => {
+  it('every HTML page carries a CSP without unsafe-inline scripts, allowing only the site, Supabase and the co-editing service', async () => {
     const supabase = new URL(stack().supabaseUrl);
     for (const path of ['/fr/', '/en/processes', PROPOSALS, '/fr/sign-in', '/fr/no-such-page']) {
       const { r } = await get(path);
@@ -72,7 +72,8 @@ describe('security headers', () => {
       expect(scripts.slice(1).every((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)), `${path}: ${scripts.join(' ')}`).toBe(true);
       expect(scripts).not.toContain("'unsafe-inline'");
       expect(scripts).not.toContain("'unsafe-eval'");
-      expect(directives.get('connect-src')).toEqual(["'self'", supabase.origin, `ws://${supabase.host}`]);
+      // …and the co-editing service the editor island connects to.
+      expect(directives.get('connect-src')).toEqual(["'self'", supabase.origin, `ws://${supabase.host}`, `ws://${new URL(stack().collabUrl).host}`]);
       expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
       expect(directives.get('object-src')).toEqual(["'none'"]);
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');

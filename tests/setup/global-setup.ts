@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/lib/config.ts';
 import { startStack } from '../../supabase/local/stack.ts';
 import { build } from '../../scripts/build.ts';
 import { startWeb } from '../../scripts/web.ts';
+import { startCollab } from '../../realtime/supervise.ts';
 import { localEnvOnFreePorts } from './ports.ts';
 
 export interface StackInfo {
@@ -20,6 +21,8 @@ export interface StackInfo {
   /** The build the site serves (tests that start another web process on the same build). */
   outDir: string;
   dataDir: string;
+  /** The co-editing service (realtime/), as browsers reach it. */
+  collabUrl: string;
 }
 
 declare module 'vitest' {
@@ -60,8 +63,9 @@ export default async function setup(project: TestProject) {
     throw built.reason;
   }
   let webServer: Awaited<ReturnType<typeof startWeb>> | undefined;
+  let collab: Awaited<ReturnType<typeof startCollab>> | undefined;
   try {
-    webServer = await startWeb(config, { mode: 'prod', outDir, log, timeoutMs: 120_000 });
+    [webServer, collab] = await Promise.all([startWeb(config, { mode: 'prod', outDir, log, timeoutMs: 120_000 }), startCollab(config, { log })]);
   } catch (err) {
     await stack.stop();
     throw err;
@@ -76,9 +80,10 @@ export default async function setup(project: TestProject) {
     siteUrl: webServer.url,
     outDir,
     dataDir,
+    collabUrl: collab.url,
   });
   return async () => {
-    await webServer?.stop();
+    await Promise.all([webServer?.stop(), collab?.stop()]);
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(outDir, { recursive: true, force: true });

@@ -18,7 +18,7 @@ export function freePort(): Promise<number> {
  * start-up tests and benchmarks pass to `parseConfig`, plus their own overrides.
  */
 export async function localEnvOnFreePorts(dataDir: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
-  const [api, db, smtp, mailWeb, web] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [api, db, smtp, mailWeb, web, collab] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   return {
     DATA_DIR: dataDir,
     LOCAL_API_PORT: String(api),
@@ -26,6 +26,7 @@ export async function localEnvOnFreePorts(dataDir: string, overrides: Record<str
     MAIL_SMTP_PORT: String(smtp),
     MAIL_WEB_PORT: String(mailWeb),
     PORT: String(web),
+    COLLAB_PORT: String(collab),
     HOST: '127.0.0.1',
     ...overrides,
   };

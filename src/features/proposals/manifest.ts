@@ -77,6 +77,14 @@ export const proposalsManifest = defineManifest({
       },
       answers_with_costs: onOff('Réponses avec coût et calendrier', 'Answers with cost and schedule'),
       amendments_enabled: onOff('Amendements', 'Amendments'),
+      collaborative_drafts_enabled: {
+        type: 'boolean', default: false,
+        label: { fr: 'Brouillons collaboratifs', en: 'Collaborative drafts' },
+        hint: {
+          fr: 'Des brouillons que plusieurs personnes écrivent ensemble, en direct, avant de les publier comme une proposition.',
+          en: 'Drafts several people write together, live, before publishing them as one proposal.',
+        },
+      },
       comments_enabled: { type: 'boolean', default: true, label: { fr: 'Commentaires activés', en: 'Comments enabled' } },
       comments_max_length: {
         type: 'integer', default: 1000, min: 1, max: 10000,
@@ -131,6 +139,7 @@ export const proposalsManifest = defineManifest({
       type: 'proposal',
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'evaluated', 'moderated', 'logged', 'exported'],
     },
+    { type: 'collaborative_draft', can: ['commentable', 'followable', 'reportable'] },
   ],
   openData: [
     {

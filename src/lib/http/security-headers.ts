@@ -11,6 +11,8 @@ export interface SecurityHeaderOptions {
   mapboxToken: string | undefined;
   /** CSP frame-ancestors sources; `'none'` unless the deployment allows embedding. */
   frameAncestors: string;
+  /** The co-editing service's WebSocket address (ws:// or wss://), which the editor island opens. */
+  collabUrl?: string | undefined;
 }
 
 const MAPBOX_CONNECT = ['https://api.mapbox.com', 'https://events.mapbox.com', 'https://*.tiles.mapbox.com'];
@@ -26,9 +28,10 @@ function websocketOrigin(url: string): string {
 export function deploymentDirectives(o: SecurityHeaderOptions): string[] {
   const supabase = new URL(o.supabaseUrl).origin;
   const map = o.mapboxToken ? { connect: MAPBOX_CONNECT, img: MAPBOX_IMG } : { connect: [], img: [] };
+  const collab = o.collabUrl ? [`${new URL(o.collabUrl).protocol}//${new URL(o.collabUrl).host}`] : [];
   return [
     "default-src 'self'",
-    `connect-src 'self' ${[supabase, websocketOrigin(o.supabaseUrl), ...map.connect].join(' ')}`,
+    `connect-src 'self' ${[supabase, websocketOrigin(o.supabaseUrl), ...collab, ...map.connect].join(' ')}`,
     `img-src 'self' data: blob: ${[supabase, ...map.img].join(' ')}`,
     "font-src 'self' data:",
     // mapbox-gl runs its tile workers from blob: URLs.

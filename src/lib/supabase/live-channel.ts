@@ -3,7 +3,11 @@
  * realtime.messages) and hands each broadcast of `event` to `onMessage`. Marks `marker` with
  * data-live="on" while joined, "off" otherwise (styles and tests read it); `onRejoin` runs when the
  * channel is joined again after a disconnection, to catch up on what was missed meanwhile.
- * Returns the function that leaves the channel.
+ * Returns the function that leaves the channel (with `push` to send a message on it: presence).
+ *
+ * With `presence`, the channel joins with presence on under that key: `onEvent` receives the
+ * server's `presence_state` and `presence_diff` (src/lib/supabase/presence.ts keeps the state),
+ * and `onJoin` runs at every join, first and after a reconnect, where a page tracks itself again.
  *
  * Why not supabase-js: islands only ever listen to broadcasts, and `createBrowserClient` brings
  * the whole client (auth, PostgREST, storage, functions: about 60 KB gzipped) onto every page with
@@ -22,7 +26,16 @@ export interface LiveChannelOptions<P extends object> {
   onMessage: (payload: P) => void;
   marker: HTMLElement;
   onRejoin?: () => void;
+  /** Join with presence, under this key (the channel's member key; '' lets the server pick one). */
+  presence?: { key: string };
+  /** Every other message the server sends on the channel (presence_state, presence_diff…). */
+  onEvent?: (event: string, payload: unknown) => void;
+  /** After each successful join. */
+  onJoin?: () => void;
 }
+
+/** Leaves the channel when called; `push` sends a message on it while joined. */
+export type LiveChannel = (() => void) & { push: (event: string, payload: object) => void };
 
 interface PhxMessage {
   topic: string;
@@ -55,7 +68,7 @@ async function fetchToken(): Promise<SiteToken> {
   }
 }
 
-export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): () => void {
+export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): LiveChannel {
   const topic = `realtime:${opts.topic}`;
   const wsUrl = `${opts.supabaseUrl.replace(/^http/, 'ws').replace(/\/$/, '')}/realtime/v1/websocket?apikey=${encodeURIComponent(opts.supabaseKey)}&vsn=1.0.0`;
   let ws: WebSocket | undefined;
@@ -111,7 +124,12 @@ export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): 
       topic,
       event: 'phx_join',
       payload: {
-        config: { broadcast: { ack: false, self: false }, presence: { key: '' }, postgres_changes: [], private: true },
+        config: {
+          broadcast: { ack: false, self: false },
+          presence: opts.presence ? { key: opts.presence.key, enabled: true } : { key: '' },
+          postgres_changes: [],
+          private: true,
+        },
         access_token: token.token ?? opts.supabaseKey,
       },
       ref: joinRef,
@@ -137,6 +155,7 @@ export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): 
       mark(true);
       if (joinedBefore) opts.onRejoin?.();
       joinedBefore = true;
+      opts.onJoin?.();
       return;
     }
     if (m.event === 'phx_close' || m.event === 'phx_error') {
@@ -147,7 +166,9 @@ export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): 
     if (m.event === 'broadcast') {
       const b = m.payload as { event?: string; payload?: unknown } | null;
       if (b?.event === opts.event && b.payload && typeof b.payload === 'object') opts.onMessage(b.payload as P);
+      return;
     }
+    if (m.event !== 'phx_reply') opts.onEvent?.(m.event, m.payload);
   };
 
   function connect() {
@@ -183,7 +204,7 @@ export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): 
   }
 
   connect();
-  return () => {
+  const leave = () => {
     left = true;
     window.clearTimeout(retry);
     window.clearTimeout(refresh);
@@ -192,4 +213,9 @@ export function joinLiveChannel<P extends object>(opts: LiveChannelOptions<P>): 
     ws?.close();
     mark(false);
   };
+  return Object.assign(leave, {
+    push: (event: string, payload: object) => {
+      if (joinRef) send({ topic, event, payload, ref: nextRef(), join_ref: joinRef });
+    },
+  });
 }

@@ -7,7 +7,7 @@ import type { Config } from '../../../../src/lib/config.ts';
 import { bearerClaims, type KeyRole, type Service, type ServiceContext } from '../gateway.ts';
 import { bearerToken, readBody, sendEmpty, sendJson } from '../http.ts';
 import { verifyJwt } from '../jwt.ts';
-import { authorizeTopic } from './authorization.ts';
+import { authorizeTopic, type TopicRights } from './authorization.ts';
 import { type Claims, createChangeDispatcher, parseBinding, type PgBinding, type PgSubscriber } from './changes.ts';
 import { type Change, startReplication } from './replication.ts';
 
@@ -40,6 +40,9 @@ interface Channel extends PgSubscriber {
   joinRef: string | null;
   isPrivate: boolean;
   canWrite: boolean;
+  /** Private channels: may this member receive the presence of others / track its own? */
+  presenceRead: boolean;
+  presenceWrite: boolean;
   self: boolean;
   ack: boolean;
   presenceKey: string;
@@ -150,6 +153,17 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
 
   // -------------------------------------------------------------------------------- sending
 
+  // The frames a connection gets within one turn of the event loop (the I/O handled together,
+  // until setImmediate) leave in one write: a busy room (a crowd joining a debate sends a presence
+  // diff to every member at each join) would otherwise cost one system call per message and per
+  // member. Measured: 600 people joining one channel, a quarter of the system calls' time, all
+  // in sync in half the time.
+  const corked = new Set<Duplex>();
+  const uncorkAll = () => {
+    for (const socket of corked) socket.uncork();
+    corked.clear();
+  };
+
   /** `text`: a Buffer holding UTF-8 JSON, sent as a text frame (encoded once for many clients). */
   function sendRaw(conn: Conn, data: string | Buffer, text = false): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
@@ -157,6 +171,13 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
       log('realtime: disconnecting a client that does not keep up');
       conn.ws.terminate();
       return;
+    }
+    // ws keeps its transport in `_socket` (not part of its typed API, stable for years).
+    const socket = (conn.ws as unknown as { _socket?: Duplex })._socket;
+    if (socket && !corked.has(socket)) {
+      if (corked.size === 0) setImmediate(uncorkAll);
+      socket.cork();
+      corked.add(socket);
     }
     conn.ws.send(data, { binary: typeof data !== 'string' && !text });
   }
@@ -167,12 +188,15 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
   const roomKey = (topic: string, isPrivate: boolean) => `${isPrivate ? 'p' : 'o'}:${topic}`;
 
   /** Sends one server message to every channel of a room, encoding once per serializer version. */
-  function fanout(room: Room | undefined, topic: string, event: string, payload: unknown, except?: Channel, binary?: { event: string; body: Buffer }) {
+  function fanout(
+    room: Room | undefined, topic: string, event: string, payload: unknown, except?: Channel, binary?: { event: string; body: Buffer },
+    only?: (ch: Channel) => boolean,
+  ) {
     if (!room) return;
     const cache: Partial<Record<Vsn, Buffer>> = {};
     const frame = binary && encodeUserBroadcast(topic, binary.event, binary.body);
     for (const ch of room.channels) {
-      if (ch === except) continue;
+      if (ch === except || (only && !only(ch))) continue;
       if (frame) {
         if (ch.conn.vsn === 2) sendRaw(ch.conn, frame);
         continue;
@@ -253,21 +277,31 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     if (byChannel && !byChannel.size) room.presence.delete(key);
     ch.presenceMeta = undefined;
     ch.presenceRef = undefined;
-    fanout(room, ch.topic, 'presence_diff', { joins: {}, leaves: { [key]: { metas: [meta] } } });
+    fanout(room, ch.topic, 'presence_diff', { joins: {}, leaves: { [key]: { metas: [meta] } } }, undefined, undefined, readsPresence);
   }
 
-  function track(ch: Channel, room: Room, payload: unknown) {
+  /** A private channel's presence reaches the members with the presence read right only. */
+  const readsPresence = (ch: Channel) => ch.presenceRead;
+
+  /** Tracks (or updates) the channel's meta; false when it is the same payload again (Supabase sends no diff then). */
+  function track(ch: Channel, room: Room, payload: unknown): boolean {
     const key = ch.presenceKey;
     const prev = ch.presenceMeta;
+    const body = isRecord(payload) ? payload : {};
+    if (prev) {
+      const { phx_ref: _ref, phx_ref_prev: _prev, ...before } = prev;
+      if (JSON.stringify(before) === JSON.stringify(body)) return false;
+    }
     const ref = nextRef();
-    const meta: Record<string, unknown> = { ...(isRecord(payload) ? payload : {}), phx_ref: ref };
+    const meta: Record<string, unknown> = { ...body, phx_ref: ref };
     if (prev) meta.phx_ref_prev = prev.phx_ref;
     let byChannel = room.presence.get(key);
     if (!byChannel) room.presence.set(key, (byChannel = new Map()));
     byChannel.set(ch, meta);
     ch.presenceMeta = meta;
     ch.presenceRef = ref;
-    fanout(room, ch.topic, 'presence_diff', { joins: { [key]: { metas: [meta] } }, leaves: prev ? { [key]: { metas: [prev] } } : {} });
+    fanout(room, ch.topic, 'presence_diff', { joins: { [key]: { metas: [meta] } }, leaves: prev ? { [key]: { metas: [prev] } } : {} }, undefined, undefined, readsPresence);
+    return true;
   }
 
   // -------------------------------------------------------------------------------- channels
@@ -302,8 +336,10 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     const isPrivate = cfg.private === true;
     const subTopic = m.topic.replace(/^realtime:/, '');
     let canWrite = true;
+    let presenceRead = true;
+    let presenceWrite = true;
     if (isPrivate) {
-      let auth = { read: false, write: false };
+      let auth: TopicRights = { read: false, write: false, presenceRead: false, presenceWrite: false };
       try {
         auth = await authorizeTopic(sql, subTopic, role, claims);
       } catch (err) {
@@ -313,6 +349,8 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
         return reply(conn, m, 'error', { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${subTopic}` });
       }
       canWrite = auth.write;
+      presenceRead = auth.presenceRead;
+      presenceWrite = auth.presenceWrite;
     }
     const rawBindings: unknown[] = Array.isArray(cfg.postgres_changes) ? cfg.postgres_changes : [];
     const bindings: PgBinding[] = [];
@@ -325,7 +363,7 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     const broadcast = isRecord(cfg.broadcast) ? cfg.broadcast : {};
     const presence = isRecord(cfg.presence) ? cfg.presence : {};
     const ch: Channel = {
-      conn, topic: m.topic, joinRef: m.joinRef ?? m.ref, isPrivate, canWrite,
+      conn, topic: m.topic, joinRef: m.joinRef ?? m.ref, isPrivate, canWrite, presenceRead, presenceWrite,
       self: broadcast.self === true, ack: broadcast.ack === true,
       presenceKey: typeof presence.key === 'string' && presence.key ? presence.key : randomUUID(),
       presenceRef: undefined, presenceMeta: undefined, expTimer: undefined,
@@ -364,7 +402,7 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
       push(conn, { joinRef: ch.joinRef, ref: null, topic: m.topic, event: 'system', payload: { extension: 'postgres_changes', status, message, channel: subTopic } });
     for (const e of errors) sys('error', e);
     if (bindings.length) sys('ok', 'Subscribed to PostgreSQL');
-    if (presence.enabled === true || room.presence.size) {
+    if (presenceRead && (presence.enabled === true || room.presence.size)) {
       push(conn, { joinRef: ch.joinRef, ref: null, topic: m.topic, event: 'presence_state', payload: presenceState(room) });
     }
   }
@@ -376,9 +414,12 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
     ch.role = typeof token.claims.role === 'string' ? token.claims.role : 'anon';
     armExpiry(ch);
     if (ch.isPrivate) {
-      const auth = await authorizeTopic(sql, ch.topic.replace(/^realtime:/, ''), ch.role, ch.claims).catch(() => ({ read: false, write: false }));
+      const auth = await authorizeTopic(sql, ch.topic.replace(/^realtime:/, ''), ch.role, ch.claims)
+        .catch((): TopicRights => ({ read: false, write: false, presenceRead: false, presenceWrite: false }));
       if (!auth.read) return closeChannel(ch, `Unauthorized: You do not have permissions to read from this Channel topic: ${ch.topic.replace(/^realtime:/, '')}`);
       ch.canWrite = auth.write;
+      ch.presenceRead = auth.presenceRead;
+      ch.presenceWrite = auth.presenceWrite;
     }
   }
 
@@ -418,8 +459,12 @@ export function createRealtimeService(opts: { config: Config; sql: postgres.Sql;
       case 'presence': {
         const p = isRecord(m.payload) ? m.payload : {};
         const room = rooms.get(roomKey(ch.topic, ch.isPrivate));
-        if (room && p.event === 'track') track(ch, room, p.payload);
-        else if (p.event === 'untrack') untrack(ch, room);
+        if (p.event === 'track') {
+          // Supabase: tracking in a private channel needs the insert right on `presence`.
+          if (ch.isPrivate && !ch.presenceWrite) return reply(conn, m, 'error', {});
+          if (p.payload !== undefined && !isRecord(p.payload)) return reply(conn, m, 'error', { reason: 'Presence track payload must be a map' });
+          if (room) track(ch, room, p.payload);
+        } else if (p.event === 'untrack') untrack(ch, room);
         return reply(conn, m, 'ok', {});
       }
       default:

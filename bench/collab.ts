@@ -1,0 +1,288 @@
+/**
+ * The co-editing service (realtime/): figures, side by side in one run.
+ *
+ * - replay of automerge-paper (260k keystrokes, one transaction each) from one client through the
+ *   service until a second client has the whole text, against the same replay on a Y.Doc in this
+ *   process; then loading the result from Postgres (snapshot + tail) and a new client's first sync;
+ * - 20 clients typing into one document at 10 keystrokes/s each: keystroke to arrival at every
+ *   other client, p50/p95/p99, against the reference @y/websocket-server (which persists nothing)
+ *   in the same run;
+ * - memory of a service process per open document and per connection, with 1,000 documents open.
+ *
+ * The service runs as its own process (`node realtime/index.ts`), as in production.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { SignJWT } from 'jose';
+import postgres from 'postgres';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { Config } from '../src/lib/config.ts';
+import { loadDocument } from '../realtime/persistence.ts';
+import { parseConfig } from '../src/lib/config.ts';
+import { startStack } from '../supabase/local/stack.ts';
+import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { startCollab } from '../realtime/supervise.ts';
+import { freePort } from '../tests/setup/ports.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const COMPONENT = '00000000-0000-4000-8004-000000000010';
+const SPACE = '00000000-0000-4000-8002-000000000001';
+
+interface Trace {
+  startContent: string;
+  endContent: string;
+  txns: { patches: [number, number, string][] }[];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+function client(url: string, room: string, params: Record<string, string>) {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(url, room, doc, { params, disableBc: true, WebSocketPolyfill: WebSocket as never });
+  return { doc, provider };
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function rssOf(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function newDrafts(sql: postgres.Sql, author: string, n: number): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    insert into public.proposal_collaborative_drafts (component_id, space_id, author_id, title)
+    select ${COMPONENT}, ${SPACE}, ${author}, 'Brouillon de mesure ' || g from generate_series(1, ${n}) g
+    returning id`;
+  return rows.map((r) => r.id);
+}
+
+/** keystroke → arrival at each other client, for `clients` typing `rate`/s for `seconds`. */
+async function typingLatency(url: string, room: string, params: Record<string, string>, clients: number, rate: number, seconds: number) {
+  const sent = new Map<string, number>();
+  const latencies: number[] = [];
+  const people = Array.from({ length: clients }, () => client(url, room, params));
+  await until(() => people.every((p) => p.provider.synced), 20_000, 'typists synced');
+  for (const p of people) {
+    p.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== p.provider) return;
+      const now = performance.now();
+      for (const s of Y.decodeUpdate(update).structs) {
+        const at = sent.get(`${s.id.client}:${s.id.clock}`);
+        if (at !== undefined) latencies.push(now - at);
+      }
+    });
+  }
+  const timers = people.map((p) =>
+    setInterval(() => {
+      const text = p.doc.getText('t');
+      sent.set(`${p.doc.clientID}:${Y.getState(p.doc.store, p.doc.clientID)}`, performance.now());
+      text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
+    }, 1000 / rate),
+  );
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  timers.forEach(clearInterval);
+  await new Promise((r) => setTimeout(r, 500));
+  const expected = sent.size * (clients - 1);
+  const converged = people.every((p) => p.doc.getText('t').toString() === people[0]!.doc.getText('t').toString());
+  for (const p of people) {
+    p.provider.destroy();
+    p.doc.destroy();
+  }
+  latencies.sort((a, b) => a - b);
+  return { n: latencies.length, expected, converged, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+async function startReference(): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve(root, 'bench/reference-server.ts')], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((ok, fail) => {
+    child.stdout?.on('data', (b: Buffer) => b.toString().includes('running') && ok());
+    child.once('exit', (code) => fail(new Error(`reference server exited (${code})`)));
+  });
+  return { url: `ws://127.0.0.1:${port}`, child, stop: () => child.kill('SIGTERM') };
+}
+
+export async function benchCollab(config: Config, sql: postgres.Sql, seconds: number): Promise<void> {
+  console.log('\nCo-editing service (realtime/, its own process; Postgres durable before relay)');
+  const [camille] = await sql<{ id: string }[]>`select id from public.profiles where nickname = 'camille'`;
+  const token = await new SignJWT({ role: 'authenticated', aud: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(camille!.id)
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(config.jwtSecret));
+  const params = { token };
+  // The service's own log lines (refusals, storage errors) go to stderr, apart from the figures.
+  const service = await startCollab(config, { port: await freePort(), log: (l) => process.stderr.write(`  [service] ${l}\n`) });
+  try {
+    // --- replay -------------------------------------------------------------------------------
+    const trace = JSON.parse(gunzipSync(readFileSync(resolve(import.meta.dirname, 'data/automerge-paper.json.gz'))).toString('utf8')) as Trace;
+    // BENCH_TRACE_LIMIT: the first N keystrokes only (a quick run); the end content is then the replay's own.
+    const limit = Number(process.env.BENCH_TRACE_LIMIT ?? 0);
+    if (limit > 0 && limit < trace.txns.length) {
+      trace.txns = trace.txns.slice(0, limit);
+      const d = new Y.Doc();
+      d.getText('t').insert(0, trace.startContent);
+      for (const txn of trace.txns) for (const [pos, del, ins] of txn.patches) {
+        if (del > 0) d.getText('t').delete(pos, del);
+        if (ins) d.getText('t').insert(pos, ins);
+      }
+      trace.endContent = d.getText('t').toString();
+      d.destroy();
+    }
+    const keystrokes = trace.txns.length;
+    const replay = (doc: Y.Doc) => {
+      const text = doc.getText('t');
+      if (trace.startContent) text.insert(0, trace.startContent);
+      for (const txn of trace.txns) {
+        doc.transact(() => {
+          for (const [pos, del, ins] of txn.patches) {
+            if (del > 0) text.delete(pos, del);
+            if (ins) text.insert(pos, ins);
+          }
+        });
+      }
+    };
+    let t0 = performance.now();
+    const local = new Y.Doc();
+    // The same work a provider's document does: every transaction encoded as an update.
+    let bytes = 0;
+    local.on('update', (u: Uint8Array) => (bytes += u.length));
+    replay(local);
+    const inProcessMs = performance.now() - t0;
+    if (local.getText('t').toString() !== trace.endContent) throw new Error('bench: the trace does not replay to its end content');
+    local.destroy();
+
+    const [draft] = await newDrafts(sql, camille!.id, 1);
+    const room = `proposals/${draft}/draft_body`;
+    const writer = client(service.url, room, params);
+    const reader = client(service.url, room, params);
+    await until(() => writer.provider.synced && reader.provider.synced, 10_000, 'replay clients synced');
+    t0 = performance.now();
+    replay(writer.doc);
+    const localDoneMs = performance.now() - t0;
+    const progress = setInterval(() => process.stderr.write(`  … reader has ${reader.doc.getText('t').length}/${trace.endContent.length} characters\n`), 10_000);
+    await until(() => reader.doc.getText('t').length === trace.endContent.length && reader.doc.getText('t').toString() === trace.endContent, 600_000, 'replayed text at the reader');
+    const serviceMs = performance.now() - t0;
+    clearInterval(progress);
+    writer.provider.destroy();
+    reader.provider.destroy();
+    const rows = (await sql<{ n: number }[]>`select count(*)::int as n from collab.updates where document = ${room}`)[0]?.n ?? 0;
+    console.log(
+      `  replay automerge-paper, ${keystrokes} keystrokes (${(bytes / 1048576).toFixed(1)} MiB of updates)\n` +
+        `    in-process Y.Doc                          ${inProcessMs.toFixed(0).padStart(7)} ms\n` +
+        `    through the service to a second client    ${serviceMs.toFixed(0).padStart(7)} ms   (the writer's own replay: ${localDoneMs.toFixed(0)} ms)\n` +
+        `    ratio service / in-process: ${(serviceMs / inProcessMs).toFixed(2)}   (${rows} update rows still uncompacted)`,
+    );
+    t0 = performance.now();
+    const stored = await loadDocument(sql, room);
+    const loadMs = performance.now() - t0;
+    const check = new Y.Doc();
+    Y.applyUpdate(check, stored.update!);
+    const applyMs = performance.now() - t0;
+    if (check.getText('t').toString() !== trace.endContent) throw new Error('bench: the stored document differs from the trace');
+    check.destroy();
+    t0 = performance.now();
+    const late = client(service.url, room, params);
+    await until(() => late.provider.synced && late.doc.getText('t').length === trace.endContent.length, 60_000, 'late client');
+    const syncMs = performance.now() - t0;
+    late.provider.destroy();
+    console.log(
+      `  load the result from Postgres: read ${loadMs.toFixed(0)} ms (${(stored.update!.length / 1024).toFixed(0)} KiB, ${stored.updateCount} tail rows), into a Y.Doc ${applyMs.toFixed(0)} ms;` +
+        ` a new client's first sync ${syncMs.toFixed(0)} ms`,
+    );
+
+    // --- 20 typists -----------------------------------------------------------------------------
+    const typingSeconds = Math.max(10, seconds);
+    const [typingDraft] = await newDrafts(sql, camille!.id, 1);
+    const ours = await typingLatency(service.url, `proposals/${typingDraft}/draft_body`, params, 20, 10, typingSeconds);
+    const reference = await startReference();
+    let theirs: Awaited<ReturnType<typeof typingLatency>> | undefined;
+    try {
+      theirs = await typingLatency(reference.url, 'bench-room', {}, 20, 10, typingSeconds);
+    } finally {
+      reference.stop();
+    }
+    const line = (name: string, r: typeof ours) =>
+      console.log(
+        `    ${name.padEnd(40)} p50 ${r.p50.toFixed(1).padStart(6)} ms   p95 ${r.p95.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ${r.n}/${r.expected} arrivals${r.converged ? '' : '   NOT CONVERGED'}`,
+      );
+    console.log(`  20 clients × 10 keystrokes/s for ${typingSeconds} s, keystroke → each other client`);
+    line('this service (every update in Postgres)', ours);
+    line('@y/websocket-server (persists nothing)', theirs);
+    console.log(`    ratio p95 service / reference: ${(ours.p95 / theirs.p95).toFixed(2)}`);
+  } finally {
+    await service.stop();
+  }
+
+  // --- memory with 1,000 documents ------------------------------------------------------------
+  const fresh = await startCollab(config, { port: await freePort() });
+  try {
+    const docs = await newDrafts(sql, camille!.id, 1000);
+    const paragraph = 'Une proposition écrite à plusieurs, assez longue pour peser comme un vrai brouillon. '.repeat(6);
+    await new Promise((r) => setTimeout(r, 500));
+    const base = rssOf(fresh.child);
+    const first: ReturnType<typeof client>[] = [];
+    for (let i = 0; i < docs.length; i += 50) {
+      const batch = docs.slice(i, i + 50).map((d) => client(fresh.url, `proposals/${d}/draft_body`, params));
+      await until(() => batch.every((c) => c.provider.synced), 30_000, 'documents open');
+      for (const c of batch) c.doc.getText('t').insert(0, paragraph);
+      first.push(...batch);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const withDocs = rssOf(fresh.child);
+    const second: ReturnType<typeof client>[] = [];
+    for (let i = 0; i < docs.length; i += 50) {
+      const batch = docs.slice(i, i + 50).map((d) => client(fresh.url, `proposals/${d}/draft_body`, params));
+      await until(() => batch.every((c) => c.provider.synced), 30_000, 'second connections');
+      second.push(...batch);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const withConns = rssOf(fresh.child);
+    const perConnection = (withConns - withDocs) / docs.length;
+    const perDocument = (withDocs - base) / docs.length - perConnection;
+    console.log(
+      `  memory of the service process with 1,000 documents (~${paragraph.length} characters each): ${(base / 1048576).toFixed(0)} MiB idle, ` +
+        `${(withDocs / 1048576).toFixed(0)} MiB with one connection each, ${(withConns / 1048576).toFixed(0)} MiB with two\n` +
+        `    per open document ≈ ${(perDocument / 1024).toFixed(1)} KiB, per connection ≈ ${(perConnection / 1024).toFixed(1)} KiB`,
+    );
+    for (const c of [...first, ...second]) {
+      c.provider.destroy();
+      c.doc.destroy();
+    }
+  } finally {
+    await fresh.stop();
+  }
+}
+
+// `node bench/collab.ts`: these figures alone, on a throw-away stack (`npm run bench` runs them with the rest).
+if (import.meta.main) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'decidons-bench-collab-'));
+  const config = parseConfig(await localEnvOnFreePorts(dataDir));
+  const stack = await startStack(config, { ephemeral: true });
+  const sql = postgres(config.databaseUrl, { max: 4, onnotice: () => {} });
+  try {
+    await benchCollab(config, sql, Number(process.env.BENCH_SECONDS ?? 5));
+  } finally {
+    await sql.end();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  // Closed providers and the stack's pools can leave timers behind; the figures are printed.
+  process.exit(0);
+}

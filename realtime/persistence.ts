@@ -1,0 +1,143 @@
+import type postgres from 'postgres';
+import * as Y from 'yjs';
+
+/**
+ * The service's storage in Postgres (schema `collab`, which no API role can reach): updates are
+ * appended in group-committed batches and announced to the other instances with NOTIFY in the same
+ * transaction (so a notification never names an update that is not durable); a document loads as
+ * its snapshot plus the updates after it; compaction folds updates into the snapshot.
+ */
+
+export const UPDATES_CHANNEL = 'collab_updates';
+export const AWARENESS_CHANNEL = 'collab_awareness';
+export const RIGHTS_CHANNEL = 'collab_rights';
+
+/** NOTIFY payloads are limited to 8000 bytes; bigger updates are fetched by id instead. */
+const INLINE_LIMIT = 6000;
+
+export interface UpdateNotice {
+  /** The instance that wrote them (it ignores its own notices). */
+  i: string;
+  d: string;
+  ids: string[];
+  /** The merged updates, base64, when small enough to travel in the notice. */
+  u?: string;
+}
+
+export interface StoredState {
+  /** One update holding the whole stored state, or null for a document never written. */
+  update: Uint8Array | null;
+  updateCount: number;
+}
+
+/** Snapshot + tail, read in one repeatable-read transaction so a concurrent compaction cannot hide rows. */
+export async function loadDocument(sql: postgres.Sql, document: string): Promise<StoredState> {
+  return (await sql.begin('isolation level repeatable read read only', async (tx) => {
+    const [snap] = await tx<{ data: Buffer }[]>`select data from collab.snapshots where document = ${document}`;
+    // Every remaining row: compaction deletes exactly the rows it folded in, in the transaction that
+    // writes the snapshot, so what is left is the tail (an id below the snapshot's highest can still
+    // be a row committed after it by a slower transaction).
+    const rows = await tx<{ data: Buffer }[]>`select data from collab.updates where document = ${document} order by id`;
+    if (!snap && rows.length === 0) return { update: null, updateCount: 0 };
+    if (!snap && rows.length === 1) return { update: new Uint8Array(rows[0]!.data), updateCount: 1 };
+    return { update: foldUpdates([...(snap ? [snap.data] : []), ...rows.map((r) => r.data)]), updateCount: rows.length };
+  })) as StoredState;
+}
+
+/**
+ * Many updates as one, through a Y.Doc in one transaction: far faster than Y.mergeUpdates on
+ * thousands of keystrokes, and deleted content is garbage-collected on the way.
+ */
+export function foldUpdates(parts: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    Y.transact(doc, () => {
+      for (const p of parts) Y.applyUpdate(doc, p instanceof Uint8Array ? p : new Uint8Array(p));
+    });
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+export interface PendingUpdate {
+  document: string;
+  data: Uint8Array;
+}
+
+/**
+ * Appends a batch of updates and announces them, one NOTIFY per document, in a single statement
+ * (one round trip, one implicit transaction: the notices are delivered at its commit, so none names
+ * an update that is not durable). Throws when the database refuses: nothing of the batch is then
+ * durable. Small batches travel in the notice; larger ones are named by ids (or an id range).
+ */
+export async function appendUpdates(sql: postgres.Sql, instance: string, batch: PendingUpdate[]): Promise<void> {
+  const byDoc = new Map<string, Uint8Array[]>();
+  for (const b of batch) {
+    const list = byDoc.get(b.document);
+    if (list) list.push(b.data);
+    else byDoc.set(b.document, [b.data]);
+  }
+  const inline: Record<string, string> = {};
+  for (const [d, data] of byDoc) {
+    const size = data.reduce((n, u) => n + u.length, 0);
+    // Merging a big batch would cost more than the other instances fetching it.
+    if (data.length > 64 || size * 1.4 + d.length + data.length * 12 > INLINE_LIMIT) continue;
+    const u = Buffer.from(data.length === 1 ? data[0]! : Y.mergeUpdates(data)).toString('base64');
+    if (u.length + d.length + data.length * 12 < INLINE_LIMIT) inline[d] = u;
+  }
+  await sql`
+    with ins as (
+      insert into collab.updates (document, data)
+      select t.d, decode(t.u, 'base64') from unnest(${batch.map((b) => b.document)}::text[], ${batch.map((b) => Buffer.from(b.data).toString('base64'))}::text[]) as t(d, u)
+      returning id, document)
+    select pg_notify(${UPDATES_CHANNEL}, json_strip_nulls(json_build_object(
+      'i', ${instance}::text, 'd', ins.document,
+      'ids', case when count(*) > 400 and (${JSON.stringify(inline)}::jsonb ->> ins.document) is null
+                  then json_build_array(min(ins.id)::text, max(ins.id)::text, 'range')
+                  else json_agg(ins.id::text order by ins.id) end,
+      'u', ${JSON.stringify(inline)}::jsonb ->> ins.document))::text)
+    from ins group by ins.document`;
+}
+
+/** The updates a notice names (ids, or `[first, last, 'range']` for a very large batch); null when compaction already took some. */
+export async function fetchNoticed(sql: postgres.Sql, notice: UpdateNotice): Promise<Uint8Array | null> {
+  const range = notice.ids[2] === 'range';
+  const rows = range
+    ? await sql<{ data: Buffer }[]>`select data from collab.updates where document = ${notice.d} and id between ${notice.ids[0]!} and ${notice.ids[1]!} order by id`
+    : await sql<{ data: Buffer }[]>`select data from collab.updates where id = any(${notice.ids}::bigint[]) order by id`;
+  if (!range && rows.length !== notice.ids.length) return null;
+  if (rows.length === 0) return null;
+  return rows.length === 1 ? new Uint8Array(rows[0]!.data) : foldUpdates(rows.map((r) => new Uint8Array(r.data)));
+}
+
+/**
+ * Folds every update of a document into its snapshot. An advisory lock per document serialises
+ * instances compacting the same document; updates appended meanwhile stay for the next time.
+ * Through a Y.Doc so deleted content is garbage-collected, not carried forever.
+ */
+export async function compactDocument(sql: postgres.Sql, document: string): Promise<{ merged: number; bytes: number }> {
+  return (await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtextextended(${'collab:' + document}, 0))`;
+    const [snap] = await tx<{ data: Buffer }[]>`select data from collab.snapshots where document = ${document}`;
+    const rows = await tx<{ id: string; data: Buffer }[]>`select id, data from collab.updates where document = ${document} order by id`;
+    if (rows.length === 0) return { merged: 0, bytes: snap?.data.length ?? 0 };
+    const doc = new Y.Doc();
+    try {
+      Y.transact(doc, () => {
+        if (snap) Y.applyUpdate(doc, new Uint8Array(snap.data));
+        for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
+      });
+      const state = Buffer.from(Y.encodeStateAsUpdate(doc));
+      const ids = rows.map((r) => r.id);
+      const upto = ids.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
+      await tx`insert into collab.snapshots (document, data, merged_upto) values (${document}, ${state}, ${upto})
+               on conflict (document) do update set data = excluded.data, merged_upto = greatest(collab.snapshots.merged_upto, excluded.merged_upto), updated_at = now()`;
+      // Exactly the rows folded in: one committed meanwhile with a lower id stays for next time.
+      await tx`delete from collab.updates where id = any(${ids}::bigint[])`;
+      return { merged: rows.length, bytes: state.length };
+    } finally {
+      doc.destroy();
+    }
+  })) as { merged: number; bytes: number };
+}

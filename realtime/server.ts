@@ -1,0 +1,643 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type postgres from 'postgres';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { asUser, type Claims } from '../src/lib/db/index.ts';
+import { tokenVerifier, type TokenRefusal } from './auth.ts';
+import { CLOSE, type CloseReason } from './close-codes.ts';
+import { parseDocumentName, type DocumentName } from './names.ts';
+import {
+  appendUpdates,
+  AWARENESS_CHANNEL,
+  compactDocument,
+  fetchNoticed,
+  loadDocument,
+  RIGHTS_CHANNEL,
+  UPDATES_CHANNEL,
+  type UpdateNotice,
+} from './persistence.ts';
+
+/**
+ * The co-editing service: the y-websocket protocol (y-protocols sync and awareness) so the
+ * unchanged `WebsocketProvider` connects, with three rules the reference server does not have:
+ * the Supabase token and Postgres (as that user) decide who reads and who writes; an update is
+ * durable in Postgres before any other client receives it; instances sharing a database converge
+ * through NOTIFY on the update rows.
+ */
+
+// y-websocket's message types, plus one of ours: a refreshed access token.
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_AUTH = 2;
+const MESSAGE_QUERY_AWARENESS = 3;
+/** Client → service: `[4, varString token]`, sent after the session's token is refreshed. */
+export const MESSAGE_REFRESH_TOKEN = 4;
+
+const REMOTE = Symbol('remote instance');
+const TOKEN_REFUSALS: Record<TokenRefusal, CloseReason> = {
+  'token-missing': CLOSE.tokenMissing,
+  'token-invalid': CLOSE.tokenInvalid,
+  'token-expired': CLOSE.tokenExpired,
+  'token-not-a-user': CLOSE.tokenNotAUser,
+};
+
+export interface CollabServerOptions {
+  /** The pool for storage and for rights (asked as the user through `asUser`). */
+  sql: postgres.Sql;
+  jwtSecret: string;
+  jwksUrl?: string | undefined;
+  port: number;
+  host?: string;
+  /** Every open connection's rights are asked again this often (and at once when a feature signals a change). */
+  recheckMs?: number;
+  /** Fold a document's updates into its snapshot after this many. */
+  compactEvery?: number;
+  /** A document nobody has open stays in memory this long. */
+  unloadAfterMs?: number;
+  /** A client whose unsent data grows past this is disconnected, not waited for. */
+  maxBufferedBytes?: number;
+  log?: (line: string) => void;
+}
+
+type Access = 'read' | 'write';
+
+interface Conn {
+  ws: WebSocket;
+  room: Room;
+  claims: Claims;
+  userId: string;
+  displayName: string;
+  access: Access;
+  /** Awareness client ids this connection speaks for (removed when it leaves). */
+  awarenessIds: Set<number>;
+  expiry: NodeJS.Timeout | undefined;
+  alive: boolean;
+}
+
+interface Room {
+  name: DocumentName;
+  doc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  conns: Set<Conn>;
+  ready: Promise<void>;
+  /** Updates written since the last compaction (any instance's, as far as this one knows). */
+  sinceCompaction: number;
+  pending: number;
+  compacting: Promise<void> | undefined;
+  unloadTimer: NodeJS.Timeout | undefined;
+}
+
+interface Queued {
+  conn: Conn;
+  room: Room;
+  data: Uint8Array;
+}
+
+export interface CollabServer {
+  port: number;
+  url: string;
+  instance: string;
+  /** Open documents and connections (the bench and tests read it). */
+  stats(): { documents: number; connections: number };
+  close(): Promise<void>;
+}
+
+function encodeMessage(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+const updateMessage = (update: Uint8Array) =>
+  encodeMessage((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+  });
+
+const awarenessMessage = (update: Uint8Array) =>
+  encodeMessage((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export async function startCollabServer(opts: CollabServerOptions): Promise<CollabServer> {
+  const { sql } = opts;
+  const log = opts.log ?? (() => {});
+  const recheckMs = opts.recheckMs ?? 10_000;
+  const compactEvery = opts.compactEvery ?? 500;
+  const unloadAfterMs = opts.unloadAfterMs ?? 30_000;
+  const maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
+  const instance = randomUUID();
+  const verifier = tokenVerifier({ jwtSecret: opts.jwtSecret, jwksUrl: opts.jwksUrl });
+  const rooms = new Map<string, Room>();
+  let closing = false;
+
+  // ------------------------------------------------------------------------------------------
+  // Sending and closing
+  // ------------------------------------------------------------------------------------------
+
+  const send = (conn: Conn, message: Uint8Array) => {
+    const { ws } = conn;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBuffered) {
+      closeConn(conn, CLOSE.tooSlow);
+      return;
+    }
+    ws.send(message);
+  };
+
+  const closeWs = (ws: WebSocket, why: CloseReason) => {
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(why.code, why.reason);
+  };
+
+  function closeConn(conn: Conn, why: CloseReason) {
+    closeWs(conn.ws, why);
+    leave(conn);
+  }
+
+  function leave(conn: Conn) {
+    const { room } = conn;
+    if (!room.conns.delete(conn)) return;
+    clearTimeout(conn.expiry);
+    awarenessProtocol.removeAwarenessStates(room.awareness, [...conn.awarenessIds], null);
+    if (room.conns.size === 0) scheduleUnload(room);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rooms: one Y.Doc per open document, loaded from Postgres
+  // ------------------------------------------------------------------------------------------
+
+  function openRoom(name: DocumentName): Room {
+    const existing = rooms.get(name.name);
+    if (existing) {
+      clearTimeout(existing.unloadTimer);
+      existing.unloadTimer = undefined;
+      return existing;
+    }
+    const doc = new Y.Doc({ gc: true });
+    const awareness = new awarenessProtocol.Awareness(doc);
+    // The service has no presence of its own.
+    awareness.setLocalState(null);
+    const room: Room = {
+      name,
+      doc,
+      awareness,
+      conns: new Set(),
+      ready: Promise.resolve(),
+      sinceCompaction: 0,
+      pending: 0,
+      compacting: undefined,
+      unloadTimer: undefined,
+    };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      const message = updateMessage(update);
+      for (const conn of room.conns) if (conn !== origin) send(conn, message);
+    });
+    awareness.on('update', ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      const changed = [...added, ...updated, ...removed];
+      const conn = origin as Conn | undefined;
+      if (conn && room.conns.has(conn)) {
+        for (const id of [...added, ...updated]) conn.awarenessIds.add(id);
+        for (const id of removed) conn.awarenessIds.delete(id);
+      }
+      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+      // To everybody, the sender included: the provider counts any message as a sign of life.
+      const message = awarenessMessage(update);
+      for (const c of room.conns) send(c, message);
+      if (origin !== REMOTE && !closing) {
+        const u = Buffer.from(update).toString('base64');
+        if (u.length < 7000) sql.notify(AWARENESS_CHANNEL, JSON.stringify({ i: instance, d: name.name, u })).catch(() => {});
+      }
+    });
+    room.ready = loadDocument(sql, name.name).then(({ update, updateCount }) => {
+      if (update) Y.applyUpdate(doc, update, REMOTE);
+      room.sinceCompaction = updateCount;
+    });
+    rooms.set(name.name, room);
+    // A failed load must not leave a room that looks ready: the next connection loads again.
+    room.ready.catch(() => {
+      if (rooms.get(name.name) === room) rooms.delete(name.name);
+    });
+    return room;
+  }
+
+  function scheduleUnload(room: Room) {
+    clearTimeout(room.unloadTimer);
+    room.unloadTimer = setTimeout(() => {
+      if (room.conns.size > 0 || room.pending > 0 || rooms.get(room.name.name) !== room) return;
+      rooms.delete(room.name.name);
+      void (room.sinceCompaction > 0 ? compact(room) : Promise.resolve()).finally(() => {
+        room.awareness.destroy();
+        room.doc.destroy();
+      });
+    }, unloadAfterMs);
+    room.unloadTimer.unref();
+  }
+
+  function compact(room: Room): Promise<void> {
+    room.compacting ??= compactDocument(sql, room.name.name)
+      .then(({ merged }) => {
+        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
+      })
+      .catch((err: unknown) => log(`compaction of ${room.name.name} failed: ${String(err)}`))
+      .finally(() => {
+        room.compacting = undefined;
+      });
+    return room.compacting;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Durable before relayed: updates are group-committed, then applied and broadcast
+  // ------------------------------------------------------------------------------------------
+
+  let queue: Queued[] = [];
+  let flushing: Promise<void> | undefined;
+
+  function enqueue(item: Queued) {
+    item.room.pending++;
+    queue.push(item);
+    // Everything that arrives while a batch is being written goes in the next one (group commit).
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+  }
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        await appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
+        // One transaction per sender and document: the others receive one message for a burst
+        // of keystrokes instead of one per keystroke.
+        const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
+        for (const q of batch) {
+          const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
+          const list = byConn.get(q.conn);
+          if (list) list.push(q.data);
+          else byConn.set(q.conn, [q.data]);
+          bySender.set(q.room, byConn);
+        }
+        for (const [room, byConn] of bySender) {
+          for (const [conn, updates] of byConn) {
+            Y.transact(room.doc, () => {
+              for (const u of updates) Y.applyUpdate(room.doc, u, conn);
+            }, conn);
+            room.sinceCompaction += updates.length;
+          }
+        }
+      } catch (err) {
+        log(`could not store ${batch.length} update(s): ${String(err)}`);
+        // Nobody received them. Their senders still hold them and send them again when they reconnect.
+        for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
+      } finally {
+        for (const q of batch) {
+          q.room.pending--;
+          if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
+          if (q.room.conns.size === 0) scheduleUnload(q.room);
+        }
+      }
+    }
+    flushing = undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rights: asked of Postgres as the user
+  // ------------------------------------------------------------------------------------------
+
+  async function askAccess(claims: Claims, name: DocumentName): Promise<{ access: Access | null; known: boolean; displayName: string }> {
+    return asUser(
+      claims,
+      async (tx) => {
+        const [row] = await tx<{ access: Access | null; known: boolean; name: string | null }[]>`
+          select private.collab_access(${name.feature}, ${name.resourceId}::uuid, ${name.field}) as access,
+                 exists (select 1 from public.collab_document_kinds k where k.feature = ${name.feature} and k.field = ${name.field}) as known,
+                 (select p.name from public.profiles p where p.id = (select auth.uid())) as name`;
+        return { access: row?.access ?? null, known: row?.known ?? false, displayName: row?.name ?? '' };
+      },
+      sql,
+    );
+  }
+
+  let rechecking: Promise<void> | undefined;
+  async function recheck(prefix: string): Promise<void> {
+    const targets = [...rooms.values()].filter((r) => r.name.name.startsWith(prefix)).flatMap((r) => [...r.conns]);
+    // One question per (person, document), however many tabs they have open.
+    const groups = new Map<string, Conn[]>();
+    for (const c of targets) {
+      const key = `${c.userId} ${c.room.name.name}`;
+      const list = groups.get(key);
+      if (list) list.push(c);
+      else groups.set(key, [c]);
+    }
+    for (const conns of groups.values()) {
+      const first = conns[0]!;
+      try {
+        const { access } = await askAccess(first.claims, first.room.name);
+        for (const c of conns) {
+          if (access === null) closeConn(c, CLOSE.revoked);
+          else c.access = access;
+        }
+      } catch (err) {
+        // The database is unreachable: keep the connections (their updates cannot be stored anyway).
+        log(`rights re-check failed: ${String(err)}`);
+      }
+    }
+  }
+  const recheckAll = () => {
+    rechecking ??= recheck('').finally(() => {
+      rechecking = undefined;
+    });
+  };
+  const recheckTimer = setInterval(recheckAll, recheckMs);
+  recheckTimer.unref();
+
+  function scheduleExpiry(conn: Conn, expiresAt: number | undefined) {
+    clearTimeout(conn.expiry);
+    if (expiresAt === undefined) return;
+    conn.expiry = setTimeout(() => closeConn(conn, CLOSE.tokenExpired), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+    conn.expiry.unref();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Messages
+  // ------------------------------------------------------------------------------------------
+
+  /** Awareness as the client sent it, but each state's `user` carries the id and name of the token's owner. */
+  function ownAwareness(conn: Conn, update: Uint8Array): Uint8Array {
+    const d = decoding.createDecoder(update);
+    const e = encoding.createEncoder();
+    const n = decoding.readVarUint(d);
+    encoding.writeVarUint(e, n);
+    for (let k = 0; k < n; k++) {
+      const clientId = decoding.readVarUint(d);
+      const clock = decoding.readVarUint(d);
+      const state = JSON.parse(decoding.readVarString(d)) as Record<string, unknown> | null;
+      if (state && typeof state === 'object') {
+        const user = typeof state.user === 'object' && state.user !== null ? (state.user as Record<string, unknown>) : {};
+        state.user = { ...user, id: conn.userId, name: conn.displayName };
+      }
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+    return encoding.toUint8Array(e);
+  }
+
+  async function handle(conn: Conn, message: Uint8Array): Promise<void> {
+    const { room } = conn;
+    const d = decoding.createDecoder(message);
+    const type = decoding.readVarUint(d);
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const sub = decoding.readVarUint(d);
+        if (sub === syncProtocol.messageYjsSyncStep1) {
+          const stateVector = decoding.readVarUint8Array(d);
+          send(conn, encodeMessage((e) => {
+            encoding.writeVarUint(e, MESSAGE_SYNC);
+            syncProtocol.writeSyncStep2(e, room.doc, stateVector);
+          }));
+          return;
+        }
+        if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) return;
+        const update = decoding.readVarUint8Array(d);
+        // Read-only: dropped, never applied, stored or relayed.
+        if (conn.access !== 'write') return;
+        try {
+          // Malformed bytes must never reach storage: one bad row would break every later load.
+          const decoded = Y.decodeUpdate(update);
+          if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
+        } catch {
+          closeConn(conn, CLOSE.badUpdate);
+          return;
+        }
+        enqueue({ conn, room, data: update });
+        return;
+      }
+      case MESSAGE_AWARENESS: {
+        const update = ownAwareness(conn, decoding.readVarUint8Array(d));
+        awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn);
+        return;
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()])));
+        return;
+      }
+      case MESSAGE_REFRESH_TOKEN: {
+        const result = await verifier.verify(decoding.readVarString(d));
+        if (!result.ok) return closeConn(conn, TOKEN_REFUSALS[result.reason]);
+        if (result.claims.sub !== conn.userId) return closeConn(conn, CLOSE.tokenOtherUser);
+        conn.claims = result.claims;
+        scheduleExpiry(conn, result.expiresAt);
+        const { access } = await askAccess(conn.claims, room.name);
+        if (access === null) return closeConn(conn, CLOSE.revoked);
+        conn.access = access;
+        return;
+      }
+      case MESSAGE_AUTH:
+      default:
+        return;
+    }
+  }
+
+  async function connect(ws: WebSocket, req: IncomingMessage): Promise<Conn | undefined> {
+    const url = new URL(req.url ?? '/', 'http://service');
+    const name = parseDocumentName(decodeURIComponent(url.pathname.slice(1)));
+    if (!name) return void closeWs(ws, CLOSE.badName);
+    const token = await verifier.verify(url.searchParams.get('token'));
+    if (!token.ok) return void closeWs(ws, TOKEN_REFUSALS[token.reason]);
+    let rights: Awaited<ReturnType<typeof askAccess>>;
+    try {
+      rights = await askAccess(token.claims, name);
+    } catch (err) {
+      log(`rights check failed: ${String(err)}`);
+      return void closeWs(ws, CLOSE.unavailable);
+    }
+    if (!rights.known) return void closeWs(ws, CLOSE.unknownKind);
+    if (rights.access === null) return void closeWs(ws, CLOSE.forbidden);
+    const room = openRoom(name);
+    try {
+      await room.ready;
+    } catch (err) {
+      log(`could not load ${name.name}: ${String(err)}`);
+      return void closeWs(ws, CLOSE.unavailable);
+    }
+    if (ws.readyState !== ws.OPEN) return undefined;
+    const conn: Conn = {
+      ws,
+      room,
+      claims: token.claims,
+      userId: token.claims.sub!,
+      displayName: rights.displayName,
+      access: rights.access,
+      awarenessIds: new Set(),
+      expiry: undefined,
+      alive: true,
+    };
+    room.conns.add(conn);
+    clearTimeout(room.unloadTimer);
+    scheduleExpiry(conn, token.expiresAt);
+    send(conn, encodeMessage((e) => {
+      encoding.writeVarUint(e, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep1(e, room.doc);
+    }));
+    const states = [...room.awareness.getStates().keys()];
+    if (states.length > 0) send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)));
+    return conn;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Other instances: their updates and awareness through LISTEN/NOTIFY; rights changes
+  // ------------------------------------------------------------------------------------------
+
+  async function onUpdateNotice(payload: string) {
+    let notice: UpdateNotice;
+    try {
+      notice = JSON.parse(payload) as UpdateNotice;
+    } catch {
+      return;
+    }
+    if (notice.i === instance) return;
+    const room = rooms.get(notice.d);
+    if (!room) return;
+    room.sinceCompaction += notice.ids[2] === 'range' ? 1 : notice.ids.length;
+    try {
+      await room.ready;
+      const update = notice.u ? new Uint8Array(Buffer.from(notice.u, 'base64')) : await fetchNoticed(sql, notice);
+      // Already compacted away: the whole stored state, which Yjs merges without duplicates.
+      const state = update ?? (await loadDocument(sql, notice.d)).update;
+      if (state) Y.applyUpdate(room.doc, state, REMOTE);
+    } catch (err) {
+      log(`could not apply another instance's update to ${notice.d}: ${String(err)}`);
+    }
+  }
+
+  function onAwarenessNotice(payload: string) {
+    try {
+      const { i, d, u } = JSON.parse(payload) as { i: string; d: string; u: string };
+      const room = rooms.get(d);
+      if (i === instance || !room) return;
+      awarenessProtocol.applyAwarenessUpdate(room.awareness, new Uint8Array(Buffer.from(u, 'base64')), REMOTE);
+    } catch {
+      // A malformed notice is nobody's state.
+    }
+  }
+
+  let listenedBefore = false;
+  const onListen = () => {
+    // After a lost connection to the database: notices may have been missed, so reread every open document.
+    if (listenedBefore) {
+      for (const room of rooms.values()) {
+        void room.ready
+          .then(() => loadDocument(sql, room.name.name))
+          .then(({ update }) => update && Y.applyUpdate(room.doc, update, REMOTE))
+          .catch((err: unknown) => log(`resync of ${room.name.name} failed: ${String(err)}`));
+      }
+    }
+    listenedBefore = true;
+  };
+  const listeners = await Promise.all([
+    sql.listen(UPDATES_CHANNEL, (p) => void onUpdateNotice(p), onListen),
+    sql.listen(AWARENESS_CHANNEL, onAwarenessNotice),
+    sql.listen(RIGHTS_CHANNEL, (prefix) => void recheck(prefix)),
+  ]);
+
+  // ------------------------------------------------------------------------------------------
+  // HTTP and WebSocket
+  // ------------------------------------------------------------------------------------------
+
+  const http: Server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, instance }));
+      return;
+    }
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only: wss://<host>/<feature>/<resource id>/<field>?token=<access token>');
+  });
+  const wss = new WebSocketServer({ server: http, maxPayload: 32 * 1024 * 1024 });
+  wss.on('connection', (ws, req) => {
+    let conn: Conn | undefined;
+    // Messages that arrive while the token and rights are checked wait for the answer, in order.
+    let chain: Promise<unknown> = connect(ws, req)
+      .then((c) => (conn = c))
+      .catch((err: unknown) => {
+        log(`connection failed: ${String(err)}`);
+        closeWs(ws, CLOSE.unavailable);
+      });
+    ws.on('message', (data) => {
+      const message = toBytes(data);
+      chain = chain.then(async () => {
+        if (!conn || !conn.room.conns.has(conn)) return;
+        try {
+          await handle(conn, message);
+        } catch (err) {
+          log(`message refused: ${String(err)}`);
+          closeConn(conn, CLOSE.badUpdate);
+        }
+      });
+    });
+    ws.on('pong', () => {
+      if (conn) conn.alive = true;
+    });
+    ws.on('close', () => void chain.then(() => conn && leave(conn)));
+    ws.on('error', () => {});
+  });
+  // Half-open connections (a phone that lost its network) are found by ping, as the reference server does.
+  const pingTimer = setInterval(() => {
+    for (const room of rooms.values()) {
+      for (const conn of room.conns) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          leave(conn);
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }
+  }, 30_000);
+  pingTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  log(`co-editing service ${instance} listening on ${opts.host ?? '127.0.0.1'}:${port}`);
+
+  return {
+    port,
+    url: `ws://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`,
+    instance,
+    stats: () => ({ documents: rooms.size, connections: [...rooms.values()].reduce((n, r) => n + r.conns.size, 0) }),
+    async close() {
+      closing = true;
+      clearInterval(recheckTimer);
+      clearInterval(pingTimer);
+      for (const room of rooms.values()) for (const conn of [...room.conns]) closeConn(conn, CLOSE.shuttingDown);
+      await flushing;
+      await Promise.all(listeners.map((l) => l.unlisten().catch(() => {})));
+      await Promise.all([...rooms.values()].map((r) => r.compacting));
+      for (const room of rooms.values()) {
+        clearTimeout(room.unloadTimer);
+        room.awareness.destroy();
+        room.doc.destroy();
+      }
+      rooms.clear();
+      await new Promise<void>((resolve) => {
+        wss.close(() => resolve());
+        http.close();
+        http.closeAllConnections();
+      });
+    },
+  };
+}

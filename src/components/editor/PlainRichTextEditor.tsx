@@ -1,0 +1,53 @@
+import { Editor } from '@tiptap/core';
+import { UndoRedo } from '@tiptap/extensions';
+import { h } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { activeMarks, baseExtensions, editorAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
+import type { EditorLocale } from './messages.ts';
+
+/*
+ * The rich-text editor on a form's <textarea> (admin texts: space descriptions, pages, answers):
+ * the server renders the textarea, which keeps working without JavaScript; this island hides it
+ * and writes the editor's HTML back into it at every change, so the form posts the same field and
+ * the server sanitises it exactly as before. No collaboration, so no Yjs on these pages.
+ */
+
+export interface PlainRichTextEditorProps {
+  locale: EditorLocale;
+  /** The textarea the editor replaces (and keeps filled). */
+  textareaId: string;
+  /** The id of the textarea's label. */
+  labelId: string;
+}
+
+export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
+  const t = translator(props.locale);
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<Editor | null>(null);
+  const [active, setActive] = useState<Partial<Record<ButtonName, boolean>>>({});
+
+  useEffect(() => {
+    const element = host.current;
+    const textarea = document.getElementById(props.textareaId) as HTMLTextAreaElement | null;
+    if (!element || !textarea) return;
+    const editor = new Editor({
+      element,
+      extensions: [...baseExtensions(), UndoRedo],
+      content: textarea.value,
+      editorProps: { attributes: editorAttributes(props.labelId) },
+      onUpdate: ({ editor: e }) => {
+        textarea.value = e.isEmpty ? '' : e.getHTML();
+      },
+      onTransaction: ({ editor: e }) => setActive(activeMarks(e)),
+    });
+    textarea.hidden = true;
+    editorRef.current = editor;
+    return () => {
+      editor.destroy();
+      textarea.hidden = false;
+    };
+  }, []);
+
+  const [bar, help] = toolbar(() => editorRef.current, active, t);
+  return h('div', { class: 'rich-text-editor', 'data-editor-mode': 'plain' }, bar, h('div', { ref: host, class: 'rich-text-editor__surface' }), help);
+}
