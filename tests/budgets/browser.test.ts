@@ -13,7 +13,8 @@ import { addProject, checkout, createBudget, createBudgetsComponent, createProje
  * project added in one is sent without reload, and appears in the other page's ballot without
  * reload — its progress bar moves, its words say the new amount, its button turns to "remove",
  * announced in the live region. A checkout asked to confirm, then the same in the other page.
- * Another person's page hears nothing.
+ * Another person's page hears nothing. Also live: projects' counts where the phase shows them, the
+ * admins' numbers; and the results chart, drawn by Chart.js under the production CSP.
  */
 
 let chromium: Chromium;
@@ -163,5 +164,22 @@ describe('a ballot live across a person’s pages', () => {
     expect(scripts.some((u) => /\/chart\.[\w-]+\.js$/.test(u))).toBe(true);
     expect(scripts.filter((u) => /mapbox/.test(u))).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  it('the admins’ vote numbers move live as ballots start and are checked out', { timeout: 60_000 }, async () => {
+    const g = await createBudgetsComponent(testDb());
+    const b = await createBudget(testDb(), g, { total: 1000, thresholdPercent: 10 });
+    const [p] = await createProjects(testDb(), b, [300]);
+    await grantRole(testDb(), g, neighbour.id, 'admin');
+    const page = await pageOf(neighbour);
+    await page.goto(`${stack().siteUrl}/fr/admin/spaces/${g.spaceId}/components/${g.componentId}/manage`);
+    await page.waitForSelector('[data-vote-stats][data-live="on"]', { timeout: 30_000 });
+    const cell = (kind: string) => page.textContent(`[data-stat="${b}:${kind}"]`);
+    expect([await cell('in_progress'), await cell('checked_out')]).toEqual(['0', '0']);
+    await addProject(testDb(), voter.id, b, p!);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `[data-stat="${b}:in_progress"]`, { timeout: 15_000 });
+    await checkout(testDb(), voter.id, b);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `[data-stat="${b}:checked_out"]`, { timeout: 15_000 });
+    expect(await cell('in_progress')).toBe('0');
   });
 });

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { interpolate } from '../../lib/i18n/catalog.ts';
 
 /**
  * The census upload with its progress: with JavaScript the file is read in the browser and sent
@@ -21,7 +22,6 @@ interface Props {
 }
 
 const BATCH = 2000;
-const fill = (s: string, p: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (w, k: string) => (k in p ? String(p[k]) : w));
 
 export default function CensusUpload(props: Props) {
   useEffect(() => {
@@ -32,6 +32,10 @@ export default function CensusUpload(props: Props) {
     const result = box?.querySelector<HTMLElement>('[data-census-result]');
     if (!form || !box || !bar || !text || !result) return;
     const m = props.messages;
+    // Numbers as the page's language writes them (4 499 in French, 4,499 in English).
+    const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    const fill = (message: string, params: Record<string, string | number>) =>
+      interpolate(message, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'number' ? number.format(v) : v])));
     const onSubmit = (event: SubmitEvent) => {
       const input = form.querySelector<HTMLInputElement>('input[type="file"]');
       const file = input?.files?.[0];
@@ -72,7 +76,7 @@ export default function CensusUpload(props: Props) {
           const list = document.createElement('ul');
           for (const r of refused.slice(0, 100)) {
             const li = document.createElement('li');
-            li.textContent = fill(m.line, { line: r.line, reason: m.reasons[r.code] ?? m.reasons['invalid'] ?? r.code });
+            li.textContent = fill(m.line, { line: String(r.line), reason: m.reasons[r.code] ?? m.reasons['invalid'] ?? r.code });
             list.append(li);
           }
           if (refused.length > 100) {
