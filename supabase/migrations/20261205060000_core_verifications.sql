@@ -365,10 +365,14 @@ language sql stable security definer set search_path = '' as $$
         from public.components c where c.id = component) x
 $$;
 
--- `component_allows` (core_spaces) as before, plus the verification the action requires: a
--- person who does not hold one is refused by every policy that asks, in every feature. The
--- common case (no requirement) costs nothing more than reading one more column.
-create or replace function private.component_allows(component uuid, action text) returns boolean
+-- `component_allows` (core_spaces) gets a second question: after whether the action is open at all
+-- (published, visible, the settings and the active phase let it), the verification it requires. A
+-- person who does not hold one is refused by every policy that asks, in every feature. Both are
+-- answered by one query; the common case (no requirement) costs one more column read.
+-- `component_action_state` says which: 'allowed', 'closed' (not now, not here), or 'unverified'
+-- (open, but the caller — a visitor too — holds none of the verifications it requires), so a
+-- feature's page can offer the verification instead of calling the action closed.
+create or replace function private.component_action_state(component uuid, action text) returns text
 language plpgsql stable security definer set search_path = '' as $$
 declare
   r record;
@@ -382,30 +386,36 @@ begin
   into r
   from public.components c
   join public.spaces s on s.id = c.space_id
-  join public.component_actions a on a.feature = c.feature and a.action = component_allows.action
+  join public.component_actions a on a.feature = c.feature and a.action = component_action_state.action
   where c.id = component;
   -- A preview is not participation: the component and its space must be published.
   if not found or r.component_published_at is null or r.space_published_at is null then
-    return false;
+    return 'closed';
   end if;
   -- Published and public: everyone sees it; otherwise ask who the caller is.
   if r.space_private and not private.can_view_component_row(r.space_id, r.component_published_at) then
-    return false;
+    return 'closed';
   end if;
   ps := coalesce(r.phase_settings -> r.phase_id, r.phase_settings -> 'default', '{}');
   if not ((r.global_enabled_setting is null or coalesce(r.settings ->> r.global_enabled_setting = 'true', false))
      and (r.phase_enabled_setting is null or coalesce(ps ->> r.phase_enabled_setting = 'true', false))
      and (r.phase_blocked_setting is null or not coalesce(ps ->> r.phase_blocked_setting = 'true', false))) then
-    return false;
+    return 'closed';
   end if;
   required := r.permissions -> action;
-  if required is not null and jsonb_typeof(required) = 'array' and jsonb_array_length(required) > 0 then
-    return exists (
-      select 1 from public.verifications v
-      where v.user_id = (select auth.uid()) and v.method in (select jsonb_array_elements_text(required)));
+  if required is not null and jsonb_typeof(required) = 'array' and jsonb_array_length(required) > 0
+     and not exists (
+       select 1 from public.verifications v
+       where v.user_id = (select auth.uid()) and v.method in (select jsonb_array_elements_text(required))) then
+    return 'unverified';
   end if;
-  return true;
+  return 'allowed';
 end $$;
+
+create or replace function private.component_allows(component uuid, action text) returns boolean
+language sql stable security definer set search_path = '' as $$
+  select private.component_action_state(component, action) = 'allowed'
+$$;
 
 -- Counts for the admin page: how many people hold each method, per district, and how much of
 -- the census is claimed. Organization admins only; numbers, never people.
@@ -439,5 +449,6 @@ revoke all on function public.census_start_upload(text), public.census_add_lines
 grant execute on function public.census_start_upload(text), public.census_add_lines(uuid, jsonb, boolean), public.census_clear_unclaimed(),
   public.verify_with_census(text, date), public.verification_counts(), public.census_counts() to authenticated;
 grant execute on function private.my_verification_methods(), private.my_verified_district(),
-  private.component_action_methods(uuid, text), private.component_action_verified(uuid, text), private.census_normalise(text)
+  private.component_action_methods(uuid, text), private.component_action_verified(uuid, text), private.census_normalise(text),
+  private.component_action_state(uuid, text)
   to anon, authenticated, service_role;

@@ -2,9 +2,10 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFESTS } from '../../src/features/registry.ts';
 import { permissionsFromForm } from '../../src/features/verifications/verifications.ts';
-import { createUser } from '../db/fixtures.ts';
+import { asUser } from '../../src/lib/db/index.ts';
+import { createUser, userClaims } from '../db/fixtures.ts';
 import { connectTestDb } from '../helpers/db.ts';
-import { createProposal, createProposalsComponent, support } from '../proposals/fixtures.ts';
+import { createProposal, createProposalsComponent, support, updatePhase } from '../proposals/fixtures.ts';
 import { verify } from '../budgets/fixtures.ts';
 
 /*
@@ -42,6 +43,25 @@ describe('verification required by another feature’s actions', () => {
     await expect(createProposal(sql, f, unverified)).rejects.toMatchObject({ code: '42501' });
     await verify(sql, resident, 'census');
     expect(await createProposal(sql, f, resident)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('component_action_state tells a page closed from open-but-unverified, for visitors too', async () => {
+    const f = await createProposalsComponent(sql);
+    await sql`update public.components set permissions = ${sql.json({ vote: ['direct'] })} where id = ${f.componentId}`;
+    const [unverified, verified] = await Promise.all([createUser(sql, 's-none'), createUser(sql, 's-ok')]);
+    await verify(sql, verified, 'direct');
+    const state = (claims: Parameters<typeof asUser>[0], action: string) =>
+      asUser(claims, (tx) => tx<{ s: string; allows: boolean }[]>`select private.component_action_state(${f.componentId}, ${action}) as s,
+        private.component_allows(${f.componentId}, ${action}) as allows`, sql).then((r) => r[0]);
+    expect(await state(null, 'vote')).toEqual({ s: 'unverified', allows: false });
+    expect(await state(userClaims(unverified), 'vote')).toEqual({ s: 'unverified', allows: false });
+    expect(await state(userClaims(verified), 'vote')).toEqual({ s: 'allowed', allows: true });
+    // Nothing required for submissions: open to all, as before.
+    expect(await state(userClaims(unverified), 'create')).toEqual({ s: 'allowed', allows: true });
+    await updatePhase(sql, f, { votes_enabled: false });
+    expect(await state(userClaims(unverified), 'vote')).toEqual({ s: 'closed', allows: false });
+    expect(await state(userClaims(verified), 'vote')).toEqual({ s: 'closed', allows: false });
+    expect(await state(userClaims(verified), 'no_such_action')).toEqual({ s: 'closed', allows: false });
   });
 
   it('a malformed permissions value is refused by the database', async () => {

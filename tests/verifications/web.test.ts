@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { person, type Person } from '../proposals/page-fixtures.ts';
+import { person, proposalsPlace, published, setPhase, type Person } from '../proposals/page-fixtures.ts';
+import { verify } from '../budgets/fixtures.ts';
 import { uniqueTag } from '../db/fixtures.ts';
 import { claire, closeTestDb, testDb } from '../web/spaces-helpers.ts';
-import type { Browser } from '../web/helpers.ts';
+import { Browser } from '../web/helpers.ts';
 
 /*
  * Verifications through the running site, without JavaScript: a resident's census try (a refusal
@@ -128,5 +129,41 @@ describe('a resident verifies themselves', () => {
     const taken = await (await person('Théo Tricheur')).browser.post('/fr/verification?_action=verifications.verifyWithCensus', { identifier: `A${tag}2`, birth_date: '1975-11-30' });
     expect(taken.status).toBe(409);
     expect(taken.text).toContain('Ces informations ont déjà servi à vérifier un autre compte.');
+  });
+});
+
+describe('another feature’s pages when its action requires a verification', () => {
+  it('proposals offer the verification instead of saying supports are closed, and say when submitting needs one', async () => {
+    const place = await proposalsPlace();
+    await testDb()`update public.components set permissions = ${testDb().json({ vote: ['census', 'direct'], create: ['direct'] })} where id = ${place.componentId}`;
+    const [author, unverified, verified] = await Promise.all([person('Ana Autrice'), person('Ugo Nonvérifié'), person('Vic Vérifiée')]);
+    await verify(testDb(), verified.id, 'direct');
+    const proposal = await published(place, author.id);
+    const path = place.page(proposal);
+
+    const mine = await unverified.browser.get(path);
+    expect(mine.html).toContain('data-verification-needed="support"');
+    expect(mine.text).toContain('Les soutiens sont réservés aux personnes dont le compte est vérifié.');
+    expect(mine.html).toContain(`href="/fr/verification?next=${encodeURIComponent(path)}"`);
+    expect(mine.text).not.toContain('Les soutiens ne sont pas ouverts pendant cette phase.');
+    expect(mine.html).not.toContain('data-support-button');
+    // A visitor is asked to sign in, then sent to the verification page, then back here.
+    const visitor = await new Browser().get(path);
+    expect(visitor.html).toContain(`href="/fr/sign-in?next=${encodeURIComponent(`/fr/verification?next=${encodeURIComponent(path)}`)}"`);
+    // Verified: the support button, no notice.
+    const theirs = await verified.browser.get(path);
+    expect(theirs.html).toContain('data-support-button="support"');
+    expect(theirs.html).not.toContain('data-verification-needed');
+
+    // Submitting asks for a direct grant only: the help desk, no census link; the verified see the button.
+    const list = await unverified.browser.get(place.list);
+    expect(list.html).toContain('data-verification-needed="create"');
+    expect(list.text).toContain('La mairie peut vérifier votre compte à l’accueil');
+    expect((await verified.browser.get(place.list)).html).not.toContain('data-verification-needed');
+    // Closed is still closed, verified or not.
+    await setPhase(place, { votes_enabled: false, creation_enabled: false });
+    const closed = await unverified.browser.get(path);
+    expect(closed.html).not.toContain('data-verification-needed');
+    expect(closed.text).toContain('Les soutiens ne sont pas ouverts pendant cette phase.');
   });
 });

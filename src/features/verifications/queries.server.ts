@@ -69,3 +69,12 @@ export async function componentPermissions(claims: Claims | null, componentId: s
   const [row] = await asUser(claims, (tx) => tx<{ permissions: Record<string, string[]> }[]>`select permissions from public.components where id = ${componentId}`);
   return row?.permissions ?? {};
 }
+
+/** The verification methods an action of a component requires (empty: none), as the visitor sees the component. */
+export async function actionMethods(claims: Claims | null, componentId: string, action: string): Promise<Method[]> {
+  const [row] = await asUser(
+    claims,
+    (tx) => tx<{ methods: Method[] | null }[]>`select private.component_action_methods(${componentId}::uuid, ${action}) as methods`,
+  );
+  return row?.methods ?? [];
+}

@@ -73,4 +73,10 @@ export const en = {
   'verifications.settings.title': 'Verification required',
   'verifications.settings.intro': 'For each action, the verifications that open it (any one will do). None ticked: no verification required.',
   'verifications.settings.action': 'For “{action}”',
+  'verifications.needed.support': 'Supports are open to people whose account is verified.',
+  'verifications.needed.create': 'Submitting proposals is open to people whose account is verified.',
+  'verifications.needed.participate': 'Taking part here is open to people whose account is verified.',
+  'verifications.needed.signIn': 'Sign in to get verified',
+  'verifications.needed.census': 'Get verified',
+  'verifications.needed.desk': 'The town hall can verify your account at its front desk, on proof of identity.',
 } as const satisfies SameKeys<typeof fr>;

@@ -70,4 +70,10 @@ export const fr = {
   'verifications.settings.title': 'Vérification exigée',
   'verifications.settings.intro': 'Pour chaque action, les vérifications qui l’ouvrent (l’une suffit). Aucune cochée : pas de vérification exigée.',
   'verifications.settings.action': 'Pour « {action} »',
+  'verifications.needed.support': 'Les soutiens sont réservés aux personnes dont le compte est vérifié.',
+  'verifications.needed.create': 'Le dépôt de propositions est réservé aux personnes dont le compte est vérifié.',
+  'verifications.needed.participate': 'Cette participation est réservée aux personnes dont le compte est vérifié.',
+  'verifications.needed.signIn': 'Se connecter pour se faire vérifier',
+  'verifications.needed.census': 'Me faire vérifier',
+  'verifications.needed.desk': 'La mairie peut vérifier votre compte à l’accueil, sur présentation d’un justificatif.',
 } as const;
