@@ -483,7 +483,11 @@ describe('accessibility of the pages behind forms (axe-core, fr and en)', () => 
     const resident = await contextOf((await person('Rémi Résident')).browser.cookies);
     const visitor = await contextOf(null);
     const results = await Promise.all([
-      read(visitor, [`${space}${component}/budgets/00000000-0000-4000-8030-000000000007/results`, `${space}${component}/budgets/00000000-0000-4000-8030-000000000007`]),
+      read(visitor, [
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000007/results`,
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000007`,
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000001/projects/00000000-0000-4000-8031-000000000011`,
+      ]),
       read(adminContext, [
         `${admin}/manage`,
         `${admin}/budgets/00000000-0000-4000-8030-000000000001`,
