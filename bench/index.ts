@@ -12,6 +12,7 @@ import { asUser, closeDb } from '../src/lib/db/index.ts';
 import { startStack } from '../supabase/local/stack.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../supabase/demo-accounts.ts';
 import { localEnvOnFreePorts } from '../tests/setup/ports.ts';
+import { benchBudgets } from './budgets.ts';
 import { benchCollab } from './collab.ts';
 import { benchDebates } from './debates.ts';
 import { benchHttp } from './http.ts';
@@ -118,6 +119,7 @@ try {
   if (runs('debates')) await benchDebates(config, sql, { measure, row });
   if (runs('notifications')) await benchNotifications(config, sql);
   if (runs('search')) await benchSearch(sql, { measure, row });
+  if (runs('budgets')) await benchBudgets(config, sql, { measure, row });
   console.log(`\nResident memory of this process (stack + clients): ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
 } finally {
   await sql.end();

@@ -12,8 +12,10 @@ import type { Job, WorkerSettings } from './job.ts';
 import { NEWSLETTER_JOBS } from './newsletters/jobs.ts';
 import { NOTIFICATION_JOBS } from './notifications/jobs.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
+import { remindJob } from './budgets/remind.ts';
+import { tallyJob } from './budgets/tally.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS, purgeJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS, purgeJob, tallyJob, remindJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

@@ -1,6 +1,7 @@
 import { accounts } from './accounts.ts';
 import { attachments } from './attachments.ts';
 import { blog } from './blog.ts';
+import { budgets } from './budgets.ts';
 import { comments } from './comments.ts';
 import { components } from './components.ts';
 import { debates, debatesAdmin } from './debates.ts';
@@ -16,6 +17,7 @@ import { proposals } from './proposals.ts';
 import { spaces } from './spaces.ts';
 import { surveys } from './surveys.ts';
 import { taxonomies } from './taxonomies.ts';
+import { verifications } from './verifications.ts';
 
 /** Every Astro Action, one key per feature (`actions.accounts.signUp`). */
-export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys, debates, debatesAdmin, notifications, blog, newsletters, attachments, maps };
+export const server = { accounts, spaces, components, pages, taxonomies, organization, comments, proposals, proposalsAdmin, proposalDrafts, forms, surveys, debates, debatesAdmin, notifications, blog, newsletters, attachments, maps, budgets, verifications };

@@ -1,8 +1,10 @@
 import type { AccountSectionDefinition, AnyManifest, ModerationQueueDefinition, OpenDataSet, ResourceCapability, ResourceDefinition } from '../lib/components/manifest.ts';
+import type { SpaceNoticeDefinition } from '../lib/components/manifest.ts';
 import type { Labels } from '../lib/components/settings.ts';
 import type { NotificationKindDefinition } from '../lib/notifications/kinds.ts';
 import { blogManifest } from './blog/manifest.ts';
 import { commentsNotificationKinds } from './comments/notifications.ts';
+import { budgetsManifest } from './budgets/manifest.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { debatesManifest } from './debates/manifest.ts';
 import { pagesManifest } from './pages/manifest.ts';
@@ -14,7 +16,7 @@ import { spacesNotificationKinds } from './spaces/notifications.ts';
  * Every component type the platform offers. A new feature adds its manifest here (and registers
  * itself and its actions in its migration: `component_features`, `component_actions`).
  */
-export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest, debatesManifest, blogManifest];
+export const MANIFESTS: readonly AnyManifest[] = [pagesManifest, proposalsManifest, surveysManifest, debatesManifest, blogManifest, budgetsManifest];
 
 const byKey = new Map(MANIFESTS.map((m) => [m.key, m]));
 
@@ -81,3 +83,5 @@ const resourcesByType = new Map(RESOURCES.map((r) => [r.type, r]));
 export function resourceDefinition(type: string): (ResourceDefinition & { feature: string }) | undefined {
   return resourcesByType.get(type);
 }
+/** The notices features show on every page of a space, for the signed-in person. */
+export const SPACE_NOTICES: readonly SpaceNoticeDefinition[] = MANIFESTS.flatMap((m) => (m.spaceNotice ? [m.spaceNotice] : []));

@@ -474,4 +474,34 @@ describe('accessibility of the pages behind forms (axe-core, fr and en)', () => 
     console.log(`[a11y] survey: axe read ${results.reduce((n, r) => n + r.read.length, 0)} pages`);
     expect(findings.length, `axe violations:${report(findings)}`).toBe(0);
   }, 120_000);
+
+  it('participatory budgets: a published results page, the admin pages of a budget and a project, refused forms', async () => {
+    const component = '/f/00000000-0000-4000-8004-000000000040';
+    const space = '/fr/processes/budget-participatif-2027';
+    const admin = `/fr/admin/spaces/00000000-0000-4000-8002-000000000001/components/00000000-0000-4000-8004-000000000040`;
+    const adminContext = await contextOf((await signedIn('admin@demo.decidons.fr', DEMO_PASSWORD)).cookies);
+    const resident = await contextOf((await person('Rémi Résident')).browser.cookies);
+    const visitor = await contextOf(null);
+    const results = await Promise.all([
+      read(visitor, [
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000007/results`,
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000007`,
+        `${space}${component}/budgets/00000000-0000-4000-8030-000000000001/projects/00000000-0000-4000-8031-000000000011`,
+      ]),
+      read(adminContext, [
+        `${admin}/manage`,
+        `${admin}/budgets/00000000-0000-4000-8030-000000000001`,
+        `${admin}/budgets/00000000-0000-4000-8030-000000000007`,
+        `${admin}/budgets/00000000-0000-4000-8030-000000000001/projects/00000000-0000-4000-8031-000000000011`,
+        `${admin}/budgets/00000000-0000-4000-8030-000000000001/projects/new`,
+      ]),
+      read(adminContext, [`${admin}/budgets/new`], submitted('form[action*="saveBudget"]', { 'title.fr': '', total_budget: '' })),
+      // A resident's census try refused: the message names no field.
+      read(resident, ['/fr/verification'], submitted('form[action*="verifyWithCensus"]', { identifier: 'XX-0000', birth_date: '2000-01-01' })),
+    ]);
+    await Promise.all([visitor.close(), adminContext.close(), resident.close()]);
+    const findings = results.flatMap((r) => r.findings);
+    console.log(`[a11y] budgets: axe read ${results.reduce((n, r) => n + r.read.length, 0)} pages:\n  ${results.flatMap((r) => r.read).join('\n  ')}`);
+    expect(findings.length, `axe violations:${report(findings)}`).toBe(0);
+  }, 120_000);
 });

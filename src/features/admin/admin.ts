@@ -30,4 +30,6 @@ export const LOG_RESOURCES = [
   'space_taxonomies',
   'taxonomies',
   'organization',
+  'verifications',
+  'census_lines',
 ] as const;

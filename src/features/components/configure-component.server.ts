@@ -6,6 +6,7 @@ import { LOCALES } from '../../lib/i18n/locales.ts';
 import { getManifest } from '../registry.ts';
 import { COMPONENT_CONSTRAINTS, configureHeadInput, DEFAULT_PHASE_KEY, GLOBAL_PREFIX, phasePrefix } from './components.ts';
 import { settingsFromForm, validateSettings } from '../../lib/components/settings.ts';
+import { permissionsFromForm } from '../verifications/verifications.ts';
 
 /**
  * Saves a component's name, global settings and per-phase settings from its generated form
@@ -48,10 +49,12 @@ export async function configureComponent(claims: Claims | null, form: FormData):
         }
         if (!global.ok || Object.keys(errors).length > 0) throw new Refusal(fieldFailures(400, errors));
 
+        // The verifications its verifiable actions require (`permissions.<action>` checkboxes).
+        const permissions = permissionsFromForm(form, manifest.actions.filter((a) => a.verifiable).map((a) => a.name));
         const rows = await tx`
           update public.components
           set name = ${jsonb(tx, name)}, settings = ${jsonb(tx, global.value)},
-              phase_settings = ${jsonb(tx, phaseSettings)}
+              phase_settings = ${jsonb(tx, phaseSettings)}, permissions = ${jsonb(tx, permissions)}
           where id = ${id}
           returning id`;
         if (rows.length === 0) throw new Refusal(failure(403, 'error.forbidden'));

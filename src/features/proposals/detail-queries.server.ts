@@ -98,6 +98,8 @@ export interface ProposalDetail {
     supportsCast: number;
   };
   can: { vote: boolean; like: boolean; amend: boolean; react: boolean; promote: boolean; create: boolean };
+  /** Supporting is open but requires a verification the viewer does not hold (say so, not "closed"). */
+  voteNeedsVerification: boolean;
   /** Drafts, and published proposals within the edit window before any answer. */
   editable: boolean;
   /** When the edit window closes (limited edit time, published). */
@@ -152,6 +154,7 @@ interface Row {
   can_react: boolean;
   can_promote: boolean;
   can_create: boolean;
+  vote_unverified: boolean;
   editable: boolean;
   editable_until: Date | null;
   versions_count: number;
@@ -189,6 +192,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         coalesce(private.component_allows(p.component_id, 'react_to_amendment'), false) as can_react,
         coalesce(private.component_allows(p.component_id, 'promote_amendment'), false) as can_promote,
         coalesce(private.component_allows(p.component_id, 'create'), false) as can_create,
+        coalesce(private.component_action_state(p.component_id, 'vote') = 'unverified', false) as vote_unverified,
         (p.withdrawn_at is null and (p.published_at is null or (p.state_id is null and p.answered_at is null
           and (coalesce(c.settings ->> 'proposal_edit_time', 'limited') = 'infinite' or p.official
                or now() <= p.published_at + make_interval(mins => private.int_setting(c.settings, 'edit_time_minutes', 5)))))) as editable,
@@ -247,6 +251,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
       supportsCast: r.supports_cast,
     },
     can: { vote: r.can_vote, like: r.can_like, amend: r.can_amend, react: r.can_react, promote: r.can_promote, create: r.can_create },
+    voteNeedsVerification: r.vote_unverified,
     editable: r.is_author && r.editable,
     editableUntil: r.editable_until,
     versionsCount: r.versions_count,

@@ -54,6 +54,8 @@ export interface ProposalListItem {
 export interface ListFacts {
   votesHidden: boolean;
   canCreate: boolean;
+  /** Submitting is open but requires a verification the viewer does not hold. */
+  createNeedsVerification: boolean;
   threshold: number;
   defaultSort: ProposalSort;
   states: ListState[];
@@ -95,6 +97,7 @@ interface FactsRow {
   settings: unknown;
   votes_hidden: boolean;
   can_create: boolean;
+  create_unverified: boolean;
   states: ListState[];
   is_admin: boolean;
   is_evaluator: boolean;
@@ -103,6 +106,7 @@ interface FactsRow {
 async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
   const [row] = await tx<FactsRow[]>`
     select c.settings, private.votes_hidden(c.id) as votes_hidden, private.component_allows(c.id, 'create') as can_create,
+      coalesce(private.component_action_state(c.id, 'create') = 'unverified', false) as create_unverified,
       private.has_space_role(c.space_id, 'admin') as is_admin, private.has_space_role(c.space_id, 'evaluator') as is_evaluator,
       coalesce((select jsonb_agg(jsonb_build_object('token', s.token, 'name', s.name, 'color', s.color) order by s.weight, s.created_at)
                 from public.proposal_states s where s.component_id = c.id), '[]'::jsonb) as states
@@ -112,6 +116,7 @@ async function factsTx(tx: Tx, componentId: string): Promise<ListFacts | null> {
   return {
     votesHidden: row.votes_hidden,
     canCreate: row.can_create,
+    createNeedsVerification: row.create_unverified,
     threshold: settings.threshold_per_proposal,
     defaultSort: isProposalSort(settings.default_sort) ? settings.default_sort : 'random',
     states: row.states,

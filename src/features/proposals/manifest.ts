@@ -18,8 +18,8 @@ export const proposalsManifest = defineManifest({
     en: 'Participants submit geolocated proposals, support, amend and discuss them; the organization answers them.',
   },
   actions: [
-    { name: 'create', label: { fr: 'Déposer une proposition', en: 'Submit a proposal' }, phaseEnabledSetting: 'creation_enabled' },
-    { name: 'vote', label: { fr: 'Soutenir', en: 'Support' }, phaseEnabledSetting: 'votes_enabled', phaseBlockedSetting: 'votes_blocked' },
+    { name: 'create', label: { fr: 'Déposer une proposition', en: 'Submit a proposal' }, phaseEnabledSetting: 'creation_enabled', verifiable: true },
+    { name: 'vote', label: { fr: 'Soutenir', en: 'Support' }, phaseEnabledSetting: 'votes_enabled', phaseBlockedSetting: 'votes_blocked', verifiable: true },
     { name: 'like', label: { fr: 'Aimer', en: 'Like' }, phaseEnabledSetting: 'likes_enabled', phaseBlockedSetting: 'likes_blocked' },
     { name: 'comment', label: { fr: 'Commenter', en: 'Comment' }, globalEnabledSetting: 'comments_enabled', phaseBlockedSetting: 'comments_blocked' },
     { name: 'amend', label: { fr: 'Amender', en: 'Amend' }, globalEnabledSetting: 'amendments_enabled', phaseEnabledSetting: 'amendment_creation_enabled' },

@@ -24,6 +24,12 @@ export interface ActionDefinition {
   globalEnabledSetting?: string;
   phaseEnabledSetting?: string;
   phaseBlockedSetting?: string;
+  /**
+   * The action may require a verification (Decidim's authorizations): the component's settings
+   * form offers the verification methods for it, stored in `components.permissions`, and
+   * `private.component_allows` refuses people who hold none of them.
+   */
+  verifiable?: boolean;
 }
 
 /** A number a feature shows in statistics blocks (home, space pages), counted as the visitor. */
@@ -182,6 +188,20 @@ export interface AccountSectionDefinition {
   }>;
 }
 
+/**
+ * A notice a feature shows on every page of a space for the signed-in person (a ballot still to
+ * confirm, say): `read` answers its data for this person and space, or null when there is
+ * nothing to say; `Component` renders it with `{ data, locale }`. Loaded only for signed-in
+ * people on the space's pages. The component gets `{ data, locale, defaultLocale, spaceHref }`.
+ */
+export interface SpaceNoticeDefinition {
+  key: string;
+  load: () => Promise<{
+    read: (claims: Claims, spaceId: string, locale: Locale) => Promise<unknown>;
+    Component: AstroComponent;
+  }>;
+}
+
 // Astro components, loaded only when a page needs them (manifests stay importable anywhere).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AstroComponent = (props: any) => unknown;
@@ -211,6 +231,8 @@ export interface ComponentManifest<G extends SettingsDefinition = SettingsDefini
   accountSection?: AccountSectionDefinition;
   /** The kinds of notification its migrations register (`public.notification_kinds`), with their texts. */
   notifications?: readonly NotificationKindDefinition[];
+  /** A notice on every page of a space, for the signed-in person. */
+  spaceNotice?: SpaceNoticeDefinition;
   publicPage: () => Promise<{ default: AstroComponent }>;
   /** The feature's own content management (a body to write, answers to give…), if any. */
   adminPage?: () => Promise<{ default: AstroComponent }>;

@@ -11,6 +11,7 @@ export const en = {
   'admin.nav.taxonomies': 'Taxonomies',
   'admin.nav.organization': 'Organization',
   'admin.nav.map': 'Map and addresses',
+  'admin.nav.verifications': 'Verifications',
   'admin.nav.log': 'Action log',
   'admin.breadcrumb': 'Breadcrumb',
   'admin.dashboard.intro': 'Create and run participation spaces: processes with their phases, assemblies, components, roles and members.',
@@ -56,4 +57,6 @@ export const en = {
   'admin.log.resource.space_taxonomies': 'Space taxonomy',
   'admin.log.resource.taxonomies': 'Taxonomy',
   'admin.log.resource.organization': 'Organization',
+  'admin.log.resource.verifications': 'A person’s verification',
+  'admin.log.resource.census_lines': 'Census lines',
 } as const satisfies SameKeys<typeof fr>;

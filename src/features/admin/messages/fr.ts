@@ -8,6 +8,7 @@ export const fr = {
   'admin.nav.taxonomies': 'Taxonomies',
   'admin.nav.organization': 'Organisation',
   'admin.nav.map': 'Carte et adresses',
+  'admin.nav.verifications': 'Vérifications',
   'admin.nav.log': 'Journal des actions',
   'admin.breadcrumb': "Fil d'Ariane",
   'admin.dashboard.intro':
@@ -55,4 +56,6 @@ export const fr = {
   'admin.log.resource.space_taxonomies': 'Taxonomie de l’espace',
   'admin.log.resource.taxonomies': 'Taxonomie',
   'admin.log.resource.organization': 'Organisation',
+  'admin.log.resource.verifications': 'Vérification d’une personne',
+  'admin.log.resource.census_lines': 'Lignes du recensement',
 } as const;
