@@ -32,4 +32,5 @@ export const LOG_RESOURCES = [
   'organization',
   'verifications',
   'census_lines',
+  'newsletters',
 ] as const;
