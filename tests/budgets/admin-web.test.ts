@@ -172,9 +172,9 @@ describe('the vote', () => {
     expect(page.html).toMatch(new RegExp(`data-stat="${budget}:in_progress"[^>]*>1<`));
     expect(page.html).toMatch(new RegExp(`data-stat="${budget}:checked_out"[^>]*>1<`));
     const api = await boss.browser.request(`/api/budgets/stats/${g.componentId}`);
-    expect(await api.json()).toEqual({ totals: { [budget]: { inProgress: 1, checkedOut: 1 } } });
+    expect(await api.json()).toEqual({ totals: { [budget]: { inProgress: 1, checkedOut: 1 } }, districts: { '': { inProgress: 1, checkedOut: 1 } } });
     const theirs = await stranger.browser.request(`/api/budgets/stats/${g.componentId}`);
-    expect(await theirs.json()).toEqual({ totals: {} });
+    expect(await theirs.json()).toEqual({ totals: {}, districts: {} });
     const unconfirmed = await boss.browser.post(`${base}/manage?_action=budgets.closeVote`, { component_id: g.componentId });
     expect(unconfirmed.status).toBe(400);
     const closed = await boss.browser.post(`${base}/manage?_action=budgets.closeVote`, { component_id: g.componentId, confirm: 'yes' });

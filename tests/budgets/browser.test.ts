@@ -6,7 +6,19 @@ import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
 import { asUser } from '../../src/lib/db/index.ts';
 import { userClaims } from '../db/fixtures.ts';
-import { addProject, checkout, createBudget, createBudgetsComponent, createProjects, grantRole, updatePhase, verify, type BudgetsFixture } from './fixtures.ts';
+import {
+  addProject,
+  checkout,
+  createBudget,
+  createBudgetsComponent,
+  createProjects,
+  createTaxonomy,
+  createUsers,
+  grantRole,
+  updatePhase,
+  verify,
+  type BudgetsFixture,
+} from './fixtures.ts';
 
 /*
  * The ballot in real browsers. One person, two pages (two tabs, or a phone and a laptop): a
@@ -171,15 +183,23 @@ describe('a ballot live across a person’s pages', () => {
     const b = await createBudget(testDb(), g, { total: 1000, thresholdPercent: 10 });
     const [p] = await createProjects(testDb(), b, [300]);
     await grantRole(testDb(), g, neighbour.id, 'admin');
+    // A resident of a district with a ballot in progress before the page is read: the district's row.
+    const district = await createTaxonomy(testDb());
+    const [resident] = await createUsers(testDb(), 1, 'district');
+    await verify(testDb(), resident!, 'direct', district);
+    await addProject(testDb(), resident!, b, p!);
     const page = await pageOf(neighbour);
     await page.goto(`${stack().siteUrl}/fr/admin/spaces/${g.spaceId}/components/${g.componentId}/manage`);
     await page.waitForSelector('[data-vote-stats][data-live="on"]', { timeout: 30_000 });
     const cell = (kind: string) => page.textContent(`[data-stat="${b}:${kind}"]`);
-    expect([await cell('in_progress'), await cell('checked_out')]).toEqual(['0', '0']);
+    const districtCell = (kind: string) => page.textContent(`[data-stat-district="${district}:${kind}"]`);
+    expect([await cell('in_progress'), await cell('checked_out')]).toEqual(['1', '0']);
+    expect([await districtCell('in_progress'), await districtCell('checked_out')]).toEqual(['1', '0']);
     await addProject(testDb(), voter.id, b, p!);
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `[data-stat="${b}:in_progress"]`, { timeout: 15_000 });
-    await checkout(testDb(), voter.id, b);
-    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `[data-stat="${b}:checked_out"]`, { timeout: 15_000 });
-    expect(await cell('in_progress')).toBe('0');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '2', `[data-stat="${b}:in_progress"]`, { timeout: 15_000 });
+    await checkout(testDb(), resident!, b);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '1', `[data-stat-district="${district}:checked_out"]`, { timeout: 15_000 });
+    expect([await cell('in_progress'), await cell('checked_out')]).toEqual(['1', '1']);
+    expect(await districtCell('in_progress')).toBe('0');
   });
 });

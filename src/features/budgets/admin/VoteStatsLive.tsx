@@ -4,7 +4,8 @@ import { joinLiveChannel } from '../../../lib/supabase/live-channel.ts';
 /**
  * Keeps the admin page's vote numbers live: the component's admin channel says a ballot started,
  * was emptied or checked out (in which budget, nothing more); the island reads the numbers back
- * (`/api/budgets/stats/<component>`, as the admin) at most once a second and sets the cells.
+ * (`/api/budgets/stats/<component>`, as the admin) at most once a second and sets the cells, per
+ * budget and per district.
  */
 interface Props {
   supabaseUrl: string;
@@ -21,12 +22,17 @@ export default function VoteStatsLive(props: Props) {
     const refresh = async () => {
       const res = await fetch(`/api/budgets/stats/${encodeURIComponent(props.componentId)}`, { credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok || stopped) return;
-      const { totals } = (await res.json()) as { totals: Record<string, { inProgress: number; checkedOut: number }> };
-      root.querySelectorAll<HTMLElement>('[data-stat]').forEach((cell) => {
-        const [budget, kind] = (cell.dataset['stat'] ?? '').split(':');
-        const t = totals[budget ?? ''];
-        cell.textContent = String(t ? (kind === 'checked_out' ? t.checkedOut : t.inProgress) : 0);
-      });
+      type Counts = Record<string, { inProgress: number; checkedOut: number }>;
+      const { totals, districts } = (await res.json()) as { totals: Counts; districts: Counts };
+      const fill = (attribute: string, counts: Counts) =>
+        root.querySelectorAll<HTMLElement>(`[${attribute}]`).forEach((cell) => {
+          const [key, kind] = (cell.getAttribute(attribute) ?? '').split(':');
+          const t = counts[key ?? ''];
+          cell.textContent = String(t ? (kind === 'checked_out' ? t.checkedOut : t.inProgress) : 0);
+        });
+      fill('data-stat', totals);
+      // A district's first ballot adds a row only when the page is read again.
+      fill('data-stat-district', districts);
       root.dataset['statsVersion'] = String(Number(root.dataset['statsVersion'] ?? '0') + 1);
     };
     const leave = joinLiveChannel<{ budget_id?: string }>({
