@@ -1,5 +1,5 @@
 import { defineAction } from 'astro:actions';
-import { deletePostInput, postIdInput, reportPostInput, savePostInput, writePostInput } from '@/features/blog/blog.ts';
+import { deletePostInput, moderatePostInput, postIdInput, reportPostInput, savePostInput, writePostInput } from '@/features/blog/blog.ts';
 import { deletePost } from '@/features/blog/delete-post.server.ts';
 import { followPost, likePost, moderatePost, reportPost } from '@/features/blog/participate.server.ts';
 import { savePost } from '@/features/blog/save-post.server.ts';
@@ -18,4 +18,9 @@ export const blog = {
   reportPost: defineAction({ accept: 'form', input: reportPostInput, handler: async (i, c) => unwrap(await reportPost(c.locals.claims, i)) }),
   hidePost: defineAction({ accept: 'form', input: postIdInput, handler: async (i, c) => unwrap(await moderatePost(c.locals.claims, i, true)) }),
   showPost: defineAction({ accept: 'form', input: postIdInput, handler: async (i, c) => unwrap(await moderatePost(c.locals.claims, i, false)) }),
+  moderatePost: defineAction({
+    accept: 'form',
+    input: moderatePostInput,
+    handler: async (i, c) => unwrap(await moderatePost(c.locals.claims, { post_id: i.post_id }, i.hidden === '1')),
+  }),
 };

@@ -7,6 +7,7 @@ import { commentsNotificationKinds } from './comments/notifications.ts';
 import { budgetsManifest } from './budgets/manifest.ts';
 import { commentModeration, commentResource } from './comments/resource.ts';
 import { debatesManifest } from './debates/manifest.ts';
+import { newslettersLogLabels } from './newsletters/log-labels.ts';
 import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 import { surveysManifest } from './surveys/manifest.ts';
@@ -46,7 +47,8 @@ export function featuresThat(capability: ResourceCapability): string[] {
 /** Every open data set, in the order of the manifests: the open data page and its routes. */
 export const OPEN_DATA: readonly OpenDataSet[] = MANIFESTS.flatMap((m) => m.openData ?? []);
 
-const logLabels = new Map<string, Labels>(MANIFESTS.flatMap((m) => Object.entries(m.logLabels ?? {})));
+// The components' (their manifests) and the platform features' with logged tables of their own (newsletters).
+const logLabels = new Map<string, Labels>([...MANIFESTS.flatMap((m) => Object.entries(m.logLabels ?? {})), ...Object.entries(newslettersLogLabels)]);
 
 /** The action log's name for a feature table's rows, or undefined (the platform's own tables are in the admin's messages). */
 export function featureLogLabel(table: string): Labels | undefined {

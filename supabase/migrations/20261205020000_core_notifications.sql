@@ -345,13 +345,11 @@ begin
       and (everyone or private.event_visible_to(p.user_id, e))
   ),
   inserted as (
-    -- Dated when the event happened, not when it was delivered: events delivered in one pass keep
-    -- their order (the notifications page lists newest first).
-    insert into public.notifications (user_id, kind, resource_type, resource_id, data, event_id, email, emailed_at, created_at)
+    insert into public.notifications (user_id, kind, resource_type, resource_id, data, event_id, email, emailed_at)
     select el.user_id, e.kind, e.resource_type, e.resource_id,
            e.data || jsonb_strip_nulls(jsonb_build_object('space_id', e.space_id, 'component_id', e.component_id,
                                                           'actor_id', e.actor_id, 'title', title)),
-           e.id, el.email, case when el.email = 'immediate' then now() end, e.created_at
+           e.id, el.email, case when el.email = 'immediate' then now() end
     from eligible el
     on conflict (event_id, user_id) do nothing
     returning id, user_id, email

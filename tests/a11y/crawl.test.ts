@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../supabase/demo-accounts.ts';
+import { signUnsubscribe } from '../../src/lib/mail/unsubscribe.ts';
 import { launchChromium } from '../web/browser.ts';
 import { person, proposalsPlace } from '../proposals/page-fixtures.ts';
 import { signedIn, stack, uniqueEmail } from '../web/helpers.ts';
@@ -435,6 +436,9 @@ describe('accessibility of the pages behind forms (axe-core, fr and en)', () => 
       // The wizard's first step sent empty: its errors, linked from a summary.
       read(signedInContext, [`${place.list}/proposals/new`], submitted('form[action*="createProposal"]', { title: '', body: '' })),
       read(visitor, ['/fr/reset-password', '/fr/auth/code', '/fr/no-such-page']),
+      // An email's unsubscribe link (no sign-in), and the newsletter question on its own page.
+      read(visitor, [`/fr/unsubscribe?token=${encodeURIComponent(signUnsubscribe(stack().jwtSecret, { person: citizen.id, scope: 'notifications' }))}`]),
+      read(signedInContext, ['/fr/newsletter']),
       read(adminContext, [`/fr/admin/spaces/${seeded!.space_id}/components/${seeded!.id}/manage`], merge),
       // Sign-in refused (an address nobody has): the error and the form again.
       read(visitor, ['/fr/sign-in'], submitted('form[action*="signInWithPassword"]', { email: uniqueEmail('a11y'), password: 'not-the-password' })),

@@ -182,6 +182,18 @@ describe('the list, a post, its feeds', () => {
     expect(await testDb()`select 1 from public.reports where resource_id = ${postId}`).toHaveLength(1);
     // A post that does not exist (or that the visitor may not see): 404.
     expect((await reader.browser.get(`${base}/posts/${randomUUID()}`)).status).toBe(404);
+
+    // The space's moderation queue lists it (reported), and hides it from there.
+    const queue = `/fr/admin/spaces/${spaceId}/moderation`;
+    const listed = await admin.browser.get(queue);
+    expect(listed.html).toContain(`id="moderation-post-${postId}"`);
+    const hidden = await admin.browser.post(`${queue}?_action=blog.moderatePost`, { post_id: postId, hidden: '1' });
+    expect(hidden.status).toBe(303);
+    expect(hidden.location).toBe(`${queue}#moderation-post-${postId}`);
+    expect((await new Browser().get(path)).status).toBe(404);
+    expect((await reader.browser.post(`${queue}?_action=blog.moderatePost`, { post_id: postId, hidden: '0' })).status).toBe(403);
+    expect((await admin.browser.post(`${queue}?_action=blog.moderatePost`, { post_id: postId, hidden: '0' })).status).toBe(303);
+    expect((await new Browser().get(path)).status).toBe(200);
   });
 });
 

@@ -79,11 +79,7 @@ describe('component registry', () => {
       const text = readFileSync(join(dir, file), 'utf8');
       for (const m of text.matchAll(/create trigger \w+ after [^;]*? on public\.(\w+)\s+for each row execute function private\.log_admin_change\(\)/g)) {
         const table = m[1]!;
-        // The platform's tables, and those of the admin's own features (newsletters: no component,
-        // so no manifest), are named by the admin; a component's by its manifest.
-        const feature = /^\d{14}_([a-z]+)/.exec(file)?.[1] ?? '';
-        const platform = file.includes('_core_') || getManifest(feature) === undefined;
-        const named = platform ? (LOG_RESOURCES as readonly string[]).includes(table) : featureLogLabel(table) !== undefined;
+        const named = file.includes('_core_') ? (LOG_RESOURCES as readonly string[]).includes(table) : featureLogLabel(table) !== undefined;
         if (!named) unnamed.push(`${file}: ${table}`);
       }
     }

@@ -32,5 +32,4 @@ export const LOG_RESOURCES = [
   'organization',
   'verifications',
   'census_lines',
-  'newsletters',
 ] as const;

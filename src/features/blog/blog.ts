@@ -71,6 +71,9 @@ export type PostIdInput = z.infer<typeof postIdInput>;
 
 export const deletePostInput = confirmed(postIdInput);
 
+/** The moderation queue's hide (`1`) or make visible (`0`). */
+export const moderatePostInput = z.object({ post_id: uuidInput, hidden: z.enum(['1', '0'], { message: 'validation.invalid_choice' }) });
+
 export const REPORT_REASONS = ['spam', 'offensive', 'does_not_belong'] as const;
 export const reportPostInput = z.object({
   post_id: uuidInput,

@@ -44,9 +44,15 @@ export const blogManifest = defineManifest({
     },
   },
   resources: [
-    { type: 'blog_post', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'logged'], path: postPath },
+    { type: 'blog_post', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged'], path: postPath },
   ],
   logLabels: { blog_posts: { fr: 'Actualité', en: 'News post' } },
+  moderation: {
+    key: 'blog',
+    hideAction: 'blog.moderatePost',
+    anchor: (id) => `#moderation-post-${id}`,
+    section: () => import('./ModerationQueue.astro'),
+  },
   notifications: blogNotificationKinds,
   stats: [
     {

@@ -95,3 +95,27 @@ export async function getPost(claims: Claims | null, componentId: string, postId
     };
   });
 }
+
+export interface ModeratedPost {
+  id: string;
+  componentId: string;
+  title: TranslatedText;
+  hidden: boolean;
+  reports: number;
+  reasons: { reason: string; count: number }[];
+}
+
+/** The space's reported or hidden posts, hidden first, most reported next (RLS: the space's moderators). */
+export async function getPostModerationQueue(claims: Claims | null, spaceId: string): Promise<ModeratedPost[]> {
+  const rows = await asUser(claims, (tx) => tx<{ id: string; component_id: string; title: TranslatedText; hidden: boolean; reports_count: number; reasons: { reason: string; count: number }[] | null }[]>`
+    select p.id, p.component_id, p.title, p.hidden_at is not null as hidden, p.reports_count,
+           (select jsonb_agg(jsonb_build_object('reason', r.reason, 'count', r.n) order by r.reason)
+            from (select reason, count(*)::int as n from public.reports
+                  where resource_type = 'blog_post' and resource_id = p.id group by reason) r) as reasons
+    from public.blog_posts p
+    where p.space_id = ${spaceId} and (p.reports_count > 0 or p.hidden_at is not null)
+      and p.space_id = any ((select private.moderated_space_ids())::uuid[])
+    order by (p.hidden_at is not null) desc, p.reports_count desc, p.published_at desc
+    limit 200`);
+  return rows.map((r) => ({ id: r.id, componentId: r.component_id, title: r.title, hidden: r.hidden, reports: r.reports_count, reasons: r.reasons ?? [] }));
+}

@@ -13,7 +13,7 @@ export interface ComposedEmail {
   /** Stable per recipient and message, so that a resend is recognisable as the same message. */
   messageId?: string | undefined;
   language: string;
-  /** Extra headers (a list id for a newsletter…). */
+  /** Extra headers (a mailing list's List-Id…). */
   headers?: Record<string, string> | undefined;
 }
 
@@ -98,7 +98,7 @@ function replaceInQuotedPrintable(source: string, url: string): string {
 }
 
 /**
- * An email written once for many recipients (a newsletter in one language): composed by
+ * An email written once for many recipients (a mailing in one language): composed by
  * nodemailer with placeholders, then addressed to each person by replacing the To, Message-ID and
  * List-Unsubscribe headers and their unsubscribe address in the parts (quoted-printable, so the
  * replacement keeps the encoding valid). Addressing costs a few string replacements instead of

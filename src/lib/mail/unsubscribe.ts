@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /*
  * Unsubscribe links that work without signing in: the token names the person and what they
- * leave (`scope`, e.g. a kind of notification or the newsletter), signed with the project's
+ * leave (`scope`, e.g. one kind of email or a mailing list), signed with the project's
  * secret (HMAC-SHA256 under a key of its own, derived from it). No expiry: an old email's link
  * must still work (RFC 8058 one-click), and it can only ever take someone off a list.
  */

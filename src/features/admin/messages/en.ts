@@ -59,5 +59,4 @@ export const en = {
   'admin.log.resource.organization': 'Organization',
   'admin.log.resource.verifications': 'A person’s verification',
   'admin.log.resource.census_lines': 'Census lines',
-  'admin.log.resource.newsletters': 'Newsletters',
 } as const satisfies SameKeys<typeof fr>;

@@ -58,5 +58,4 @@ export const fr = {
   'admin.log.resource.organization': 'Organisation',
   'admin.log.resource.verifications': 'Vérification d’une personne',
   'admin.log.resource.census_lines': 'Lignes du recensement',
-  'admin.log.resource.newsletters': 'Lettres d’information',
 } as const;
