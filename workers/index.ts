@@ -8,9 +8,10 @@ import { PgBoss } from 'pg-boss';
 import { getConfig, type Config } from '../src/lib/config.ts';
 import type { Job } from './job.ts';
 import { purgeJob } from './attachments/purge.ts';
+import { rebucketJob } from './attachments/rebucket.ts';
 import { activatePhasesJob } from './spaces/activate-phases.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, purgeJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, purgeJob, rebucketJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */
