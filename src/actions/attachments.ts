@@ -1,7 +1,20 @@
 import { defineAction } from 'astro:actions';
 import { addAttachment } from '@/features/attachments/add-attachment.server.ts';
-import { addAttachmentInput, deleteAttachmentInput, removeAvatarInput, removeSpaceHeroInput, setAvatarInput, setSpaceHeroInput } from '@/features/attachments/attachments.ts';
+import { addCollection } from '@/features/attachments/add-collection.server.ts';
+import {
+  addAttachmentInput,
+  addCollectionInput,
+  deleteAttachmentInput,
+  deleteCollectionInput,
+  moveAttachmentInput,
+  removeAvatarInput,
+  removeSpaceHeroInput,
+  setAvatarInput,
+  setSpaceHeroInput,
+} from '@/features/attachments/attachments.ts';
 import { deleteAttachment } from '@/features/attachments/delete-attachment.server.ts';
+import { deleteCollection } from '@/features/attachments/delete-collection.server.ts';
+import { moveAttachment } from '@/features/attachments/move-attachment.server.ts';
 import { removeAvatar } from '@/features/attachments/remove-avatar.server.ts';
 import { removeSpaceHero } from '@/features/attachments/remove-space-hero.server.ts';
 import { setAvatar } from '@/features/attachments/set-avatar.server.ts';
@@ -23,6 +36,21 @@ export const attachments = {
     accept: 'form',
     input: deleteAttachmentInput,
     handler: async (i, c) => unwrap(await deleteAttachment({ claims: c.locals.claims, storage: c.locals.supabase.storage }, i)),
+  }),
+  addCollection: defineAction({
+    accept: 'form',
+    input: addCollectionInput,
+    handler: async (i, c) => unwrap(await addCollection({ claims: c.locals.claims, locale: c.locals.locale }, i)),
+  }),
+  deleteCollection: defineAction({
+    accept: 'form',
+    input: deleteCollectionInput,
+    handler: async (i, c) => unwrap(await deleteCollection({ claims: c.locals.claims }, i)),
+  }),
+  moveAttachment: defineAction({
+    accept: 'form',
+    input: moveAttachmentInput,
+    handler: async (i, c) => unwrap(await moveAttachment({ claims: c.locals.claims }, i)),
   }),
   setSpaceHero: defineAction({
     accept: 'form',

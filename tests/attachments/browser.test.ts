@@ -44,7 +44,7 @@ async function read(cookies: Browser | null, paths: string[]) {
 }
 
 describe('attachments in a browser', () => {
-  it('a proposal’s gallery and documents, the upload form, the avatar and hero forms pass axe', async () => {
+  it('a proposal’s gallery and documents (in a folder), the upload and folder forms, the avatar and hero forms pass axe', async () => {
     const place = await proposalsPlace({ attachments_allowed: true });
     const author = await person('Inès Autrice');
     const id = await published(place, author.id);
@@ -56,7 +56,10 @@ describe('attachments in a browser', () => {
       return author.browser.post(`${page}?_action=attachments.addAttachment`, fd);
     };
     expect((await post({ resource_type: 'proposal', resource_id: id, title: 'Le square' }, { data: await png(900, 600), name: 'square.png', type: 'image/png' })).status).toBe(303);
-    expect((await post({ resource_type: 'proposal', resource_id: id, title: 'Plan de financement' }, { data: PDF, name: 'plan.pdf', type: 'application/pdf' })).status).toBe(303);
+    // A folder, so the folders' list, the upload's folder choice and the files' move forms are read too.
+    expect((await author.browser.post(`${page}?_action=attachments.addCollection`, { resource_type: 'proposal', resource_id: id, name: 'Budget' })).status).toBe(303);
+    const [folder] = await testDb()<{ id: string }[]>`select id from public.attachment_collections where resource_id = ${id}`;
+    expect((await post({ resource_type: 'proposal', resource_id: id, title: 'Plan de financement', collection_id: folder!.id }, { data: PDF, name: 'plan.pdf', type: 'application/pdf' })).status).toBe(303);
 
     const [space] = await testDb()<{ id: string }[]>`select id from public.spaces where id = '00000000-0000-4000-8002-000000000001'`;
     const admin = await signedIn('admin@demo.decidons.fr', DEMO_PASSWORD);

@@ -174,6 +174,25 @@ describe('who may attach', () => {
     }).then(() => 'inserted', (e: { constraint_name?: string }) => e.constraint_name);
     expect(claim).toBe('attachments_object_place');
   });
+
+  it('folders, without the app: made by who may attach files only, and a file goes only into its own resource’s folders', async () => {
+    const target = await createProposal(sql, pub, author.id!);
+    const asPerson = (who: Actor, q: (tx: postgres.TransactionSql) => Promise<unknown>) => sql.begin(async (tx) => {
+      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify(who.claims)}, true)`;
+      return q(tx);
+    }).then((r) => r, (e: { code: string }) => e.code);
+    const folder = (tx: postgres.TransactionSql, resourceId: string) =>
+      tx<{ id: string }[]>`insert into public.attachment_collections (resource_type, resource_id, name) values ('proposal', ${resourceId}, ${tx.json({ fr: 'Plans' })}) returning id`;
+    expect(await asPerson(other, (tx) => folder(tx, target))).toBe('42501');
+    const [mine] = (await asPerson(author, (tx) => folder(tx, target))) as { id: string }[];
+    const [elsewhere] = (await asPerson(author, (tx) => folder(tx, proposal))) as { id: string }[];
+    const r = await add(author, target, file(PDF, 'a.pdf'));
+    if (!r.ok) throw new Error('upload failed');
+    expect(await asPerson(author, (tx) => tx`update public.attachments set collection_id = ${elsewhere!.id} where id = ${r.value.id}`)).toBe('23503');
+    expect(await asPerson(other, async (tx) => (await tx`update public.attachments set collection_id = ${mine!.id} where id = ${r.value.id}`).count)).toBe(0);
+    expect(await asPerson(author, async (tx) => (await tx`update public.attachments set collection_id = ${mine!.id} where id = ${r.value.id}`).count)).toBe(1);
+    expect(await asPerson(other, async (tx) => (await tx`delete from public.attachment_collections where id = ${mine!.id}`).count)).toBe(0);
+  });
 });
 
 describe('who sees the files', () => {

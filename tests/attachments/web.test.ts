@@ -101,6 +101,59 @@ describe('a proposal’s documents and images', () => {
   });
 });
 
+describe('folders (attachment collections)', () => {
+  it('the author makes folders, files go in them and move between them; visitors see them grouped; a removed folder keeps its files', async () => {
+    const id = await published(place, author.id);
+    const page = place.page(id);
+    const db = testDb();
+    const folderError = (html: string) => /<p class="field__error" id="attachment-folder-name-error"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1]?.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() ?? '';
+    const empty = await author.browser.post(act(page, 'addCollection'), { resource_type: 'proposal', resource_id: id, name: '   ' });
+    expect(empty.status).toBe(400);
+    expect(folderError(empty.html)).toContain('Donnez un nom au dossier.');
+    expect((await visitor.browser.post(act(page, 'addCollection'), { resource_type: 'proposal', resource_id: id, name: 'Pirate' })).status).toBe(403);
+
+    const made = await author.browser.post(act(page, 'addCollection'), { resource_type: 'proposal', resource_id: id, name: 'Plans' });
+    expect(made.status).toBe(303);
+    expect(made.location).toBe(`${page}?attachments=folderAdded#attachments-folders`);
+    await author.browser.post(act(page, 'addCollection'), { resource_type: 'proposal', resource_id: id, name: 'Comptes rendus' });
+    const folders = await db<{ id: string; name: { fr: string } }[]>`select id, name from public.attachment_collections where resource_id = ${id} order by weight`;
+    expect(folders.map((f) => f.name)).toEqual([{ fr: 'Plans' }, { fr: 'Comptes rendus' }]);
+    const [plans, minutes] = [folders[0]!, folders[1]!];
+
+    const manage = await author.browser.get(page);
+    expect(manage.html).toMatch(/<select id="attachment-folder" name="collection_id"/);
+    const up = await author.browser.post(act(page, 'addAttachment'), form({ resource_type: 'proposal', resource_id: id, title: 'Plan du square', collection_id: plans.id }, { data: PDF, name: 'plan.pdf', type: 'application/pdf' }));
+    expect(up.status).toBe(303);
+    await author.browser.post(act(page, 'addAttachment'), form({ resource_type: 'proposal', resource_id: id, title: 'Réunion du 3 mars', collection_id: '' }, { data: PDF, name: 'cr.pdf', type: 'application/pdf' }));
+    const [meeting] = await db<{ id: string; collection_id: string | null }[]>`select id, collection_id from public.attachments where resource_id = ${id} and file_name = 'cr.pdf'`;
+    expect(meeting!.collection_id).toBeNull();
+    const moved = await author.browser.post(act(page, 'moveAttachment'), { attachment_id: meeting!.id, collection_id: minutes.id });
+    expect(moved.status).toBe(303);
+    expect((await db`select collection_id from public.attachments where id = ${meeting!.id}`)[0]).toEqual({ collection_id: minutes.id });
+
+    // Visitors: each folder a heading over its files.
+    const seen = await visitor.browser.get(page);
+    expect(seen.text).toMatch(/Plans[\s\S]*Plan du square \(PDF[\s\S]*Comptes rendus[\s\S]*Réunion du 3 mars \(PDF/);
+
+    // A folder of another proposal is refused, nothing moves.
+    const other = await published(place, author.id);
+    await author.browser.post(act(place.page(other), 'addCollection'), { resource_type: 'proposal', resource_id: other, name: 'Ailleurs' });
+    const [elsewhere] = await db<{ id: string }[]>`select id from public.attachment_collections where resource_id = ${other}`;
+    const foreign = await author.browser.post(act(page, 'moveAttachment'), { attachment_id: meeting!.id, collection_id: elsewhere!.id });
+    expect(foreign.status).toBe(422);
+    expect(foreign.text).toContain('Ce dossier n’existe pas ou plus pour ces fichiers.');
+    expect((await db`select collection_id from public.attachments where id = ${meeting!.id}`)[0]).toEqual({ collection_id: minutes.id });
+
+    // Removing a folder asks first, and keeps its files.
+    expect((await author.browser.post(act(page, 'deleteCollection'), { collection_id: minutes.id })).status).toBe(400);
+    expect((await visitor.browser.post(act(page, 'deleteCollection'), { collection_id: minutes.id, confirm: 'yes' })).status).toBe(404);
+    const removed = await author.browser.post(act(page, 'deleteCollection'), { collection_id: minutes.id, confirm: 'yes' });
+    expect(removed.location).toBe(`${page}?attachments=folderRemoved#attachments-folders`);
+    expect((await db`select collection_id from public.attachments where id = ${meeting!.id}`)[0]).toEqual({ collection_id: null });
+    expect(await count(id)).toBe(2);
+  });
+});
+
 describe('a page’s attachments', () => {
   it('the space’s admin attaches a document in the page’s admin; visitors see it on the page', async () => {
     const admin = await person('Ada Admin');

@@ -14,11 +14,16 @@ export type AttachmentsOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'error'; action: AttachmentsActionName; errors: FormErrors };
 
-const NAMES = ['addAttachment', 'deleteAttachment', 'setSpaceHero', 'removeSpaceHero', 'setAvatar', 'removeAvatar'] as const;
+const NAMES = [
+  'addAttachment', 'deleteAttachment', 'addCollection', 'deleteCollection', 'moveAttachment', 'setSpaceHero', 'removeSpaceHero', 'setAvatar', 'removeAvatar',
+] as const;
 export type AttachmentsActionName = (typeof NAMES)[number];
 const STATUS: Record<AttachmentsActionName, string> = {
   addAttachment: 'added',
   deleteAttachment: 'removed',
+  addCollection: 'folderAdded',
+  deleteCollection: 'folderRemoved',
+  moveAttachment: 'moved',
   setSpaceHero: 'hero',
   removeSpaceHero: 'heroRemoved',
   setAvatar: 'avatar',
@@ -28,6 +33,9 @@ export const ATTACHMENT_STATUSES = Object.values(STATUS);
 const ANCHOR: Record<AttachmentsActionName, string> = {
   addAttachment: 'attachments-manager',
   deleteAttachment: 'attachments-manager',
+  addCollection: 'attachments-folders',
+  deleteCollection: 'attachments-folders',
+  moveAttachment: 'attachments-manager',
   setSpaceHero: 'space-hero-image',
   removeSpaceHero: 'space-hero-image',
   setAvatar: 'avatar',

@@ -45,9 +45,9 @@ export async function addAttachment(
   const small = file.kind === 'image' ? file.renditions.thumb! : null;
   const row = await guarded(() => asUser(claims, async (tx) => {
     const [r] = await tx<{ id: string }[]>`
-      insert into public.attachments (resource_type, resource_id, kind, title, file_name, content_type, byte_size,
+      insert into public.attachments (resource_type, resource_id, collection_id, kind, title, file_name, content_type, byte_size,
         width, height, bucket_id, object_name, thumbnail_name, thumbnail_width, thumbnail_height, weight)
-      values (${input.resource_type}, ${input.resource_id}, ${file.kind}, ${jsonb(tx, { [ctx.locale]: title })}, ${file.fileName},
+      values (${input.resource_type}, ${input.resource_id}, ${input.collection_id ?? null}, ${file.kind}, ${jsonb(tx, { [ctx.locale]: title })}, ${file.fileName},
         ${file.kind === 'image' ? 'image/webp' : file.contentType}, ${objects[0]!.data.length},
         ${full?.width ?? null}, ${full?.height ?? null}, ${place.bucket}, ${main}, ${thumb}, ${small?.width ?? null}, ${small?.height ?? null},
         (select coalesce(max(a.weight) + 1, 0) from public.attachments a where a.resource_type = ${input.resource_type} and a.resource_id = ${input.resource_id}))
@@ -57,6 +57,7 @@ export async function addAttachment(
     attachments_title: { field: 'title', key: 'attachments.error.titleTooLong' },
     attachments_bucket: { key: 'attachments.error.forbidden' },
     attachments_object_place: { key: 'attachments.error.forbidden' },
+    attachments_collection_id_resource_type_resource_id_fkey: { field: 'collection_id', key: 'attachments.error.folderNotFound' },
   });
   if (!row.ok) {
     await removeObjects(ctx.storage, place.bucket, objects.map((o) => o.name));

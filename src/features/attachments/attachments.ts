@@ -105,16 +105,37 @@ const titleInput = z.preprocess(
 /** A file field: a File with a name; an empty input arrives as a nameless empty File. */
 export const fileInput = z.custom<File>((v) => v instanceof File && v.size > 0 && v.name !== '', { message: 'attachments.error.noFile' });
 
+/** A folder to put a file in; none (the empty option) leaves it outside any folder. */
+const collectionInput = z.preprocess(absent, uuidInput.nullish()).transform((v) => v ?? null);
+
 export const addAttachmentInput = z.object({
   resource_type: resourceTypeInput,
   resource_id: uuidInput,
   title: titleInput,
   file: fileInput,
+  collection_id: collectionInput,
 });
-export type AddAttachmentInput = z.infer<typeof addAttachmentInput>;
+/** Without a folder when the caller names none (the form's empty option gives null too). */
+export type AddAttachmentInput = Omit<z.infer<typeof addAttachmentInput>, 'collection_id'> & { collection_id?: string | null | undefined };
 
 export const deleteAttachmentInput = confirmed(z.object({ attachment_id: uuidInput }));
 export type DeleteAttachmentInput = z.infer<typeof deleteAttachmentInput>;
+
+/** Folders (attachment collections) group a resource's files under a name. */
+export const addCollectionInput = z.object({
+  resource_type: resourceTypeInput,
+  resource_id: uuidInput,
+  name: z.string({ message: 'attachments.error.folderName' })
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, { message: 'attachments.error.folderName' }).max(100, { message: 'attachments.error.folderNameTooLong' }))
+    .refine((s) => !s.includes('\u0000') && !s.includes('\uFFFD'), { message: 'validation.invalid' }),
+});
+export type AddCollectionInput = z.infer<typeof addCollectionInput>;
+/** Removing a folder keeps its files, outside any folder. */
+export const deleteCollectionInput = confirmed(z.object({ collection_id: uuidInput }));
+export type DeleteCollectionInput = z.infer<typeof deleteCollectionInput>;
+export const moveAttachmentInput = z.object({ attachment_id: uuidInput, collection_id: collectionInput });
+export type MoveAttachmentInput = z.infer<typeof moveAttachmentInput>;
 
 export const setSpaceHeroInput = z.object({ space_id: uuidInput, file: fileInput });
 export type SetSpaceHeroInput = z.infer<typeof setSpaceHeroInput>;
@@ -144,6 +165,13 @@ export interface AttachmentView {
   downloadUrl: string;
   thumbnail: { url: string; width: number; height: number } | null;
   collection: { id: string; name: TranslatedText } | null;
+}
+
+export interface CollectionView {
+  id: string;
+  name: TranslatedText;
+  /** Its files the visitor sees. */
+  count: number;
 }
 
 /** A stored image (`spaces.hero_image`, `profiles.avatar`). */

@@ -1,6 +1,6 @@
 import { asUser, type Claims } from '../../lib/db/index.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
-import type { AttachmentView, ImageLink, StoredImage } from './attachments.ts';
+import type { AttachmentView, CollectionView, ImageLink, StoredImage } from './attachments.ts';
 import { objectUrls, type ObjectRef, type StorageApi } from './storage.server.ts';
 
 /**
@@ -10,6 +10,8 @@ import { objectUrls, type ObjectRef, type StorageApi } from './storage.server.ts
  */
 export interface AttachmentsOf {
   items: AttachmentView[];
+  /** The resource's folders, in their order, with how many of the visitor's files each holds. */
+  collections: CollectionView[];
   canAttach: boolean;
 }
 
@@ -36,17 +38,20 @@ export async function listAttachments(
   resourceType: string,
   resourceId: string,
 ): Promise<AttachmentsOf> {
-  const { rows, canAttach } = await asUser(ctx.claims, async (tx) => {
+  const { rows, collections, canAttach } = await asUser(ctx.claims, async (tx) => {
     const rows = await tx<Row[]>`
       select a.id, a.kind, a.title, a.file_name, a.content_type, a.byte_size::text, a.width, a.height, a.bucket_id, a.object_name,
              a.thumbnail_name, a.thumbnail_width, a.thumbnail_height, a.collection_id, c.name as collection_name
       from public.attachments a left join public.attachment_collections c on c.id = a.collection_id
       where a.resource_type = ${resourceType} and a.resource_id = ${resourceId}
       order by c.weight nulls first, a.weight, a.created_at`;
+    const collections = await tx<{ id: string; name: TranslatedText }[]>`
+      select c.id, c.name from public.attachment_collections c
+      where c.resource_type = ${resourceType} and c.resource_id = ${resourceId} order by c.weight, c.created_at`;
     const [can] = ctx.claims
       ? await tx<{ ok: boolean }[]>`select private.attachment_space(${resourceType}, ${resourceId}) is not null as ok`
       : [{ ok: false }];
-    return { rows, canAttach: can?.ok ?? false };
+    return { rows, collections, canAttach: can?.ok ?? false };
   });
   const refs: ObjectRef[] = rows.flatMap((r) => [
     { bucket: r.bucket_id, name: r.object_name },
@@ -75,7 +80,9 @@ export async function listAttachments(
       collection: r.collection_id && r.collection_name ? { id: r.collection_id, name: r.collection_name } : null,
     });
   });
-  return { items, canAttach };
+  const counts = new Map<string, number>();
+  for (const i of items) if (i.collection) counts.set(i.collection.id, (counts.get(i.collection.id) ?? 0) + 1);
+  return { items, collections: collections.map((c) => ({ id: c.id, name: c.name, count: counts.get(c.id) ?? 0 })), canAttach };
 }
 
 /** A stored image's URL for this visitor (a private space's hero is signed for its members only). */
