@@ -285,7 +285,7 @@ describe('mentions and broadcasts', () => {
     const [p] = await sql<{ nickname: string }[]>`select nickname from public.profiles where id = ${users.member}`;
     const [me] = await sql<{ nickname: string }[]>`select nickname from public.profiles where id = ${users.author}`;
     const c = await comment('author', component.pub, `Merci @${p!.nickname} et @${me!.nickname}, voir mail@example.org`);
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, space.pub);
     const rows = await sql<{ user_id: string; kind: string }[]>`select user_id, kind from public.notifications where data ->> 'comment_id' = ${c}`;
     expect(rows).toEqual([{ user_id: users.member, kind: 'comments.mention' }]);
     const own = await attempt(sql, claimsOf('member'), (tx) => tx`select 1 from public.notifications where data ->> 'comment_id' = ${c}`);

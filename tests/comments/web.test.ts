@@ -87,7 +87,7 @@ describe('comments without JavaScript', () => {
     expect(page.html).toContain('href="https://example.org" rel="nofollow ugc noopener"');
     expect(page.text).toContain('Pour');
     // The mention notified Bob.
-    await deliverNotifications(testDb());
+    await deliverNotifications(testDb(), spaceId);
     const notes = await testDb()`select 1 from public.notifications where user_id = ${bob.id} and data ->> 'comment_id' = ${id}`;
     expect(notes).toHaveLength(1);
 

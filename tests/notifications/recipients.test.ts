@@ -219,7 +219,7 @@ describe('delivery', () => {
     await sql`insert into public.follows (resource_type, resource_id, user_id) select 'proposal', ${p}, unnest(${followers}::uuid[])`;
     const since = await lastEventId(sql);
     await commentOn(sql, author!, { type: 'proposal', id: p }, 'Une nouvelle pour vous tous');
-    const [event] = await sql<{ id: string }[]>`select id from public.notification_events where id > ${since} and kind = 'comments.created'`;
+    const [event] = await sql<{ id: string }[]>`select id from public.notification_events where id > ${since} and kind = 'comments.created' and resource_id = ${p}`;
     const conns = Array.from({ length: 4 }, () => connectTestDb());
     try {
       const counts = await Promise.all(conns.map((c) => c<{ n: number }[]>`select private.deliver_notification_event(${event!.id}) as n`));

@@ -34,7 +34,7 @@ beforeAll(async () => {
   p1 = await createProposal(testDb(), f, reader.id, { title: 'Un jardin partagé rue Haute' });
   p2 = await createProposal(testDb(), f, reader.id, { title: 'Des fontaines dans le parc' });
   for (const p of [p1, p1, p2]) await commentOn(testDb(), writer.id, { type: 'proposal', id: p }, 'Bonne idée, je soutiens');
-  await deliverNotifications(testDb());
+  await deliverNotifications(testDb(), f.spaceId);
 }, 60_000);
 
 afterAll(async () => {
@@ -130,7 +130,7 @@ describe('preferences', () => {
     expect((await writer.browser.get(path)).text).toContain('Vous suivez cet espace.');
     // A new proposal in it now reaches the follower.
     const p = await createProposal(testDb(), f, reader.id);
-    await deliverNotifications(testDb());
+    await deliverNotifications(testDb(), f.spaceId);
     expect(await testDb()`select 1 from public.notifications where user_id = ${writer.id} and kind = 'proposals.published' and resource_id = ${p}`).toHaveLength(1);
     await writer.browser.post(`${path}?_action=notifications.followSpace`, { space_id: f.spaceId, follow: '0' });
     expect(await testDb()`select 1 from public.space_follows where space_id = ${f.spaceId} and user_id = ${writer.id}`).toHaveLength(0);

@@ -172,7 +172,7 @@ describe('co-authors', () => {
     expect((await bob.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname })).status).toBe(403);
 
     expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: `@${carol.nickname}` })).status).toBe(303);
-    await deliverNotifications(testDb());
+    await deliverNotifications(testDb(), place.spaceId);
     const [note] = await testDb()`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${p}`;
     expect(note).toBeDefined();
     const dup = await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: carol.nickname.toUpperCase() });

@@ -68,7 +68,7 @@ describe('a hidden proposal', () => {
     expect(await messages()).toBe(before + 1);
     await as(admin!)((tx) => tx`insert into public.proposal_answers (proposal_id, state_id, answer)
                                 values (${p}, ${f.states.rejected!}, ${tx.json({ fr: 'Non' })})`);
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, f.spaceId);
     const [notes] = await sql<{ n: number }[]>`select count(*)::int as n from public.notifications
                                                 where kind = 'proposals.answered' and resource_id = ${p}`;
     expect(notes!.n).toBe(0);

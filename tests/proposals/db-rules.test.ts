@@ -280,7 +280,7 @@ describe('co-authors', () => {
     await expect(as(invitee!, (tx) => tx`delete from public.proposal_coauthors where proposal_id = ${p} and user_id = ${invitee!}`))
       .rejects.toMatchObject({ constraint_name: 'proposal_coauthors_last' });
     expect((await countsOf(sql, p)).authors_count).toBe(1);
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, f.spaceId);
     const n = await sql`select 1 from public.notifications where user_id = ${invitee!} and kind = 'proposals.coauthor_invited' and resource_id = ${p}`;
     expect(n).toHaveLength(1);
   });
@@ -338,7 +338,7 @@ describe('evaluators, answers and notes', () => {
     await as(e1!, (tx) => tx`update public.proposal_answers set state_id = ${f.states.rejected!} where proposal_id = ${p1!}`);
     expect((await stateOf())!.state_id).toBe(f.states.accepted);
     // Followers are told of the published answer.
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, f.spaceId);
     expect(await sql`select 1 from public.notifications where user_id = ${author!} and kind = 'proposals.answered' and resource_id = ${p1!}`).toHaveLength(1);
   });
 

@@ -338,7 +338,7 @@ describe('8. co-authors are invited by nickname: the answer never tells whose ac
     expect(byEmail).toEqual(byUnknown);
     expect(byEmail).toEqual({ invitee: null, already: false });
     expect(await sql`select 1 from public.proposal_coauthors where proposal_id = ${p} and user_id = ${carol.id}`).toHaveLength(0);
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, place.spaceId);
     expect(await sql`select 1 from public.notifications where user_id = ${carol.id} and resource_id = ${p}`).toHaveLength(0);
     // By nickname, the invitation is sent.
     expect((await alice.browser.post(act(place.page(p), 'inviteCoauthor'), { proposal_id: p, identifier: `@${carol.nickname}` })).status).toBe(303);

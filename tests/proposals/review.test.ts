@@ -399,7 +399,7 @@ describe('co-author lookup', () => {
     expect(byEmail).toEqual({ invitee: null, already: false });
     const [r] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${carol.nickname.toUpperCase()})`);
     expect(r).toEqual({ invitee: carol.id, already: false });
-    await deliverNotifications(sql);
+    await deliverNotifications(sql, place.spaceId);
     const notes = await sql`select 1 from public.notifications where user_id = ${carol.id} and kind = 'proposals.coauthor_invited' and resource_id = ${mine}`;
     expect(notes).toHaveLength(1);
     const [again] = await as(bob.id, (tx) => tx<{ invitee: string; already: boolean }[]>`select * from public.invite_coauthor(${mine}::uuid, ${`@${carol.nickname}`})`);
