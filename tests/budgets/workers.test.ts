@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
 import postgres from 'postgres';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { asUser } from '../../src/lib/db/index.ts';
 import { ballotPoints, ballotProjects, parsePabulib } from '../../src/features/budgets/pabulib.ts';
 import { tallyEqualShares, tallyGreedy } from '../../src/features/budgets/tally.ts';
 import { migrate } from '../../supabase/local/migrate.ts';
-import { sendReminders } from '../../workers/budgets/remind.ts';
+import { SmtpBatchSender } from '../../src/lib/mail/smtp-batch.ts';
+import { raiseReminders } from '../../workers/budgets/remind.ts';
+import { deliverNotificationEvents } from '../../workers/notifications/deliver.ts';
+import { sendNotificationEmails } from '../../workers/notifications/send-emails.ts';
 import { tallyComponent, tallyJob } from '../../workers/budgets/tally.ts';
 import type { JobContext } from '../../workers/job.ts';
 import { userClaims } from '../db/fixtures.ts';
@@ -22,8 +25,8 @@ import { addProject, checkout, createBudget, createBudgetsComponent, createProje
  * request of the database, and the shared one has the seed's): `budgets.tally` when the vote
  * closes (admin's action or phase change) — the results it writes are those of the tally itself,
  * a confirmed selection is never overwritten, and an imported Pabulib instance comes out with
- * its published votes and its rule's selection; `budgets.remind` mails each unfinished ballot
- * once, through a real SMTP server.
+ * its published votes and its rule's selection; `budgets.remind` reminds each unfinished ballot
+ * once, by a notification the notification workers send through a real SMTP server.
  */
 
 let admin: postgres.Sql;
@@ -173,10 +176,29 @@ describe('budgets.remind', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  // Quoted-printable soft breaks and escapes, enough to read the mail's text.
-  const decode = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  /** What a mail client shows of a received message (its headers decoded, its text part). */
+  async function read(raw: string) {
+    const m = await simpleParser(raw);
+    // (mailparser folds the List-* headers into one object: read them as the source has them.)
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+    const header = (name: string) => head.find((l) => l.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim();
+    return { subject: m.subject ?? '', from: m.from?.value[0], text: m.text ?? '', header, lang: m.headers.get('content-language') };
+  }
 
-  it('mails each unfinished ballot once, after the delay, while the vote is open', async () => {
+  /** The reminders raised, delivered and sent as the workers do (the notification jobs), into this test's SMTP server. */
+  async function remindAndSend(): Promise<number> {
+    const { reminded } = await raiseReminders(db);
+    await deliverNotificationEvents(db);
+    const sender = new SmtpBatchSender(`smtp://127.0.0.1:${port}`, { connections: 1 });
+    try {
+      await sendNotificationEmails(db, { siteUrl: 'https://participation.example.fr', sender: 'noreply@test.decidons.fr', secret: inject('stack').jwtSecret }, sender);
+    } finally {
+      await sender.close();
+    }
+    return reminded;
+  }
+
+  it('reminds each unfinished ballot once, after the delay, while the vote is open, by an email from the organization in the voter’s language', async () => {
     const f = await createBudgetsComponent(db, { settings: { reminder_delay_hours: 24 } });
     const budget = await createBudget(db, f, { thresholdPercent: 10 });
     const [p] = await createProjects(db, budget, [200]);
@@ -185,29 +207,59 @@ describe('budgets.remind', () => {
     await checkout(db, done!, budget);
     await asUser(userClaims(emptied!), (tx) => tx`delete from public.ballot_lines where project_id = ${p!}`, db);
     await db`update public.ballots set updated_at = now() - interval '25 hours' where budget_id = ${budget} and user_id <> ${recent!}`;
-    const transport = createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-    const opts = { transport, sender: 'noreply@test.decidons.fr', siteUrl: 'https://participation.example.fr' };
     const [lateEmail] = await db<{ email: string }[]>`select email from auth.users where id = ${late!}`;
+    const [{ title }] = (await db<{ title: string }[]>`select title ->> 'fr' as title from public.budgets where id = ${budget}`) as [{ title: string }];
+    const [doneEmail] = await db<{ email: string }[]>`select email from auth.users where id = ${done!}`;
 
-    expect(await sendReminders(db, opts)).toEqual({ sent: 1 });
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to).toEqual([lateEmail!.email]);
-    const text = decode(received[0]!.data);
-    expect(text).toMatch(/Subject: =\?UTF-8\?Q\?Votre_vote_n|Subject: Votre vote n/);
-    expect(text).toContain(`https://participation.example.fr/fr/processes/`);
-    expect(text).toContain(`/f/${f.componentId}/budgets/${budget}#ballot`);
+    const mine = new Set((await db<{ email: string }[]>`select email from auth.users where id = any (${[late!, recent!, done!, emptied!]}::uuid[])`).map((r) => r.email));
+    const before = received.length;
+    expect(await remindAndSend()).toBe(1);
+    // The reminder to the late voter, and the confirmation of the one who checked out: nobody else
+    // of them (the other tests' voters get their own confirmations: this database's outbox is sent).
+    const mails = received.slice(before).filter((m) => mine.has(m.to[0]!));
+    expect(mails.map((m) => m.to[0]).sort()).toEqual([doneEmail!.email, lateEmail!.email].sort());
+    const reminder = await read(mails.find((m) => m.to[0] === lateEmail!.email)!.data);
+    expect(reminder.subject).toBe(`Votre vote pour « ${title} » n’est pas encore confirmé : vous avez choisi 1 projet, il ne compte qu’une fois confirmé`);
+    expect(reminder.from).toEqual({ name: 'Ville test', address: 'noreply@test.decidons.fr' });
+    expect(reminder.lang).toBe('fr');
+    expect(reminder.header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    expect(reminder.header('list-unsubscribe')).toContain('https://participation.example.fr/api/unsubscribe?token=');
+    expect(reminder.text).toContain(`https://participation.example.fr/fr/processes/`);
+    expect(reminder.text).toContain(`/f/${f.componentId}/budgets/${budget}#ballot`);
+    expect(reminder.text).toContain('L’équipe de Ville test');
+    const confirmation = await read(mails.find((m) => m.to[0] === doneEmail!.email)!.data);
+    expect(confirmation.subject).toBe(`Votre vote pour « ${title} » est enregistré (1 projet)`);
     // Once per ballot.
-    expect(await sendReminders(db, opts)).toEqual({ sent: 0 });
+    const mailed = received.length;
+    expect(await remindAndSend()).toBe(0);
     // None when the vote is closed, nor when the component's delay is 0.
     await db`update public.ballots set updated_at = now() - interval '25 hours' where budget_id = ${budget} and user_id = ${recent!}`;
     await updatePhase(db, f, { votes: 'disabled' });
-    expect(await sendReminders(db, opts)).toEqual({ sent: 0 });
+    expect(await remindAndSend()).toBe(0);
     await updatePhase(db, f, { votes: 'enabled' });
     await updateSettings(db, f, { reminder_delay_hours: 0 });
-    expect(await sendReminders(db, opts)).toEqual({ sent: 0 });
+    expect(await remindAndSend()).toBe(0);
+    expect(received).toHaveLength(mailed);
     await updateSettings(db, f, { reminder_delay_hours: 24 });
-    expect(await sendReminders(db, opts)).toEqual({ sent: 1 });
-    expect(received).toHaveLength(2);
-    transport.close();
+    // An English-speaking voter reads it in English; whoever turned these reminders off gets none by email.
+    await db`update public.profiles set locale = 'en' where id = ${recent!}`;
+    expect(await remindAndSend()).toBe(1);
+    expect(received).toHaveLength(mailed + 1);
+    expect((await read(received.at(-1)!.data)).subject).toBe(`Your vote in “${title}” is not confirmed yet: you chose 1 project, it counts only once confirmed`);
+    expect(await db`select 1 from public.notifications where kind = 'budgets.vote_reminder' and user_id = ${recent!}`).toHaveLength(1);
+  });
+
+  it('a voter who chose never for reminders is told in the site only', async () => {
+    const f = await createBudgetsComponent(db, { settings: { reminder_delay_hours: 1 } });
+    const budget = await createBudget(db, f, { thresholdPercent: 10 });
+    const [p] = await createProjects(db, budget, [200]);
+    const [quiet] = await createUsers(db, 1, 'quietremind');
+    await addProject(db, quiet!, budget, p!);
+    await asUser(userClaims(quiet!), (tx) => tx`insert into public.notification_settings (kind, email) values ('budgets.vote_reminder', 'never')`, db);
+    await db`update public.ballots set updated_at = now() - interval '2 hours' where budget_id = ${budget}`;
+    const before = received.length;
+    expect(await remindAndSend()).toBe(1);
+    expect(received).toHaveLength(before);
+    expect(await db`select 1 from public.notifications where kind = 'budgets.vote_reminder' and user_id = ${quiet!}`).toHaveLength(1);
   });
 });

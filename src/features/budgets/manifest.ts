@@ -1,5 +1,6 @@
 import { defineManifest } from '../../lib/components/manifest.ts';
 import { readSettings } from '../../lib/components/settings.ts';
+import { budgetsNotificationKinds } from './notifications.ts';
 
 /**
  * `budgets`: participatory budgets (Decidim's decidim-budgets). A component holds budgets (one
@@ -95,6 +96,7 @@ export const budgetsManifest = defineManifest({
       announcement: { type: 'translated', rich: true, maxLength: 5000, label: { fr: 'Annonce pendant cette phase', en: 'Announcement during this phase' } },
     },
   },
+  notifications: budgetsNotificationKinds,
   resources: [{ type: 'project', can: ['commentable', 'followable', 'logged', 'exported'] }],
   openData: [
     {

@@ -1,5 +1,6 @@
 import { defineManifest } from '../../lib/components/manifest.ts';
 import { readSettings } from '../../lib/components/settings.ts';
+import { debatesNotificationKinds } from './notifications.ts';
 
 /**
  * `debates`: questions opened to deliberation (Decidim's decidim-debates), live. The organization
@@ -61,8 +62,9 @@ export const debatesManifest = defineManifest({
       },
     },
   },
+  notifications: debatesNotificationKinds,
   resources: [
-    { type: 'debate', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'] },
+    { type: 'debate', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'], path: (id) => `debates/${id}` },
   ],
   openData: [
     {

@@ -75,7 +75,13 @@ export function renderNotification(n: NotificationRow, ctx: RenderContext): Rend
   let href = `/${locale}/`;
   if (space) {
     const path = target ? resourceDefinition(target.type)?.path?.(target.id) : undefined;
-    href = componentPath(space, locale, componentId, path) + (target?.anchor ? `#${target.anchor}` : '');
+    const own = path === undefined ? def?.path?.(n) : null;
+    if (own) {
+      const [rel, anchor] = own.split('#');
+      href = componentPath(space, locale, componentId, rel) + (anchor ? `#${anchor}` : '');
+    } else {
+      href = componentPath(space, locale, componentId, path) + (target?.anchor ? `#${target.anchor}` : '');
+    }
   }
   return {
     id: n.id,

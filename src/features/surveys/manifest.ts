@@ -1,4 +1,5 @@
 import { defineManifest } from '../../lib/components/manifest.ts';
+import { surveysNotificationKinds } from './notifications.ts';
 
 /**
  * `surveys`: one questionnaire per component (Decidim's decidim-surveys), built on the forms
@@ -78,6 +79,7 @@ export const surveysManifest = defineManifest({
       },
     },
   },
+  notifications: surveysNotificationKinds,
   resources: [{ type: 'survey', can: ['logged', 'exported'] }],
   logLabels: { surveys: { fr: 'Dates du questionnaire', en: 'Survey dates' } },
   openData: [

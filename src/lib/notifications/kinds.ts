@@ -38,6 +38,11 @@ export interface NotificationKindDefinition {
   vars?: (data: Record<string, unknown>) => Record<string, Labels | string>;
   /** Where it leads, when not the resource itself (an anchor, another resource). */
   target?: (n: NotificationFacts) => NotificationTarget | null;
+  /**
+   * Where it leads when it names no registered resource with a page (a budget, a project under
+   * its budget): a path relative to its component's page, with an optional `#anchor`.
+   */
+  path?: (n: NotificationFacts) => string | null;
 }
 
 /** Fills `{name}` placeholders: values are plain text (escaping is the caller's, per medium). */

@@ -153,10 +153,6 @@ export const en = {
   'budgets.notice.one': 'In “{title}”: {projects}, {amount}, not confirmed yet.',
   'budgets.notice.resume': 'Resume and confirm my vote',
 
-  'budgets.reminder.subject': 'Your vote is not confirmed yet',
-  'budgets.reminder.body':
-    'Hello {name},\n\nYou have chosen {projects} in “{budget}” ({space}), but your vote is not confirmed yet: it counts only once confirmed.\n\nResume and confirm my vote: {url}\n\nThis reminder is sent only once.',
-
   'budgets.error.votes_closed': 'Voting is not open at the moment.',
   'budgets.error.verification_required': 'To vote here, first verify that you live in the city.',
   'budgets.error.not_your_district': 'This budget is for the residents of another district.',

@@ -150,10 +150,6 @@ export const fr = {
   'budgets.notice.one': 'Dans « {title} » : {projects}, {amount}, pas encore confirmé.',
   'budgets.notice.resume': 'Reprendre et confirmer mon vote',
 
-  'budgets.reminder.subject': 'Votre vote n’est pas encore confirmé',
-  'budgets.reminder.body':
-    'Bonjour {name},\n\nVous avez choisi {projects} dans « {budget} » ({space}), mais votre vote n’est pas encore confirmé : il ne comptera qu’une fois confirmé.\n\nReprendre et confirmer mon vote : {url}\n\nCe rappel ne vous est envoyé qu’une fois.',
-
   'budgets.error.votes_closed': 'Le vote n’est pas ouvert en ce moment.',
   'budgets.error.verification_required': 'Pour voter ici, vérifiez d’abord que vous habitez la ville.',
   'budgets.error.not_your_district': 'Ce budget est réservé aux habitant·es d’un autre quartier.',
