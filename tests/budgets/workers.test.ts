@@ -208,7 +208,7 @@ describe('budgets.remind', () => {
     await asUser(userClaims(emptied!), (tx) => tx`delete from public.ballot_lines where project_id = ${p!}`, db);
     await db`update public.ballots set updated_at = now() - interval '25 hours' where budget_id = ${budget} and user_id <> ${recent!}`;
     const [lateEmail] = await db<{ email: string }[]>`select email from auth.users where id = ${late!}`;
-    const [{ title }] = (await db<{ title: string }[]>`select title ->> 'fr' as title from public.budgets where id = ${budget}`) as [{ title: string }];
+    const title = (await db<{ title: string }[]>`select title ->> 'fr' as title from public.budgets where id = ${budget}`)[0]!.title;
     const [doneEmail] = await db<{ email: string }[]>`select email from auth.users where id = ${done!}`;
 
     const mine = new Set((await db<{ email: string }[]>`select email from auth.users where id = any (${[late!, recent!, done!, emptied!]}::uuid[])`).map((r) => r.email));

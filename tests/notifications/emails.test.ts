@@ -9,6 +9,7 @@ import { sendNotificationEmails } from '../../workers/notifications/send-emails.
 import { buildDueDigests } from '../../workers/notifications/sweep.ts';
 import { connectTestDb, createScratchDatabase, databaseUrlFor, dropScratchDatabase } from '../helpers/db.ts';
 import { mailsTo, type MaildevEmail } from '../helpers/mail.ts';
+import { createDebate, createDebatesComponent } from '../debates/fixtures.ts';
 import { createProposal, createProposalsComponent, type ProposalsFixture } from '../proposals/fixtures.ts';
 import { as, commentOn, nicknameOf } from './fixtures.ts';
 
@@ -174,9 +175,11 @@ describe('digests', () => {
       const m = mails[0]!;
       const fr = p === people[0];
       expect(m.subject).toMatch(fr ? /^Votre résumé du .+ : 3 notifications$/ : /^Your digest for .+: 3 notifications$/);
-      // Grouped by resource: one heading per proposal, newest first, its lines under it.
+      // Grouped by space, then by resource: one heading per proposal, newest first, its lines under it.
       const h2 = [...m.html!.matchAll(/<h2>([^<]+)/g)].map((x) => x[1]!.trim());
-      expect(h2).toEqual(['Première proposition suivie', 'Seconde proposition suivie']);
+      expect(h2).toEqual([fr ? 'Processus' : 'Process']);
+      const h3 = [...m.html!.matchAll(/<h3>([^<]+)/g)].map((x) => x[1]!.trim());
+      expect(h3).toEqual(['Première proposition suivie', 'Seconde proposition suivie']);
       expect((m.html!.match(/<li>/g) ?? []).length).toBe(3);
       expect(m.text).toContain(fr ? 'Ne plus recevoir de courriels de notification' : 'Stop all notification emails');
       expect(verifyUnsubscribe(inject('stack').jwtSecret, new URL((await header(m, 'List-Unsubscribe'))!.slice(1, -1)).searchParams.get('token'))).toEqual({
@@ -184,5 +187,107 @@ describe('digests', () => {
         scope: 'notifications',
       });
     }
+  });
+});
+
+describe('weekly digests', () => {
+  it('a week of events for many people: one email each, grouped by space and resource, in their language; at most one per week', async () => {
+    const [north, south] = [await createProposalsComponent(db), await createProposalsComponent(db)];
+    await db`update public.spaces set title = ${db.json({ fr: 'Quartier Nord', en: 'North district' })} where id = ${north.spaceId}`;
+    await db`update public.spaces set title = ${db.json({ fr: 'Quartier Sud', en: 'South district' })} where id = ${south.spaceId}`;
+    const author = await person('weekly-author');
+    const people: Person[] = [];
+    for (let i = 0; i < 30; i++) people.push(await person(`weekly${i}`, i % 2 === 0 ? 'fr' : 'en'));
+    const ids = people.map((p) => p.id);
+    await db`update public.profile_preferences set notifications_digest = 'weekly' where id = any (${ids}::uuid[])`;
+    const p1 = await createProposal(db, north, author.id, { title: 'Une fontaine au square' });
+    const p2 = await createProposal(db, north, author.id, { title: 'Des arbres rue Haute' });
+    const p3 = await createProposal(db, south, author.id, { title: 'Un abri à vélos' });
+    await db`insert into public.follows (resource_type, resource_id, user_id)
+             select 'proposal', r, u from unnest(${[p1, p2, p3]}::uuid[]) r, unnest(${ids}::uuid[]) u`;
+    // This week in Paris: Monday 00:00, and next Monday at 8 when its digests are due.
+    const [week] = await db<{ start: Date; due: Date }[]>`
+      select date_trunc('week', now() at time zone 'Europe/Paris') at time zone 'Europe/Paris' as start,
+             (date_trunc('week', now() at time zone 'Europe/Paris') + interval '7 days 8 hours') at time zone 'Europe/Paris' as due`;
+    // One comment a day (Monday: the fountain, Tuesday: the shelter, Wednesday: the trees, Thursday: the fountain again).
+    const days: [string, number][] = [[p1, 0], [p3, 1], [p2, 2], [p1, 3]];
+    for (const [p, day] of days) {
+      const c = await commentOn(db, author.id, { type: 'proposal', id: p }, 'Du nouveau cette semaine');
+      await db`update public.notification_events set created_at = ${week!.start} + make_interval(days => ${day}, hours => 10)
+               where delivered_at is null and data ->> 'comment_id' = ${c}`;
+    }
+    await deliverNotificationEvents(db);
+    await sendNotificationEmails(db, settings(), sender);
+    expect(await mailsTo(people[0]!.email)).toHaveLength(0);
+
+    const built = await buildDueDigests(db, week!.due);
+    expect(built.find((b) => b.frequency === 'weekly')).toMatchObject({ built: 30, period: expect.any(String) });
+    expect((await buildDueDigests(db, week!.due)).find((b) => b.frequency === 'weekly')!.built).toBe(0);
+    const sent = await sendNotificationEmails(db, settings(), sender);
+    expect(sent.sent).toBeGreaterThanOrEqual(30);
+    const [one] = await db<{ n: number }[]>`select count(*)::int as n from public.notification_emails where frequency = 'weekly' and user_id = any (${ids}::uuid[])`;
+    expect(one!.n).toBe(30);
+
+    for (const p of [people[0]!, people[1]!]) {
+      const fr = p === people[0];
+      const mails = await mailsTo(p.email);
+      expect(mails).toHaveLength(1);
+      const m = mails[0]!;
+      expect(m.subject).toMatch(fr ? /^Votre résumé de la semaine du .+ : 4 notifications$/ : /^Your digest for the week of .+: 4 notifications$/);
+      expect(m.html).toContain(fr ? '<html lang="fr"' : '<html lang="en"');
+      // The newest first: the fountain's space, the fountain (Thursday, Monday), the trees; then the other space.
+      const headings = [...m.html!.matchAll(/<(h2|h3)>([^<]+)/g)].map((x) => `${x[1]} ${x[2]!.trim()}`);
+      expect(headings).toEqual(fr
+        ? ['h2 Quartier Nord', 'h3 Une fontaine au square', 'h3 Des arbres rue Haute', 'h2 Quartier Sud', 'h3 Un abri à vélos']
+        : ['h2 North district', 'h3 Une fontaine au square', 'h3 Des arbres rue Haute', 'h2 South district', 'h3 Un abri à vélos']);
+      expect((m.html!.match(/<li>/g) ?? []).length).toBe(4);
+      expect(m.text).toContain(fr ? '## Quartier Nord' : '## North district');
+      expect(m.text).toContain(`/f/${south.componentId}/proposals/${p3}#comment-`);
+    }
+
+    // A late event of the same week (delivered after its digest went): not a second digest for
+    // the week; it goes in the next one.
+    const late = await commentOn(db, author.id, { type: 'proposal', id: p3 }, 'Une dernière nouvelle');
+    await db`update public.notification_events set created_at = ${week!.start} + interval '4 days 10 hours' where data ->> 'comment_id' = ${late}`;
+    await deliverNotificationEvents(db);
+    expect((await buildDueDigests(db, week!.due)).find((b) => b.frequency === 'weekly')!.built).toBe(0);
+    await sendNotificationEmails(db, settings(), sender);
+    expect(await mailsTo(people[0]!.email)).toHaveLength(1);
+    const nextWeek = new Date(week!.due.getTime() + 7 * 24 * 3600 * 1000);
+    expect((await buildDueDigests(db, nextWeek)).find((b) => b.frequency === 'weekly')!.built).toBe(30);
+    await sendNotificationEmails(db, settings(), sender);
+    const after = await mailsTo(people[1]!.email);
+    expect(after).toHaveLength(2);
+    expect(after[1]!.subject).toMatch(/^Your digest for the week of .+: 1 notification$/);
+  });
+});
+
+describe('the components’ events by email', () => {
+  it('a new debate and a survey opened reach the space’s followers, each in their language, with a link to it', async () => {
+    const f = await createDebatesComponent(db);
+    const [fr, en, stranger] = [await person('debat-fr'), await person('debate-en', 'en'), await person('debat-x')];
+    const opener = await person('debat-auteur');
+    await db`insert into public.space_follows (space_id, user_id) values (${f.spaceId}, ${fr.id}), (${f.spaceId}, ${en.id})`;
+    const d = await createDebate(db, f, opener.id, { title: 'Faut-il éclairer le parc la nuit ?' });
+    const surveyId = randomUUID();
+    await db`insert into public.components (id, space_id, feature, name, published_at)
+             values (${surveyId}, ${f.spaceId}, 'surveys', ${db.json({ fr: 'Votre avis sur le parc', en: 'Your view on the park' })}, now())`;
+    await deliverAndSend();
+    const frMails = await mailsTo(fr.email);
+    expect(frMails.map((m) => m.subject).sort()).toEqual([
+      'Nouveau débat dans « Processus » : « Faut-il éclairer le parc la nuit ? »',
+      'Nouveau questionnaire dans « Processus » : « Votre avis sur le parc »',
+    ]);
+    const enMails = await mailsTo(en.email);
+    expect(enMails.map((m) => m.subject).sort()).toEqual([
+      'New debate in “Process”: “Faut-il éclairer le parc la nuit ?”',
+      'New survey in “Process”: “Your view on the park”',
+    ]);
+    const debateMail = enMails.find((m) => m.subject.startsWith('New debate'))!;
+    expect(debateMail.text).toContain(`/en/processes/`);
+    expect(debateMail.text).toContain(`/f/${f.componentId}/debates/${d}\n`);
+    expect(enMails.find((m) => m.subject.startsWith('New survey'))!.text).toContain(`/f/${surveyId}\n`);
+    expect(await mailsTo(stranger.email)).toHaveLength(0);
+    expect(await mailsTo(opener.email)).toHaveLength(0);
   });
 });

@@ -164,21 +164,39 @@ export async function buildNotificationEmail(e: PendingNotificationEmail, lookup
       ? { one: t('notifications.email.dailySubject.one'), other: t('notifications.email.dailySubject.other') }
       : { one: t('notifications.email.weeklySubject.one'), other: t('notifications.email.weeklySubject.other') };
     subject = pluralForm(locale, forms, rendered.length, { date });
-    const groups = grouped(rendered);
+    // By space (a heading each, in the order of their latest news), then by resource within it.
+    const bySpace = new Map<string, RenderedNotification[][]>();
+    for (const g of grouped(rendered)) {
+      const key = g[0]!.spaceId;
+      const list = bySpace.get(key);
+      if (list) list.push(g);
+      else bySpace.set(key, [g]);
+    }
+    const sections = [...bySpace.entries()];
     content = `<p>${escapeHtml(t('notifications.email.digestIntro', { name: e.name }))}</p>\n` +
-      groups
-        .map((g) => {
-          const head = g[0]!;
-          const heading = head.title || head.spaceTitle;
-          const sub = head.title && head.spaceTitle ? ` <span class="muted">${escapeHtml(t('notifications.page.inSpace', { space: head.spaceTitle }))}</span>` : '';
-          return `<h2>${escapeHtml(heading)}${sub}</h2>\n<ul>\n${g.map((r) => `<li><a href="${escapeHtml(abs(r.href))}">${escapeHtml(r.text)}</a></li>`).join('\n')}\n</ul>`;
+      sections
+        .map(([spaceId, groups]) => {
+          const space = spaceId ? groups[0]![0]!.spaceTitle : '';
+          const items = groups
+            .map((g) => {
+              const head = g[0]!;
+              return `<h3>${escapeHtml(head.title || head.spaceTitle)}</h3>\n<ul>\n${g.map((r) => `<li><a href="${escapeHtml(abs(r.href))}">${escapeHtml(r.text)}</a></li>`).join('\n')}\n</ul>`;
+            })
+            .join('\n');
+          return space ? `<h2>${escapeHtml(space)}</h2>\n${items}` : items;
         })
         .join('\n');
     text = `${t('notifications.email.digestIntro', { name: e.name })}\n\n` +
-      groups
-        .map((g) => {
-          const head = g[0]!;
-          return `## ${head.title || head.spaceTitle}\n${g.map((r) => `- ${r.text}\n  ${abs(r.href)}`).join('\n')}`;
+      sections
+        .map(([spaceId, groups]) => {
+          const space = spaceId ? groups[0]![0]!.spaceTitle : '';
+          const items = groups
+            .map((g) => {
+              const head = g[0]!;
+              return `### ${head.title || head.spaceTitle}\n${g.map((r) => `- ${r.text}\n  ${abs(r.href)}`).join('\n')}`;
+            })
+            .join('\n\n');
+          return space ? `## ${space}\n\n${items}` : items;
         })
         .join('\n\n') + '\n';
   }

@@ -38,6 +38,8 @@ export interface RenderedNotification {
   href: string;
   title: string;
   spaceTitle: string;
+  /** Its space's id ('' when none): digests group by it. */
+  spaceId: string;
   /** Notifications about the same resource share it (the page groups them). */
   groupKey: string;
 }
@@ -89,6 +91,7 @@ export function renderNotification(n: NotificationRow, ctx: RenderContext): Rend
     href,
     title,
     spaceTitle,
+    spaceId: space?.id ?? '',
     groupKey: n.resourceType && n.resourceId ? `${n.resourceType}:${n.resourceId}` : `space:${space?.id ?? ''}:${n.kind}`,
   };
 }

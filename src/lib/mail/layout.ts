@@ -48,6 +48,7 @@ function frameSource(f: EmailFrame): string {
       a { color: ${color}; }
       h1 { font-size: 22px; line-height: 1.3; margin: 0 0 12px; }
       h2 { font-size: 18px; line-height: 1.3; margin: 20px 0 8px; }
+      h3 { font-size: 16px; line-height: 1.3; margin: 16px 0 6px; }
       ul { padding-left: 20px; margin: 0 0 12px; }
       li { margin: 0 0 8px; }
       .muted { color: #666666; font-size: 14px; }
