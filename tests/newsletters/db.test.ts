@@ -97,6 +97,46 @@ describe('audiences', () => {
   });
 });
 
+describe('audiences by verification', () => {
+  it('the consenting people holding one of the chosen verifications, alone or within a scope; the recipients written are those counted', async () => {
+    const [censusA, censusB, direct, unverified, censusRefuser, censusFollower] = [
+      await person('census-a', { newsletter: true }),
+      await person('census-b', { newsletter: true }),
+      await person('direct', { newsletter: true }),
+      await person('unverified', { newsletter: true }),
+      await person('census-refuser', { newsletter: false }),
+      await person('census-follower', { newsletter: true }),
+    ];
+    await db`insert into public.verifications (user_id, method, granted_by) values
+      (${censusA}, 'direct', ${orgAdmin}), (${direct}, 'direct', ${orgAdmin})`;
+    // The census method needs a census line: the same rows as a claimed line leaves.
+    const upload = randomUUID();
+    await db`insert into public.census_uploads (id, file_name) values (${upload}, 'recensement.csv')`;
+    for (const who of [censusA, censusB, censusRefuser, censusFollower]) {
+      const [line] = await db<{ id: string }[]>`insert into public.census_lines (upload_id, hash) values (${upload}, ${randomUUID()}::text::bytea) returning id`;
+      await db`insert into public.verifications (user_id, method, census_line_id) values (${who}, 'census', ${line!.id})`;
+    }
+    await db`insert into public.space_follows (space_id, user_id) values (${space}, ${censusFollower}), (${space}, ${unverified})`;
+    expect(await count({ scope: 'all', verifications: ['census'] }, orgAdmin)).toBe(3);
+    expect(await count({ scope: 'all', verifications: ['direct'] }, orgAdmin)).toBe(2);
+    // Either method; someone holding both counts once.
+    expect(await count({ scope: 'all', verifications: ['census', 'direct'] }, orgAdmin)).toBe(4);
+    expect(await count({ scope: 'followers', spaces: [space], verifications: ['census'] }, orgAdmin)).toBe(1);
+    expect(await count({ scope: 'all', verifications: ['nonexistent'] }, orgAdmin)).toBe(0);
+    expect(await count({ scope: 'all', verifications: [] }, orgAdmin)).toBe(await count({ scope: 'all' }, orgAdmin));
+    // Not a list: refused by the table.
+    await expect(as(orgAdmin, (tx) => tx`insert into public.newsletters (subject, audience) values (${tx.json(fr('L'))}, '{"scope": "all", "verifications": "census"}')`))
+      .rejects.toMatchObject({ constraint_name: 'newsletters_audience' });
+
+    const [letter] = await as(orgAdmin, (tx) => tx<{ id: string }[]>`
+      insert into public.newsletters (subject, audience, status, scheduled_at)
+      values (${tx.json(fr('Aux recensé·es'))}, '{"scope": "all", "verifications": ["census"]}', 'scheduled', now() - interval '1 minute') returning id`);
+    await startDueNewsletters(db);
+    const rows = await db<{ user_id: string }[]>`select user_id from public.newsletter_deliveries where newsletter_id = ${letter!.id} order by user_id`;
+    expect(rows.map((r) => r.user_id)).toEqual([censusA, censusB, censusFollower].sort());
+  });
+});
+
 describe('letters', () => {
   it('are the organization admins’ only, read-only once sending, their recipients written once when they start', async () => {
     const reader = await person('reader', { newsletter: true });

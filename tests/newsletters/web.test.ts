@@ -128,6 +128,43 @@ describe('a newsletter, from the admin to the inboxes', () => {
   });
 });
 
+describe('an audience by verification', () => {
+  it('the verified people among the chosen recipients, counted before sending; a method that is no name is refused next to its field', async () => {
+    const db = testDb();
+    const people = await Promise.all([createConfirmedUser({ name: 'Vera' }), createConfirmedUser({ name: 'Victor' }), createConfirmedUser({ name: 'Nina' })]);
+    for (const p of people) await db`update public.profile_preferences set newsletter_opt_in_at = now(), newsletter_answered_at = now() where id = ${p.id}`;
+    const space = randomUUID();
+    await db`insert into public.spaces (id, kind, slug, title, published_at) values (${space}, 'assembly', ${uniqueSlug('verif')}, ${db.json({ fr: 'Conseil des aînés' })}, now())`;
+    await db`insert into public.space_follows (space_id, user_id) select ${space}, unnest(${people.map((p) => p.id)}::uuid[])`;
+    await db`insert into public.verifications (user_id, method, granted_by) values (${people[0]!.id}, 'direct', ${orgAdmin.id}), (${people[1]!.id}, 'direct', ${orgAdmin.id})`;
+    const form = new URLSearchParams({
+      'subject.fr': 'Aux personnes vérifiées',
+      'subject.en': 'To verified people',
+      'block.0.type': 'text',
+      'block.0.html.fr': '<p>Bonjour.</p>',
+      'block.0.html.en': '<p>Hello.</p>',
+      'audience.scope': 'followers',
+      'audience.spaces': space,
+    });
+    const bad = new URLSearchParams(form);
+    bad.append('audience.verifications', 'Not a method!');
+    const refused = await orgAdmin.browser.post('/fr/admin/newsletters/new?_action=newsletters.save', bad);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toMatch(/id="audience-verifications"[\s\S]*class="field__error"/);
+    expect(await db`select 1 from public.newsletters where subject ->> 'fr' = 'Aux personnes vérifiées'`).toHaveLength(0);
+
+    form.append('audience.verifications', 'direct');
+    const saved = await orgAdmin.browser.post('/fr/admin/newsletters/new?_action=newsletters.save', form);
+    expect(saved.status).toBe(303);
+    const page = new URL(saved.location!, stack().siteUrl).pathname;
+    const draft = await orgAdmin.browser.get(page);
+    expect(draft.text).toContain('Cette lettre atteindrait aujourd’hui 2 personnes.');
+    expect(draft.html).toMatch(/<input type="checkbox" name="audience.verifications" value="direct" checked/);
+    const [stored] = await db<{ audience: unknown }[]>`select audience from public.newsletters where id = ${page.split('/').pop()!}`;
+    expect(stored!.audience).toEqual({ scope: 'followers', spaces: [space], taxonomies: [], verifications: ['direct'] });
+  });
+});
+
 describe('the newsletter question', () => {
   it('asked once of an account that never answered, then gone; at sign-up apart from the terms', async () => {
     const someone = await person('Nina Nouvelle');

@@ -21,6 +21,8 @@ export interface Audience {
   scope: AudienceScope;
   spaces: string[];
   taxonomies: string[];
+  /** Verification methods: when any, only the people holding one of them (core verifications). */
+  verifications: string[];
 }
 
 export type NewsletterStatus = 'draft' | 'scheduled' | 'sending' | 'sent';
@@ -119,7 +121,14 @@ export function parseLetterForm(form: FormData, locales: readonly string[], reso
   const scope: AudienceScope = scopeRaw === 'followers' || scopeRaw === 'participants' ? scopeRaw : 'all';
   if (scopeRaw && !['all', 'followers', 'participants'].includes(scopeRaw)) errors['audience.scope'] = { key: 'validation.invalid_choice' };
   const ids = (name: string) => [...new Set(form.getAll(name).filter((v): v is string => typeof v === 'string' && uuid.test(v)))].slice(0, 200);
-  const audience: Audience = { scope, spaces: ids('audience.spaces'), taxonomies: ids('audience.taxonomies') };
+  const methods = form.getAll('audience.verifications').filter((v): v is string => typeof v === 'string');
+  if (methods.some((m) => !/^[a-z][a-z_]{1,39}$/.test(m))) errors['audience.verifications'] = { key: 'validation.invalid_choice' };
+  const audience: Audience = {
+    scope,
+    spaces: ids('audience.spaces'),
+    taxonomies: ids('audience.taxonomies'),
+    verifications: [...new Set(methods.filter((m) => /^[a-z][a-z_]{1,39}$/.test(m)))].slice(0, 20),
+  };
   if (scope !== 'all' && audience.spaces.length === 0 && audience.taxonomies.length === 0) errors['audience.spaces'] = { key: 'newsletters.validation.spaces' };
   return { subject, blocks, audience, errors };
 }

@@ -23,7 +23,7 @@ function toLetter(r: Row): Newsletter {
     id: r.id,
     subject: r.subject,
     blocks: Array.isArray(r.blocks) ? r.blocks : [],
-    audience: { scope: r.audience.scope ?? 'all', spaces: r.audience.spaces ?? [], taxonomies: r.audience.taxonomies ?? [] },
+    audience: { scope: r.audience.scope ?? 'all', spaces: r.audience.spaces ?? [], taxonomies: r.audience.taxonomies ?? [], verifications: r.audience.verifications ?? [] },
     status: r.status,
     scheduledAt: r.scheduled_at,
     sendingStartedAt: r.sending_started_at,
@@ -61,17 +61,24 @@ export async function audienceCount(claims: Claims | null, audience: Audience): 
 export interface AudienceOptions {
   spaces: { id: string; kind: 'process' | 'assembly'; title: TranslatedText; published: boolean }[];
   taxonomies: { id: string; name: TranslatedText; parentId: string | null }[];
+  /** The verification methods people may hold (core verifications). */
+  verifications: string[];
 }
 
-/** The spaces and taxonomies an audience may name (as the admin sees them). */
+/** The spaces, taxonomies and verification methods an audience may name (as the admin sees them). */
 export async function audienceOptions(claims: Claims | null): Promise<AudienceOptions> {
   return asUser(claims, async (tx) => {
-    const [spaces, taxonomies] = await Promise.all([
+    const [spaces, taxonomies, methods] = await Promise.all([
       tx<{ id: string; kind: 'process' | 'assembly'; title: TranslatedText; published: boolean }[]>`
         select id, kind, title, published_at is not null as published from public.spaces order by kind desc, weight, created_at`,
       tx<{ id: string; name: TranslatedText; parent_id: string | null }[]>`select id, name, parent_id from public.taxonomies order by parent_id nulls first, weight`,
+      tx<{ method: string }[]>`select method from public.verification_methods order by method`,
     ]);
-    return { spaces, taxonomies: taxonomies.map((t) => ({ id: t.id, name: t.name, parentId: t.parent_id })) };
+    return {
+      spaces,
+      taxonomies: taxonomies.map((t) => ({ id: t.id, name: t.name, parentId: t.parent_id })),
+      verifications: methods.map((m) => m.method),
+    };
   });
 }
 
