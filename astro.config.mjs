@@ -29,6 +29,31 @@ function rejectMalformedUrls() {
   };
 }
 
+/**
+ * RFC 8058 one-click unsubscribe in `npm run dev` as in production: mail providers post
+ * cross-site to the address of the emails' `List-Unsubscribe` header, which Astro's same-origin
+ * check refuses. The same handler as scripts/serve.ts answers it before Astro (loaded through
+ * Vite, as the site's own code is).
+ * @returns {import('vite').Plugin}
+ */
+function oneClickUnsubscribe() {
+  return {
+    name: 'decidons:one-click-unsubscribe',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.method !== 'POST') return next();
+        server
+          .ssrLoadModule('/src/features/notifications/one-click.server.ts')
+          .then((m) => {
+            if (!m['answerOneClick'](req, res)) next();
+          })
+          .catch(next);
+      });
+    },
+  };
+}
+
 export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
@@ -53,7 +78,7 @@ export default defineConfig({
   // No Markdown pages here; Shiki's inline styles would also not pass the CSP.
   markdown: { syntaxHighlight: false },
   vite: {
-    plugins: [rejectMalformedUrls()],
+    plugins: [rejectMalformedUrls(), oneClickUnsubscribe()],
     server: {
       watch: { ignored: ['**/.data/**'] },
       fs: {

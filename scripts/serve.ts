@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import compression from 'compression';
 import { getConfig } from '../src/lib/config.ts';
 import { BAD_REQUEST_HEADERS, BAD_REQUEST_HTML, isDecodablePath } from '../src/lib/http/bad-request.ts';
-import { ONE_CLICK_PATH, oneClickUnsubscribe } from '../src/features/notifications/one-click.server.ts';
+import { answerOneClick } from '../src/features/notifications/one-click.server.ts';
 import { buildEntry } from './build.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -31,20 +31,7 @@ export async function createWebServer(outDir?: string) {
     }
     // RFC 8058 one-click unsubscribe: mail providers post cross-site, which Astro's same-origin
     // check (rightly) refuses for every other form; the signed token is this one's authorisation.
-    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === ONE_CLICK_PATH) {
-      req.resume();
-      void oneClickUnsubscribe(new URL(req.url ?? '/', 'http://localhost')).then(
-        (r) => {
-          res.writeHead(r.status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(r.body);
-        },
-        () => {
-          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end('unavailable\n');
-        },
-      );
-      return;
-    }
+    if (answerOneClick(req, res)) return;
     compress(req as never, res as never, () => entry.handler(req, res));
   });
 }

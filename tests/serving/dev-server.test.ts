@@ -11,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/lib/config.ts';
 import { startWeb } from '../../scripts/web.ts';
+import { signUnsubscribe } from '../../src/lib/mail/unsubscribe.ts';
+import { createUser } from '../db/fixtures.ts';
+import { connectTestDb } from '../helpers/db.ts';
 import { localEnvOnFreePorts } from '../setup/ports.ts';
 import { stack } from '../web/helpers.ts';
 
@@ -18,6 +21,7 @@ const root = resolve(import.meta.dirname, '../..');
 const probeDir = resolve(root, '.data', `probe-${process.pid}`);
 const SECRET = `refresh-token-${Math.random().toString(36).slice(2)}`;
 let web: Awaited<ReturnType<typeof startWeb>>;
+let jwtSecret: string;
 
 beforeAll(async () => {
   // A file where `npm start` keeps the database: what an attacker would ask for.
@@ -29,6 +33,7 @@ beforeAll(async () => {
     SUPABASE_URL: s.supabaseUrl,
     DATABASE_URL: s.databaseUrl,
   });
+  jwtSecret = config.jwtSecret;
   web = await startWeb(config, { mode: 'dev', timeoutMs: 120_000 });
 }, 150_000);
 
@@ -79,6 +84,35 @@ describe('the dev server', () => {
       const body = await r.text();
       expect([400, 404], path).toContain(r.status);
       expect(body).not.toMatch(/URI malformed|node_modules|\/work\//);
+    }
+  });
+
+  it('answers RFC 8058 one-click unsubscribe posts from mail providers (cross-site), as npm start does; other cross-site posts stay refused', async () => {
+    const sql = connectTestDb();
+    try {
+      const person = await createUser(sql, 'dev-one-click');
+      const token = signUnsubscribe(jwtSecret, { person, scope: 'kind:comments.reply' });
+      const res = await fetch(`${web.url}/api/unsubscribe?token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(res.status).toBe(200);
+      expect(await sql`select kind, email from public.notification_settings where user_id = ${person}`).toEqual([{ kind: 'comments.reply', email: 'never' }]);
+      const forged = await fetch(`${web.url}/api/unsubscribe?token=${encodeURIComponent(`${token.slice(0, -4)}AAAA`)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        body: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--x--\r\n',
+      });
+      expect(forged.status).toBe(400);
+      const csrf = await fetch(`${web.url}/fr/notifications?_action=notifications.markAllRead`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example.net' },
+        body: '',
+      });
+      expect(csrf.status).toBe(403);
+    } finally {
+      await sql.end();
     }
   });
 });

@@ -3,9 +3,10 @@ import { oneClickUnsubscribe } from '@/features/notifications/one-click.server.t
 import { negotiateLocale } from '@/lib/i18n/index.ts';
 
 /*
- * The address of the emails' `List-Unsubscribe` header. POST: RFC 8058's one-click (the
- * production server answers cross-site posts itself, before Astro's same-origin check:
- * scripts/serve.ts); GET (a client that opens the address instead): the page that asks first.
+ * The address of the emails' `List-Unsubscribe` header. POST: RFC 8058's one-click (cross-site
+ * posts are answered before Astro's same-origin check by `answerOneClick`, in scripts/serve.ts and
+ * in the dev server's middleware: this route answers same-origin ones); GET (a client that opens
+ * the address instead): the page that asks first.
  */
 export const POST: APIRoute = async ({ url }) => {
   const r = await oneClickUnsubscribe(url);
