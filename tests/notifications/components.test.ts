@@ -200,3 +200,19 @@ describe('surveys', () => {
     expect(await told(sql, 'surveys.opened', { resourceId: priv.componentId })).toEqual([member]);
   });
 });
+
+describe('the core’s visibility check, from the registry', () => {
+  it('an event about a survey of an unpublished component, raised without its component, reaches nobody who may not see it', async () => {
+    const spaceId = randomUUID();
+    const componentId = randomUUID();
+    await sql`insert into public.spaces (id, kind, slug, title, published_at) values (${spaceId}, 'assembly', ${`nvis-${spaceId.slice(0, 8)}`}, ${sql.json({ fr: 'A' })}, now())`;
+    await sql`insert into public.components (id, space_id, feature, name) values (${componentId}, ${spaceId}, 'surveys', ${sql.json({ fr: 'Brouillon' })})`;
+    const [citizen, admin] = (await createUsers(sql, 2, 'nvis')) as [string, string];
+    await sql`insert into public.space_roles (space_id, user_id, role) values (${spaceId}, ${admin}, 'admin')`;
+    const [e] = await sql<{ id: string }[]>`
+      select private.raise_notification(kind => 'surveys.opened', resource_type => 'survey', resource_id => ${componentId}::uuid,
+                                        recipients => array[${citizen}, ${admin}]::uuid[]) as id`;
+    await sql`select private.deliver_notification_event(${e!.id})`;
+    expect(await told(sql, 'surveys.opened', { resourceId: componentId })).toEqual([admin]);
+  });
+});
