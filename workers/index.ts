@@ -9,6 +9,7 @@ import { getConfig, type Config } from '../src/lib/config.ts';
 import { purgeJob } from './attachments/purge.ts';
 import { rebucketJob } from './attachments/rebucket.ts';
 import { announceScheduledJob } from './blog/announce-scheduled.ts';
+import { announceTimesJob } from './debates/announce-times.ts';
 import type { Job, WorkerSettings } from './job.ts';
 import { NEWSLETTER_JOBS } from './newsletters/jobs.ts';
 import { NOTIFICATION_JOBS } from './notifications/jobs.ts';
@@ -16,7 +17,7 @@ import { activatePhasesJob } from './spaces/activate-phases.ts';
 import { remindJob } from './budgets/remind.ts';
 import { tallyJob } from './budgets/tally.ts';
 
-export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS, purgeJob, rebucketJob, tallyJob, remindJob];
+export const JOBS: readonly Job[] = [activatePhasesJob, ...NOTIFICATION_JOBS, announceScheduledJob, ...NEWSLETTER_JOBS, purgeJob, rebucketJob, tallyJob, remindJob, announceTimesJob];
 
 export interface Workers {
   /** The pg-boss instance, for sending jobs from the same process (and tests). */

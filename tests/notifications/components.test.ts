@@ -5,6 +5,7 @@ import { addProject, checkout, createBudget, createBudgetsComponent, createProje
 import { createDebate, createDebatesComponent, createUsers, grantRole } from '../debates/fixtures.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { deliverNotifications } from '../helpers/notifications.ts';
+import { announceDebateTimes } from '../../workers/debates/announce-times.ts';
 import { as, sorted, told } from './fixtures.ts';
 
 /*
@@ -118,6 +119,36 @@ describe('debates', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect(await sql`select 1 from public.notification_events where space_id = ${f.spaceId}`).toHaveLength(0);
+  });
+});
+
+describe('timed debates', () => {
+  it('their start and their end are told to their followers once each, by the scheduled job', async () => {
+    const f = await createDebatesComponent(sql);
+    const [admin, follower, stranger] = (await createUsers(sql, 3, 'ndebt')) as [string, string, string];
+    await grantRole(sql, f, admin, 'admin');
+    const d = await createDebate(sql, f, admin, {
+      official: true,
+      startsAt: new Date(Date.now() + 3600_000),
+      endsAt: new Date(Date.now() + 7200_000),
+    });
+    await follow(follower, 'debate', d);
+    await announceDebateTimes(sql);
+    await deliverNotifications(sql, f.spaceId);
+    expect(await told(sql, 'debates.started', { resourceId: d })).toEqual([]);
+    // An hour later (the dates moved back, as the table owner).
+    await sql`update public.debates set starts_at = now() - interval '1 minute', ends_at = now() + interval '1 hour' where id = ${d}`;
+    await announceDebateTimes(sql);
+    await announceDebateTimes(sql);
+    await deliverNotifications(sql, f.spaceId);
+    expect(await told(sql, 'debates.started', { resourceId: d })).toEqual([follower]);
+    expect(await told(sql, 'debates.ended', { resourceId: d })).toEqual([]);
+    await sql`update public.debates set ends_at = now() - interval '1 second' where id = ${d}`;
+    await announceDebateTimes(sql);
+    await deliverNotifications(sql, f.spaceId);
+    expect(await told(sql, 'debates.ended', { resourceId: d })).toEqual([follower]);
+    expect(await told(sql, 'debates.started', { resourceId: d })).toEqual([follower]);
+    expect(await told(sql, 'debates.ended', { resourceId: d }, [stranger, admin])).toEqual([]);
   });
 });
 
