@@ -6,7 +6,10 @@
  *     into an SMTP server that discards what it gets (smtp-server), next to a bare nodemailer loop
  *     into the same sink with the same connections and the same bytes: the ceiling;
  * (c) a day of events for 10,000 people who chose the daily digest: delivering one event to all
- *     of them (in-app rows, their emails decided), then building everyone's digest in one statement.
+ *     of them (in-app rows, their emails decided), then building everyone's digest in one statement;
+ * (d) retention: those notifications read long ago and their events delivered long ago, purged by
+ *     the nightly job in bounded batches (workers/notifications/purge.ts), next to the same rows
+ *     deleted by one unbounded statement each: the ceiling (and what the batches avoid).
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
@@ -18,6 +21,7 @@ import { SmtpBatchSender } from '../src/lib/mail/smtp-batch.ts';
 import { startWorkers } from '../workers/index.ts';
 import { defineJob } from '../workers/job.ts';
 import { startDueNewsletters, sendNewsletter } from '../workers/newsletters/send.ts';
+import { purgeNotifications } from '../workers/notifications/purge.ts';
 import { buildDueDigests } from '../workers/notifications/sweep.ts';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 20_000);
@@ -178,4 +182,34 @@ export async function benchNotifications(config: Config, sql: postgres.Sql): Pro
   const digestMs = performance.now() - g0;
   const daily = built.find((b) => b.frequency === 'daily')?.built ?? 0;
   console.log(`${'daily digests built (one statement)'.padEnd(44)} ${String(daily).padStart(8)}     in ${seconds(digestMs)} s (${rate(daily, digestMs)}/s)`);
+
+  // (d) Retention --------------------------------------------------------------------------------
+  console.log(`\nRetention: the ${told!.n} notifications read 100 days ago, their events delivered 40 days ago`);
+  const age = async () => {
+    await sql`update public.notifications set read_at = now() - interval '100 days' where resource_id = ${post!.id}`;
+    await sql`update public.notification_events set delivered_at = now() - interval '40 days' where resource_id = ${post!.id}`;
+  };
+  await age();
+  const p0 = performance.now();
+  const purged = await purgeNotifications(sql);
+  const purgeMs = performance.now() - p0;
+  console.log(`${'purged in batches of 5,000 (the nightly job)'.padEnd(44)} ${rate(purged.notifications, purgeMs).padStart(8)}/s   (${purged.notifications} notifications, ${purged.events} events, ${purged.emails} emails, ${purged.batches} batches, ${seconds(purgeMs)} s)`);
+  // The same rows again (the same three events delivered anew), deleted by one statement each.
+  for (let i = 0; i < 3; i++) {
+    await sql.begin(async (tx) => {
+      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', sub: author })}, true)`;
+      await tx`insert into public.comments (resource_type, resource_id, body) values ('blog_post', ${post!.id}, ${`Commentaire ${i} bis`})`;
+    });
+    const ids = await sql<{ id: string }[]>`select id from public.notification_events where resource_id = ${post!.id} and delivered_at is null`;
+    for (const { id } of ids) await sql`select private.deliver_notification_event(${id})`;
+  }
+  await age();
+  const u0 = performance.now();
+  const gone = await sql.begin(async (tx) => {
+    const n = await tx`delete from public.notifications where read_at < now() - interval '90 days'`;
+    await tx`delete from public.notification_events where delivered_at < now() - interval '30 days'`;
+    return n.count;
+  });
+  const unboundedMs = performance.now() - u0;
+  console.log(`${'the same, one unbounded statement (ceiling)'.padEnd(44)} ${rate(gone, unboundedMs).padStart(8)}/s   (${gone} notifications, ${seconds(unboundedMs)} s) — ratio ${(purged.notifications / purgeMs / (gone / unboundedMs)).toFixed(2)}`);
 }
