@@ -8,7 +8,8 @@ insert into public.notification_kinds (kind, feature, default_email) values
   ('debates.started', 'debates', null),
   ('debates.ended', 'debates', null);
 
-create table public.debate_time_notices (
+-- In the private schema: the workers' bookkeeping, never reachable through the API.
+create table private.debate_time_notices (
   debate_id uuid not null references public.debates (id) on delete cascade,
   edge text not null,
   -- The moment announced (a changed date is a new edge).
@@ -17,8 +18,8 @@ create table public.debate_time_notices (
   primary key (debate_id, edge, at),
   constraint debate_time_notices_edge check (edge in ('started', 'ended'))
 );
-alter table public.debate_time_notices enable row level security;
-revoke all on public.debate_time_notices from anon, authenticated;
+alter table private.debate_time_notices enable row level security;
+revoke all on private.debate_time_notices from public, anon, authenticated;
 
 create or replace function private.debates_announce_times(max integer default 1000) returns integer
 language plpgsql security definer set search_path = '' as $$
@@ -31,12 +32,12 @@ begin
     cross join lateral (values ('started', d.starts_at), ('ended', d.ends_at)) as e (edge, at)
     where d.starts_at is not null and d.hidden_at is null and d.withdrawn_at is null
       and e.at <= now() and e.at > now() - interval '1 day'
-      and not exists (select 1 from public.debate_time_notices n where n.debate_id = d.id and n.edge = e.edge and n.at = e.at)
+      and not exists (select 1 from private.debate_time_notices n where n.debate_id = d.id and n.edge = e.edge and n.at = e.at)
     order by e.at
     limit max
   ),
   noted as (
-    insert into public.debate_time_notices (debate_id, edge, at)
+    insert into private.debate_time_notices (debate_id, edge, at)
     select due.id, due.edge, due.at from due
     on conflict do nothing
     returning debate_id, edge
