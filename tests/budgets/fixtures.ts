@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
-import { asUser, type Tx } from '../../src/lib/db/index.ts';
-import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
+import { asUser } from '../../src/lib/db/index.ts';
+import { uniqueTag, userClaims } from '../db/fixtures.ts';
+import { createComponentPlace, createUsers as createPeople, grantRole, updatePhase, updateSettings, type Json } from '../helpers/component-place.ts';
 
 /*
  * Fixtures of the budgets tests: a published process with one active phase holding one budgets
@@ -9,7 +9,7 @@ import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
  * Everything is created fresh per call: tests never depend on other tests' data nor the seed's.
  */
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export interface BudgetsFixture {
   spaceId: string;
@@ -18,42 +18,27 @@ export interface BudgetsFixture {
   componentId: string;
 }
 
-/** A published process with one active phase and a published budgets component, voting open. */
+/** A published process with one phase and a published budgets component, voting open. */
 export async function createBudgetsComponent(
   sql: postgres.Sql,
   opts: { settings?: Json; phase?: Json; permissions?: Json; private?: boolean; published?: boolean } = {},
 ): Promise<BudgetsFixture> {
-  const tag = uniqueTag();
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  const slug = `bud-${tag}-${spaceId.slice(0, 6)}`;
-  await sql.begin(async (tx: Tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at, private)
-             values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Processus', en: 'Process' })},
-                     now(), ${opts.private ?? false})`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Vote' })})`;
-    await tx`insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings, permissions)
-             values (${componentId}, ${spaceId}, 'budgets', ${tx.json({ fr: 'Budgets', en: 'Budgets' })},
-                     ${opts.published === false ? null : new Date()},
-                     ${tx.json({ workflow: 'all', comments_enabled: true, ...(opts.settings ?? {}) } as postgres.JSONValue)},
-                     ${tx.json({ [phaseId]: { votes: 'enabled', ...(opts.phase ?? {}) } } as postgres.JSONValue)},
-                     ${tx.json((opts.permissions ?? {}) as postgres.JSONValue)})`;
+  return createComponentPlace(sql, {
+    feature: 'budgets',
+    name: { fr: 'Budgets', en: 'Budgets' },
+    slugPrefix: 'bud',
+    phaseTitle: { fr: 'Vote' },
+    // The phase settings are keyed by the phase; budgets' tests do not need it active.
+    activate: false,
+    settings: { workflow: 'all', comments_enabled: true, ...(opts.settings ?? {}) },
+    phase: { votes: 'enabled', ...(opts.phase ?? {}) },
+    permissions: opts.permissions ?? {},
+    ...(opts.private !== undefined ? { private: opts.private } : {}),
+    ...(opts.published !== undefined ? { published: opts.published } : {}),
   });
-  return { spaceId, slug, phaseId, componentId };
 }
 
-/** Merges `phase` into the active phase's settings (as the table owner). */
-export async function updatePhase(sql: postgres.Sql, f: BudgetsFixture, phase: Json): Promise<void> {
-  await sql`update public.components
-            set phase_settings = jsonb_set(phase_settings, ${[f.phaseId]}::text[],
-                                           coalesce(phase_settings -> ${f.phaseId}::text, '{}') || ${sql.json(phase as postgres.JSONValue)})
-            where id = ${f.componentId}`;
-}
-
-export async function updateSettings(sql: postgres.Sql, f: BudgetsFixture, settings: Json): Promise<void> {
-  await sql`update public.components set settings = settings || ${sql.json(settings as postgres.JSONValue)} where id = ${f.componentId}`;
-}
+export { grantRole, updatePhase, updateSettings };
 
 export interface BudgetInput {
   total?: number;
@@ -90,13 +75,8 @@ export async function createProjects(sql: postgres.Sql, budgetId: string, costs:
   return ids;
 }
 
-export async function createUsers(sql: postgres.Sql, n: number, label = 'voter'): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => createUser(sql, `${label}${i}`)));
-}
-
-export async function grantRole(sql: postgres.Sql, f: BudgetsFixture, userId: string, role: 'admin' | 'moderator' | 'collaborator' | 'evaluator'): Promise<void> {
-  await sql`insert into public.space_roles (space_id, user_id, role) values (${f.spaceId}, ${userId}, ${role}) on conflict do nothing`;
-}
+/** `n` voters created as sign-up does. */
+export const createUsers = (sql: postgres.Sql, n: number, label = 'voter'): Promise<string[]> => createPeople(sql, n, label);
 
 /**
  * A verification held by `userId` (as the table owner, without the census's claim: no log, no

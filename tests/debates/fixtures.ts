@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
-import { asUser, type Tx } from '../../src/lib/db/index.ts';
-import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
+import { asUser } from '../../src/lib/db/index.ts';
+import { uniqueTag, userClaims } from '../db/fixtures.ts';
+import { createComponentPlace, createUsers, grantRole, updatePhase, type Json } from '../helpers/component-place.ts';
 
 /*
  * Fixtures of the debates tests: a published process with one active phase holding a published
@@ -9,7 +9,7 @@ import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
  * the triggers, as the app writes them). Everything is created fresh per call.
  */
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export const OPEN_SETTINGS: Json = { comments_enabled: true, comments_max_length: 1000, edit_time_minutes: 60 };
 export const OPEN_PHASE: Json = { creation_enabled: true, likes_enabled: true, comments_blocked: false, likes_blocked: false };
@@ -24,39 +24,19 @@ export async function createDebatesComponent(
   sql: postgres.Sql,
   opts: { settings?: Json; phase?: Json; private?: boolean; published?: boolean } = {},
 ): Promise<DebatesFixture> {
-  const tag = uniqueTag();
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  await sql.begin(async (tx: Tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at, private)
-             values (${spaceId}, 'process', ${`deb-${tag}-${spaceId.slice(0, 6)}`}, ${tx.json({ fr: 'Processus', en: 'Process' })},
-                     now(), ${opts.private ?? false})`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Phase 1' })})`;
-    await tx`select public.activate_phase(${phaseId})`;
-    await tx`insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings)
-             values (${componentId}, ${spaceId}, 'debates', ${tx.json({ fr: 'Débats', en: 'Debates' })},
-                     ${opts.published === false ? null : new Date()},
-                     ${tx.json({ ...OPEN_SETTINGS, ...(opts.settings ?? {}) } as postgres.JSONValue)},
-                     ${tx.json({ [phaseId]: { ...OPEN_PHASE, ...(opts.phase ?? {}) } } as postgres.JSONValue)})`;
+  const { spaceId, phaseId, componentId } = await createComponentPlace(sql, {
+    feature: 'debates',
+    name: { fr: 'Débats', en: 'Debates' },
+    slugPrefix: 'deb',
+    settings: { ...OPEN_SETTINGS, ...(opts.settings ?? {}) },
+    phase: { ...OPEN_PHASE, ...(opts.phase ?? {}) },
+    ...(opts.private !== undefined ? { private: opts.private } : {}),
+    ...(opts.published !== undefined ? { published: opts.published } : {}),
   });
   return { spaceId, phaseId, componentId };
 }
 
-export async function updatePhase(sql: postgres.Sql, f: DebatesFixture, phase: Json): Promise<void> {
-  await sql`update public.components
-            set phase_settings = jsonb_set(phase_settings, ${[f.phaseId]}::text[],
-                                           coalesce(phase_settings -> ${f.phaseId}::text, '{}') || ${sql.json(phase as postgres.JSONValue)})
-            where id = ${f.componentId}`;
-}
-
-export async function grantRole(sql: postgres.Sql, f: DebatesFixture, userId: string, role: 'admin' | 'moderator' | 'collaborator' | 'evaluator') {
-  await sql`insert into public.space_roles (space_id, user_id, role) values (${f.spaceId}, ${userId}, ${role}) on conflict do nothing`;
-}
-
-export async function createUsers(sql: postgres.Sql, n: number, label = 'user'): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => createUser(sql, `${label}${i}`)));
-}
+export { createUsers, grantRole, updatePhase };
 
 export interface DebateInput {
   title?: string;

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { testDb, uniqueSlug } from '../web/spaces-helpers.ts';
+import { createComponentPlace } from '../helpers/component-place.ts';
+import { testDb } from '../web/spaces-helpers.ts';
 import { OPEN_PHASE, OPEN_SETTINGS, type Json } from './fixtures.ts';
 
 /*
@@ -18,18 +18,14 @@ export interface Place {
 }
 
 export async function debatesPlace(settings: Json = {}, phase: Json = {}): Promise<Place> {
-  const db = testDb();
-  const slug = uniqueSlug('deb');
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  await db.begin(async (tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at) values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Concertation débats', en: 'Debates consultation' })}, now())`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Débats' })})`;
-    await tx`select public.activate_phase(${phaseId})`;
-    await tx`insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings)
-             values (${componentId}, ${spaceId}, 'debates', ${tx.json({ fr: 'Débats', en: 'Debates' })}, now(),
-                     ${tx.json({ ...OPEN_SETTINGS, ...settings } as never)}, ${tx.json({ [phaseId]: { ...OPEN_PHASE, ...phase } } as never)})`;
+  const { spaceId, phaseId, componentId, slug } = await createComponentPlace(testDb(), {
+    feature: 'debates',
+    name: { fr: 'Débats', en: 'Debates' },
+    slugPrefix: 'deb',
+    spaceTitle: { fr: 'Concertation débats', en: 'Debates consultation' },
+    phaseTitle: { fr: 'Débats' },
+    settings: { ...OPEN_SETTINGS, ...settings },
+    phase: { ...OPEN_PHASE, ...phase },
   });
   const list = `/fr/processes/${slug}/f/${componentId}`;
   return { spaceId, phaseId, componentId, slug, list, page: (id, locale = 'fr') => `/${locale}/processes/${slug}/f/${componentId}/debates/${id}` };

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
 import { asUser, type Tx } from '../../src/lib/db/index.ts';
-import { attempt, createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
+import { attempt, createUser, userClaims } from '../db/fixtures.ts';
+import { createComponentPlace, grantRole, type Json } from '../helpers/component-place.ts';
 
 /*
  * Fixtures of the forms and surveys tests: a published process with one active phase holding a
@@ -10,7 +11,7 @@ import { attempt, createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
  * per call: tests never depend on other tests' data.
  */
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 export interface SurveyFixture {
   spaceId: string;
@@ -23,25 +24,19 @@ export interface SurveyFixture {
 }
 
 export async function createSurvey(sql: postgres.Sql, opts: { phase?: Json; private?: boolean; published?: boolean } = {}): Promise<SurveyFixture> {
-  const tag = uniqueTag();
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  const slug = `survey-${tag}-${spaceId.slice(0, 6)}`;
   const adminId = await createUser(sql, 'survey-admin');
-  await sql.begin(async (tx: Tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at, private)
-             values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Processus sondé', en: 'Surveyed process' })}, now(), ${opts.private ?? false})`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Phase 1' })})`;
-    await tx`select public.activate_phase(${phaseId})`;
-    await tx`insert into public.components (id, space_id, feature, name, published_at, phase_settings)
-             values (${componentId}, ${spaceId}, 'surveys', ${tx.json({ fr: 'Enquête', en: 'Survey' })},
-                     ${opts.published === false ? null : new Date()},
-                     ${tx.json({ [phaseId]: { allow_answers: true, ...(opts.phase ?? {}) } } as postgres.JSONValue)})`;
-    await tx`insert into public.space_roles (space_id, user_id, role) values (${spaceId}, ${adminId}, 'admin')`;
+  const place = await createComponentPlace(sql, {
+    feature: 'surveys',
+    name: { fr: 'Enquête', en: 'Survey' },
+    slugPrefix: 'survey',
+    spaceTitle: { fr: 'Processus sondé', en: 'Surveyed process' },
+    phase: { allow_answers: true, ...(opts.phase ?? {}) },
+    ...(opts.private !== undefined ? { private: opts.private } : {}),
+    ...(opts.published !== undefined ? { published: opts.published } : {}),
   });
-  const [q] = await sql<{ id: string }[]>`select id from public.form_questionnaires where owner_type = 'survey' and owner_id = ${componentId}`;
-  return { spaceId, slug, phaseId, componentId, questionnaireId: q!.id, adminId };
+  await grantRole(sql, place, adminId, 'admin');
+  const [q] = await sql<{ id: string }[]>`select id from public.form_questionnaires where owner_type = 'survey' and owner_id = ${place.componentId}`;
+  return { ...place, questionnaireId: q!.id, adminId };
 }
 
 /** Replaces the active phase's settings of the survey (as the table owner). */

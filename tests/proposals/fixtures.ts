@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
-import { asUser, type Tx } from '../../src/lib/db/index.ts';
+import { asUser } from '../../src/lib/db/index.ts';
 import { withRetry } from '../../src/features/proposals/write.server.ts';
-import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
+import { uniqueTag, userClaims } from '../db/fixtures.ts';
+import { createComponentPlace, createUsers, grantRole, updatePhase, updateSettings, type Json } from '../helpers/component-place.ts';
 
 /*
  * Fixtures shared by the proposals tests: a published process with one active phase holding one
@@ -11,7 +11,7 @@ import { createUser, uniqueTag, userClaims } from '../db/fixtures.ts';
  * other tests' data.
  */
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 /** Component settings for tests: everything on, no limits (override per test). */
 export const OPEN_SETTINGS: Json = {
@@ -54,48 +54,20 @@ export async function createProposalsComponent(
   sql: postgres.Sql,
   opts: { settings?: Json; phase?: Json; private?: boolean; published?: boolean } = {},
 ): Promise<ProposalsFixture> {
-  const tag = uniqueTag();
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  await sql.begin(async (tx: Tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at, private)
-             values (${spaceId}, 'process', ${`prop-${tag}-${spaceId.slice(0, 6)}`}, ${tx.json({ fr: 'Processus', en: 'Process' })},
-                     now(), ${opts.private ?? false})`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Phase 1' })})`;
-    await tx`select public.activate_phase(${phaseId})`;
-    await tx`insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings)
-             values (${componentId}, ${spaceId}, 'proposals', ${tx.json({ fr: 'Propositions', en: 'Proposals' })},
-                     ${opts.published === false ? null : new Date()},
-                     ${tx.json({ ...OPEN_SETTINGS, ...(opts.settings ?? {}) } as postgres.JSONValue)},
-                     ${tx.json({ [phaseId]: { ...OPEN_PHASE, ...(opts.phase ?? {}) } } as postgres.JSONValue)})`;
+  const { spaceId, phaseId, componentId } = await createComponentPlace(sql, {
+    feature: 'proposals',
+    name: { fr: 'Propositions', en: 'Proposals' },
+    slugPrefix: 'prop',
+    settings: { ...OPEN_SETTINGS, ...(opts.settings ?? {}) },
+    phase: { ...OPEN_PHASE, ...(opts.phase ?? {}) },
+    ...(opts.private !== undefined ? { private: opts.private } : {}),
+    ...(opts.published !== undefined ? { published: opts.published } : {}),
   });
   const rows = await sql<{ id: string; token: string }[]>`select id, token from public.proposal_states where component_id = ${componentId}`;
   return { spaceId, phaseId, componentId, states: Object.fromEntries(rows.map((r) => [r.token, r.id])) };
 }
 
-/** Merges `settings` into the component's global settings (as the table owner). */
-export async function updateSettings(sql: postgres.Sql, f: Pick<ProposalsFixture, 'componentId'>, settings: Json): Promise<void> {
-  await sql`update public.components set settings = settings || ${sql.json(settings as postgres.JSONValue)} where id = ${f.componentId}`;
-}
-
-/** Merges `phase` into the active phase's settings (as the table owner). */
-export async function updatePhase(sql: postgres.Sql, f: Pick<ProposalsFixture, 'componentId' | 'phaseId'>, phase: Json): Promise<void> {
-  await sql`update public.components
-            set phase_settings = jsonb_set(phase_settings, ${[f.phaseId]}::text[],
-                                           coalesce(phase_settings -> ${f.phaseId}::text, '{}') || ${sql.json(phase as postgres.JSONValue)})
-            where id = ${f.componentId}`;
-}
-
-/** `n` users created as sign-up does, in parallel. */
-export async function createUsers(sql: postgres.Sql, n: number, label = 'user'): Promise<string[]> {
-  return Promise.all(Array.from({ length: n }, (_, i) => createUser(sql, `${label}${i}`)));
-}
-
-/** Gives a user a role in the space (admin, moderator, collaborator, evaluator). */
-export async function grantRole(sql: postgres.Sql, f: ProposalsFixture, userId: string, role: 'admin' | 'moderator' | 'collaborator' | 'evaluator'): Promise<void> {
-  await sql`insert into public.space_roles (space_id, user_id, role) values (${f.spaceId}, ${userId}, ${role}) on conflict do nothing`;
-}
+export { createUsers, grantRole, updatePhase, updateSettings };
 
 export interface ProposalInput {
   title?: string;

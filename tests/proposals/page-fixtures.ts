@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createConfirmedUser, signedIn, type Browser, type Page } from '../web/helpers.ts';
-import { testDb, uniqueSlug } from '../web/spaces-helpers.ts';
+import { createComponentPlace } from '../helpers/component-place.ts';
+import { testDb } from '../web/spaces-helpers.ts';
 import { updatePhase, updateSettings } from './fixtures.ts';
 
 /*
@@ -49,19 +49,14 @@ export interface Place {
 }
 
 export async function proposalsPlace(settings: Json = {}, phase: Json = {}): Promise<Place> {
-  const db = testDb();
-  const slug = uniqueSlug('prop');
-  const spaceId = randomUUID();
-  const phaseId = randomUUID();
-  const componentId = randomUUID();
-  await db.begin(async (tx) => {
-    await tx`insert into public.spaces (id, kind, slug, title, published_at) values (${spaceId}, 'process', ${slug}, ${tx.json({ fr: 'Concertation propositions' })}, now())`;
-    await tx`insert into public.phases (id, space_id, position, title) values (${phaseId}, ${spaceId}, 1, ${tx.json({ fr: 'Propositions' })})`;
-    await tx`select public.activate_phase(${phaseId})`;
-    await tx`
-      insert into public.components (id, space_id, feature, name, published_at, settings, phase_settings)
-      values (${componentId}, ${spaceId}, 'proposals', ${tx.json({ fr: 'Propositions', en: 'Proposals' })}, now(),
-        ${tx.json({ ...OPEN_GLOBAL, ...settings } as never)}, ${tx.json({ [phaseId]: { ...OPEN_PHASE, ...phase } } as never)})`;
+  const { spaceId, phaseId, componentId, slug } = await createComponentPlace(testDb(), {
+    feature: 'proposals',
+    name: { fr: 'Propositions', en: 'Proposals' },
+    slugPrefix: 'prop',
+    spaceTitle: { fr: 'Concertation propositions' },
+    phaseTitle: { fr: 'Propositions' },
+    settings: { ...OPEN_GLOBAL, ...settings },
+    phase: { ...OPEN_PHASE, ...phase },
   });
   const list = `/fr/processes/${slug}/f/${componentId}`;
   return { spaceId, phaseId, componentId, slug, list, page: (id) => `${list}/proposals/${id}` };

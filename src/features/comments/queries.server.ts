@@ -8,7 +8,8 @@ import { PAGE_SIZE, renderCommentMarkdown, type CommentSort, type CommentView } 
  * the replies of a page come with it, in creation order.
  */
 
-interface Row {
+/** A comment row as COMMENT_COLUMNS reads it (with `comments c` and `profiles p` joined). */
+export interface CommentRow {
   id: string;
   parent_id: string | null;
   depth: number;
@@ -27,15 +28,17 @@ interface Row {
   deleted_at: string | null;
   hidden_at: string | null;
   my_vote: number | null;
-  sort_key: number;
 }
+type Row = CommentRow & { sort_key: number };
 
-const COLUMNS = (tx: Tx) => tx`
+/** The columns of a comment as the visitor may see it; features that show comments their own way (debates' arguments) read the same. */
+export const COMMENT_COLUMNS = (tx: Tx) => tx`
   c.id, c.parent_id, c.depth, c.author_id, p.nickname, p.name, c.alignment, c.body, c.official, c.up_votes, c.down_votes,
   c.replies_count, c.created_at::text as created_at, c.updated_at::text as updated_at, c.edited_at, c.deleted_at, c.hidden_at,
   (select v.value from public.comment_votes v where v.comment_id = c.id and v.user_id = (select auth.uid())) as my_vote`;
 
-function toView(r: Row, me: string | null): CommentView {
+/** What CommentItem.astro renders, from a row: deleted comments keep no body. */
+export function commentView(r: CommentRow, me: string | null): CommentView {
   const deleted = r.deleted_at !== null;
   return {
     id: r.id,
@@ -136,7 +139,7 @@ export async function getThread(
       : tx``;
     const order = opts.sort === 'recent' ? tx`c.created_at desc, c.id desc` : tx`${k}, c.created_at, c.id`;
     const top = await tx<Row[]>`
-      select ${COLUMNS(tx)}, ${k} as sort_key
+      select ${COMMENT_COLUMNS(tx)}, ${k} as sort_key
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.resource_type = ${resourceType} and c.resource_id = ${resourceId} and c.parent_id is null ${after}
       order by ${order}
@@ -152,15 +155,15 @@ export async function getThread(
             union all
             select c.id from public.comments c join tree on c.parent_id = tree.id
           )
-          select ${COLUMNS(tx)}, 0 as sort_key
+          select ${COMMENT_COLUMNS(tx)}, 0 as sort_key
           from public.comments c left join public.profiles p on p.id = c.author_id
           where c.id in (select id from tree)
           order by c.created_at, c.id`
       : [];
     const replies: Record<string, CommentView[]> = {};
-    for (const r of replyRows) (replies[r.parent_id ?? ''] ??= []).push(toView(r, me));
+    for (const r of replyRows) (replies[r.parent_id ?? ''] ??= []).push(commentView(r, me));
     const official = await tx<Row[]>`
-      select ${COLUMNS(tx)}, 0 as sort_key
+      select ${COMMENT_COLUMNS(tx)}, 0 as sort_key
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.resource_type = ${resourceType} and c.resource_id = ${resourceId} and c.official and c.deleted_at is null
       order by c.created_at`;
@@ -173,9 +176,9 @@ export async function getThread(
         coalesce(private.has_space_role((select space_id from public.components where id = private.comment_resource_component(${resourceType}, ${resourceId}::uuid)), 'moderator'), false) as can_moderate,
         coalesce(private.has_space_role((select space_id from public.components where id = private.comment_resource_component(${resourceType}, ${resourceId}::uuid)), 'admin'), false) as can_answer`;
     return {
-      comments: page.map((r) => toView(r, me)),
+      comments: page.map((r) => commentView(r, me)),
       replies,
-      official: official.map((r) => toView(r, me)),
+      official: official.map((r) => commentView(r, me)),
       next,
       total: facts?.total ?? 0,
       canComment: facts?.can_comment ?? false,
@@ -213,10 +216,10 @@ export async function getComment(claims: Claims | null, id: string): Promise<(Co
   const [row] = await asUser(
     claims,
     (tx) => tx<(Row & { resource_type: string; resource_id: string })[]>`
-      select ${COLUMNS(tx)}, 0 as sort_key, c.resource_type, c.resource_id
+      select ${COMMENT_COLUMNS(tx)}, 0 as sort_key, c.resource_type, c.resource_id
       from public.comments c left join public.profiles p on p.id = c.author_id where c.id = ${id}`,
   );
-  return row ? { ...toView(row, me), resourceType: row.resource_type, resourceId: row.resource_id } : null;
+  return row ? { ...commentView(row, me), resourceType: row.resource_type, resourceId: row.resource_id } : null;
 }
 
 /** Comments of a thread changed since a moment (catching up after a reconnect), oldest change first. */
@@ -225,13 +228,13 @@ export async function getChangedSince(claims: Claims | null, resourceType: strin
   const rows = await asUser(
     claims,
     (tx) => tx<Row[]>`
-      select ${COLUMNS(tx)}, 0 as sort_key
+      select ${COMMENT_COLUMNS(tx)}, 0 as sort_key
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.resource_type = ${resourceType} and c.resource_id = ${resourceId} and c.updated_at > ${since}::timestamptz
       order by c.updated_at, c.id
       limit 200`,
   );
-  return rows.map((r) => toView(r, me));
+  return rows.map((r) => commentView(r, me));
 }
 
 export interface ModerationItem {
@@ -248,7 +251,7 @@ export async function getModerationQueue(claims: Claims | null, spaceId: string)
   const rows = await asUser(
     claims,
     (tx) => tx<(Row & { reports_count: number; component_id: string; resource_type: string; resource_id: string })[]>`
-      select ${COLUMNS(tx)}, 0 as sort_key, c.reports_count, c.component_id, c.resource_type, c.resource_id
+      select ${COMMENT_COLUMNS(tx)}, 0 as sort_key, c.reports_count, c.component_id, c.resource_type, c.resource_id
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.space_id = ${spaceId} and (c.reports_count > 0 or c.hidden_at is not null)
         and (select private.has_space_role(${spaceId}::uuid, 'moderator'))
@@ -256,7 +259,7 @@ export async function getModerationQueue(claims: Claims | null, spaceId: string)
       limit 200`,
   );
   return rows.map((r) => ({
-    comment: toView(r, me),
+    comment: commentView(r, me),
     reports: r.reports_count,
     componentId: r.component_id,
     resourceType: r.resource_type,

@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { pluralForm, type PluralForms } from '../../lib/i18n/plural.ts';
 import { joinLiveChannel } from '../../lib/supabase/live-channel.ts';
 import { PresenceState, trackMessage } from '../../lib/supabase/presence.ts';
-import { commentsTopic } from '../comments/topic.ts';
+import { syncThread } from '../comments/thread-sync.ts';
 import { sideOf, SIDES, type DebateBroadcast, type Side } from './debates.ts';
 
 /**
@@ -59,25 +59,6 @@ interface Props {
   };
 }
 
-interface CommentBroadcast {
-  comment_id?: string;
-  parent_id?: string | null;
-  changes?: string[];
-}
-
-interface CommentJson {
-  id: string;
-  parentId: string | null;
-  alignment: number;
-  html: string;
-  deleted: boolean;
-  hidden: boolean;
-  updatedAt: string;
-  upVotes: number;
-  downVotes: number;
-  author: { name: string } | null;
-}
-
 /** Quiet seconds after which a person no longer counts as writing. */
 const WRITING_IDLE_MS = 5_000;
 /** Renew the name ticket this long before it expires. */
@@ -94,7 +75,6 @@ export default function DebateLive(props: Props) {
     if (!root || !args || !live || !presenceBox) return;
     const m = props.messages;
     let stopped = false;
-    let lastSeen = props.since;
     const column = (side: Side) => args.querySelector<HTMLElement>(`#arguments-${side}`);
     const form = (n: number, forms: PluralForms) => pluralForm(props.locale, forms, n);
 
@@ -160,101 +140,39 @@ export default function DebateLive(props: Props) {
       notice.hidden = false;
     };
 
-    const insert = async (c: CommentJson) => {
-      const side = sideOf(c.alignment);
-      const parent = c.parentId ? document.getElementById(`comment-${c.parentId}`) : null;
-      if (c.parentId && !parent) return;
-      const col = column(side);
-      if (!c.parentId && col?.dataset['latest'] !== 'true') return countNewer(side);
-      const q = new URLSearchParams({ page: props.page, locale: props.locale });
-      const res = await fetch(`/api/debates/${encodeURIComponent(props.debateId)}/argument/${encodeURIComponent(c.id)}?${q.toString()}`, {
-        credentials: 'same-origin',
-      });
-      if (!res.ok || stopped || document.getElementById(`comment-${c.id}`)) return;
-      const template = document.createElement('template');
-      // Server-rendered markup of our own (escaped text, sanitised Markdown), not user HTML.
-      template.innerHTML = (await res.text()).trim();
-      const article = template.content.querySelector('article');
-      if (!article) return;
-      if (parent) {
-        let replies = parent.querySelector<HTMLElement>(':scope > .comment__replies');
-        if (!replies) {
-          replies = document.createElement('div');
-          replies.className = 'comment__replies';
-          parent.append(replies);
-        }
-        replies.append(article);
-      } else {
-        const list = col?.querySelector<HTMLElement>('[data-arguments-list]');
-        if (!list) return;
-        list.querySelector(':scope > [data-column-empty]')?.remove();
-        list.append(article);
-      }
-      announce(fill(m.created, { side: m.sides[side].toLowerCase(), name: c.author?.name ?? '—' }));
-    };
-
-    const apply = (c: CommentJson) => {
-      if (c.updatedAt > lastSeen) lastSeen = c.updatedAt;
-      const existing = document.getElementById(`comment-${c.id}`);
-      if (!existing) {
-        if (!c.deleted && !c.hidden) void insert(c);
-        return;
-      }
-      const body = existing.querySelector<HTMLElement>(':scope > .comment__body');
-      if (c.deleted) {
-        existing.querySelector(':scope > .comment__actions')?.remove();
-        body?.remove();
-        announce(m.removed);
-        return;
-      }
-      if (body && body.innerHTML !== c.html) {
-        body.innerHTML = c.html;
-        announce(m.updated);
-      }
-      for (const b of existing.querySelectorAll<HTMLButtonElement>(':scope > .comment__actions button[name="value"]')) {
-        b.textContent = b.textContent?.replace(/\(\d+\)/, `(${b.value === 'up' ? c.upVotes : c.downVotes})`) ?? '';
-      }
-    };
-
-    const remove = (id: string) => {
-      const el = document.getElementById(`comment-${id}`);
-      // Never pull away what the reader is acting on.
-      if (el && !el.contains(document.activeElement)) {
-        el.remove();
-        announce(m.removed);
-      }
-    };
-
-    const fetchOne = async (id: string) => {
-      const res = await fetch(`/api/comments/${encodeURIComponent(id)}`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-      if (stopped) return;
-      if (res.status === 404) return remove(id);
-      if (!res.ok) return;
-      const { comment } = (await res.json()) as { comment: CommentJson };
-      if (comment.hidden && !document.getElementById(`comment-${id}`)?.classList.contains('comment--hidden')) return remove(id);
-      apply(comment);
-    };
-
-    const catchUp = async () => {
-      const ids = [...args.querySelectorAll<HTMLElement>('article[data-comment-id]')].map((a) => a.dataset['commentId']).slice(0, 200);
-      const q = new URLSearchParams({ resource_type: 'debate', resource_id: props.debateId, since: lastSeen || new Date(0).toISOString(), ids: ids.join(',') });
-      const res = await fetch(`/api/comments/changes?${q.toString()}`, { credentials: 'same-origin' });
-      if (!res.ok || stopped) return;
-      const { comments, removed } = (await res.json()) as { comments: CommentJson[]; removed: string[] };
-      for (const c of comments) apply(c);
-      for (const id of removed) remove(id);
-    };
-
-    const leaveThread = joinLiveChannel<CommentBroadcast>({
+    const leaveThread = syncThread({
       supabaseUrl: props.supabaseUrl,
       supabaseKey: props.supabaseKey,
-      topic: commentsTopic('debate', props.debateId),
-      event: 'comment',
-      onMessage: (p) => {
-        if (typeof p.comment_id === 'string') void fetchOne(p.comment_id);
+      resourceType: 'debate',
+      resourceId: props.debateId,
+      root: args,
+      since: props.since,
+      fragmentUrl: (c) => {
+        const side = sideOf(c.alignment);
+        if (!c.parentId && column(side)?.dataset['latest'] !== 'true') {
+          countNewer(side);
+          return null;
+        }
+        const q = new URLSearchParams({ page: props.page, locale: props.locale });
+        return `/api/debates/${encodeURIComponent(props.debateId)}/argument/${encodeURIComponent(c.id)}?${q.toString()}`;
       },
-      marker: args,
-      onRejoin: () => void catchUp(),
+      placeTop: (article, c) => {
+        const list = column(sideOf(c.alignment))?.querySelector<HTMLElement>('[data-arguments-list]');
+        if (!list) return false;
+        list.querySelector(':scope > [data-column-empty]')?.remove();
+        list.append(article);
+        return true;
+      },
+      onDeleted: (_existing, body) => {
+        body?.remove();
+        announce(m.removed);
+      },
+      onInserted: (c) => {
+        const side = sideOf(c.alignment);
+        announce(fill(m.created, { side: m.sides[side].toLowerCase(), name: c.author?.name ?? '—' }));
+      },
+      onUpdated: () => announce(m.updated),
+      onRemoved: () => announce(m.removed),
     });
 
     // ------------------------------------------------------------------ presence

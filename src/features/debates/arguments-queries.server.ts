@@ -1,6 +1,7 @@
-import { asUser, type Claims, type Tx } from '../../lib/db/index.ts';
+import { asUser, type Claims } from '../../lib/db/index.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { renderCommentMarkdown, type CommentView } from '../comments/comments.ts';
+import type { CommentView } from '../comments/comments.ts';
+import { COMMENT_COLUMNS, commentView, type CommentRow } from '../comments/queries.server.ts';
 import { ARGUMENTS_PAGE_SIZE, SIDES, type Side } from './debates.ts';
 
 /*
@@ -27,57 +28,6 @@ export interface ArgumentColumns {
   replies: Record<string, CommentView[]>;
 }
 
-interface Row {
-  id: string;
-  parent_id: string | null;
-  depth: number;
-  author_id: string | null;
-  nickname: string | null;
-  name: string | null;
-  alignment: number;
-  body: string;
-  official: boolean;
-  up_votes: number;
-  down_votes: number;
-  replies_count: number;
-  created_at: string;
-  updated_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-  hidden_at: string | null;
-  my_vote: number | null;
-}
-
-const COLUMNS = (tx: Tx) => tx`
-  c.id, c.parent_id, c.depth, c.author_id, p.nickname, p.name, c.alignment, c.body, c.official, c.up_votes, c.down_votes,
-  c.replies_count, c.created_at::text as created_at, c.updated_at::text as updated_at, c.edited_at, c.deleted_at, c.hidden_at,
-  (select v.value from public.comment_votes v where v.comment_id = c.id and v.user_id = (select auth.uid())) as my_vote`;
-
-/** The same shape the comments feature renders (CommentItem.astro), so arguments act like comments. */
-function toView(r: Row, me: string | null): CommentView {
-  const deleted = r.deleted_at !== null;
-  return {
-    id: r.id,
-    parentId: r.parent_id,
-    depth: r.depth,
-    author: r.nickname && r.name ? { nickname: r.nickname, name: r.name } : null,
-    alignment: r.alignment,
-    body: deleted ? '' : r.body,
-    html: deleted ? '' : renderCommentMarkdown(r.body),
-    official: r.official,
-    upVotes: r.up_votes,
-    downVotes: r.down_votes,
-    repliesCount: r.replies_count,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    edited: r.edited_at !== null,
-    deleted,
-    hidden: r.hidden_at !== null,
-    mine: me !== null && r.author_id === me,
-    myVote: r.my_vote ?? 0,
-  };
-}
-
 const ALIGN: Record<Side, number> = { for: 1, against: -1, neutral: 0 };
 
 /** `before` per side: the id of the oldest argument shown, to page back from. */
@@ -92,9 +42,9 @@ export async function getArgumentColumns(
     const columns = {} as Record<Side, ArgumentColumn>;
     // One query for the three columns: each side's page, newest first, numbered per side.
     const cursors = SIDES.map((s) => (before[s] && isUuid(before[s]!) ? before[s]! : null));
-    const rows = await tx<(Row & { n: number })[]>`
+    const rows = await tx<(CommentRow & { n: number })[]>`
       select * from (
-        select ${COLUMNS(tx)},
+        select ${COMMENT_COLUMNS(tx)},
           row_number() over (partition by c.alignment order by c.created_at desc, c.id desc)::int as n
         from public.comments c left join public.profiles p on p.id = c.author_id
         where c.resource_type = 'debate' and c.resource_id = ${debateId} and c.parent_id is null
@@ -110,7 +60,7 @@ export async function getArgumentColumns(
       const page = more ? mine.slice(1) : mine;
       columns[side] = {
         side,
-        items: page.map((r) => toView(r, me)),
+        items: page.map((r) => commentView(r, me)),
         before: more && page[0] ? page[0].id : null,
         latest: !cursors[SIDES.indexOf(side)],
       };
@@ -119,8 +69,8 @@ export async function getArgumentColumns(
     // the table, so RLS's per-query lookups run once), kept when they descend from a shown one.
     const roots = new Set(SIDES.flatMap((s) => columns[s].items.map((c) => c.id)));
     const replyRows = roots.size
-      ? await tx<Row[]>`
-          select ${COLUMNS(tx)}
+      ? await tx<CommentRow[]>`
+          select ${COMMENT_COLUMNS(tx)}
           from public.comments c left join public.profiles p on p.id = c.author_id
           where c.resource_type = 'debate' and c.resource_id = ${debateId} and c.parent_id is not null
           order by c.depth, c.created_at, c.id`
@@ -132,7 +82,7 @@ export async function getArgumentColumns(
     for (const r of replyRows) {
       if (!r.parent_id || !shown.has(r.parent_id)) continue;
       shown.add(r.id);
-      (replies[r.parent_id] ??= []).push(toView(r, me));
+      (replies[r.parent_id] ??= []).push(commentView(r, me));
     }
     return { columns, replies };
   });
@@ -144,10 +94,10 @@ export async function getArgument(claims: Claims | null, commentId: string): Pro
   const me = claims?.sub ?? null;
   const [row] = await asUser(
     claims,
-    (tx) => tx<(Row & { resource_id: string })[]>`
-      select ${COLUMNS(tx)}, c.resource_id
+    (tx) => tx<(CommentRow & { resource_id: string })[]>`
+      select ${COMMENT_COLUMNS(tx)}, c.resource_id
       from public.comments c left join public.profiles p on p.id = c.author_id
       where c.id = ${commentId} and c.resource_type = 'debate'`,
   );
-  return row ? { ...toView(row, me), debateId: row.resource_id } : null;
+  return row ? { ...commentView(row, me), debateId: row.resource_id } : null;
 }

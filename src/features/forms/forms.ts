@@ -97,6 +97,8 @@ export interface FormAccess {
   manage: boolean;
   open: boolean;
   answer: boolean;
+  /** Open, but the owner requires a verification the caller does not hold (offer it, do not say "closed"). */
+  unverified: boolean;
   visitors: boolean;
   anonymous: boolean;
   terms: boolean;

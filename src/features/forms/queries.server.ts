@@ -55,7 +55,7 @@ export async function getQuestionnaire(claims: Claims | null, where: { id: strin
   return asUser(claims, (tx) => loadQuestionnaire(tx, where));
 }
 
-const NO_ACCESS: FormAccess = { view: false, manage: false, open: false, answer: false, visitors: false, anonymous: false, terms: false, answered: false };
+const NO_ACCESS: FormAccess = { view: false, manage: false, open: false, answer: false, unverified: false, visitors: false, anonymous: false, terms: false, answered: false };
 
 export async function readAccess(tx: Tx, questionnaireId: string, visitorToken: string | null): Promise<FormAccess> {
   const [row] = await tx<{ access: Partial<FormAccess> | null }[]>`select public.form_access(${questionnaireId}, ${visitorToken}) as access`;

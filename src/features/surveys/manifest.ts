@@ -7,7 +7,7 @@ import { surveysNotificationKinds } from './notifications.ts';
  * person or per browser, anonymous when the phase says so, live results for the admins and,
  * when published, for everyone. Per phase: answers allowed, unregistered visitors allowed (one
  * per browser, rate-limited), anonymous answers, terms to accept; the survey's own dates bound
- * the answers further. Verification per action waits for the verification framework.
+ * the answers further; answering may require a verification (the component's permissions).
  */
 export const surveysManifest = defineManifest({
   key: 'surveys',
@@ -22,6 +22,7 @@ export const surveysManifest = defineManifest({
       name: 'answer',
       label: { fr: 'Répondre', en: 'Answer' },
       phaseEnabledSetting: 'allow_answers',
+      verifiable: true,
     },
   ],
   settings: {
