@@ -35,6 +35,9 @@ export interface CollaborativeEditorProps {
 }
 
 const TOKEN_PATH = '/api/realtime/token';
+const ACCESS_PATH = '/api/realtime/access';
+/** How often an open editor asks whether its rights changed (the service re-checks every 10 s by default). */
+const ACCESS_POLL_MS = 10_000;
 /** The service's message carrying a refreshed token (realtime/server.ts). */
 const MESSAGE_REFRESH_TOKEN = 4;
 const IDLE_MS = 60_000;
@@ -61,6 +64,19 @@ async function fetchToken(): Promise<{ token: string | null; expiresAt: number |
   }
 }
 
+type Access = 'write' | 'read' | null;
+
+async function fetchAccess(document: string): Promise<Access | undefined> {
+  try {
+    const res = await fetch(`${ACCESS_PATH}?document=${encodeURIComponent(document)}`, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { access?: unknown };
+    return body.access === 'write' || body.access === 'read' || body.access === null ? body.access : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export default function CollaborativeEditor(props: CollaborativeEditorProps) {
   const t = translator(props.locale);
   const host = useRef<HTMLDivElement>(null);
@@ -70,6 +86,8 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
   const [peers, setPeers] = useState<Peer[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const [writable, setWritable] = useState(props.canWrite);
+  // The status handler and the rights poll run outside renders: they read the current value here.
+  const writableRef = useRef(props.canWrite);
 
   useEffect(() => {
     const element = host.current;
@@ -82,7 +100,35 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     let provider: WebsocketProvider | undefined;
     let editor: Editor | undefined;
     let refreshTimer: number | undefined;
+    let accessTimer: number | undefined;
     let stopped = false;
+    /** False once the service closed the connection for good: nothing left to follow. */
+    let polling = true;
+
+    /*
+     * The service drops a read-only connection's updates without telling the client, so a person
+     * whose rights were lowered (removed from the collaborators while the draft stays readable, a
+     * draft closed) would type into a text nobody receives. The island asks the site, which asks
+     * Postgres the same question as the service, and says the change in words (status and live
+     * region) while the surface stops being editable; rights given back are said too.
+     */
+    const applyAccess = (access: Access | undefined) => {
+      if (access === undefined || stopped || !polling) return;
+      const canWrite = access === 'write';
+      if (canWrite === writableRef.current) return;
+      writableRef.current = canWrite;
+      setWritable(canWrite);
+      editor?.setEditable(canWrite);
+      setAnnouncement(t(canWrite ? 'upgraded' : 'downgraded'));
+      setStatus((s) => (s === 'connected' || s === 'readOnly' ? (canWrite ? 'connected' : 'readOnly') : s));
+    };
+    const pollAccess = () => {
+      window.clearTimeout(accessTimer);
+      accessTimer = window.setTimeout(async () => {
+        applyAccess(await fetchAccess(props.document));
+        if (!stopped && polling) pollAccess();
+      }, ACCESS_POLL_MS);
+    };
 
     const scheduleRefresh = (expiresAt: number | null) => {
       window.clearTimeout(refreshTimer);
@@ -112,7 +158,11 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       }
       provider = new WebsocketProvider(props.collabUrl, props.document, ydoc, { params: { token } });
       scheduleRefresh(expiresAt);
-      provider.on('status', ({ status: s }) => setStatus(s === 'connected' ? (writable ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting'));
+      provider.on('status', ({ status: s }) => {
+        setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting');
+        if (s === 'connected') void fetchAccess(props.document).then(applyAccess);
+      });
+      pollAccess();
       provider.on('closed', ({ reason }) => {
         if (reason === 'token-expired') {
           setStatus('token-expired');
@@ -124,7 +174,10 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
           });
           return;
         }
+        polling = false;
+        window.clearTimeout(accessTimer);
         if (reason === 'access-revoked') {
+          writableRef.current = false;
           setWritable(false);
           editor?.setEditable(false);
         }
@@ -138,7 +191,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       editor = new Editor({
         element,
         extensions,
-        editable: props.canWrite,
+        editable: writableRef.current,
         editorProps: { attributes },
         onTransaction: ({ editor: e }) => refreshActive(e),
         onSelectionUpdate: () => touch(),
@@ -164,7 +217,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       // A document nobody has written yet starts from the saved text, written as one fixed client
       // so that two people opening it at the same moment produce the same update, not two copies.
       provider.once('sync', () => {
-        if (!editor || !props.canWrite || !props.initialHtml || ydoc.getXmlFragment('default').length > 0) return;
+        if (!editor || !writableRef.current || !props.initialHtml || ydoc.getXmlFragment('default').length > 0) return;
         const seed = new Y.Doc();
         seed.clientID = SEED_CLIENT_ID;
         prosemirrorJSONToYXmlFragment(editor.schema, generateJSON(props.initialHtml, extensions), seed.getXmlFragment('default'));
@@ -212,6 +265,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     return () => {
       stopped = true;
       window.clearTimeout(refreshTimer);
+      window.clearTimeout(accessTimer);
       cleanups.forEach((c) => c());
       editor?.destroy();
       provider?.destroy();

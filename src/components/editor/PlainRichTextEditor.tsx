@@ -1,8 +1,8 @@
 import { Editor } from '@tiptap/core';
-import { UndoRedo } from '@tiptap/extensions';
+import StarterKit from '@tiptap/starter-kit';
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { activeMarks, baseExtensions, editorAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
+import { activeMarks, editorAttributes, Link, toolbar, translator, type ButtonName } from './editor-core.ts';
 import type { EditorLocale } from './messages.ts';
 
 /*
@@ -10,6 +10,11 @@ import type { EditorLocale } from './messages.ts';
  * the server renders the textarea, which keeps working without JavaScript; this island hides it
  * and writes the editor's HTML back into it at every change, so the form posts the same field and
  * the server sanitises it exactly as before. No collaboration, so no Yjs on these pages.
+ *
+ * The schema is the starter kit's (less what the sanitiser drops: strike-through, and its link,
+ * replaced by ours), wider than the toolbar's: texts written as HTML before the editor existed may
+ * hold underlines, code, rules or h4 headings, which the site renders and an edit must not lose.
+ * Admin pages only, so the starter kit's extra weight never reaches a co-editing or public page.
  */
 
 export interface PlainRichTextEditorProps {
@@ -18,6 +23,16 @@ export interface PlainRichTextEditorProps {
   textareaId: string;
   /** The id of the textarea's label. */
   labelId: string;
+}
+
+/** The textarea's hint, error and language, carried over to the editing surface. */
+function described(textarea: HTMLTextAreaElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['aria-describedby', 'aria-invalid', 'lang']) {
+    const value = textarea.getAttribute(name);
+    if (value) out[name] = value;
+  }
+  return out;
 }
 
 export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
@@ -32,9 +47,12 @@ export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
     if (!element || !textarea) return;
     const editor = new Editor({
       element,
-      extensions: [...baseExtensions(), UndoRedo],
+      extensions: [
+        StarterKit.configure({ heading: { levels: [2, 3, 4] }, link: false, strike: false, dropcursor: false, gapcursor: false, trailingNode: false }),
+        Link,
+      ],
       content: textarea.value,
-      editorProps: { attributes: editorAttributes(props.labelId) },
+      editorProps: { attributes: { ...editorAttributes(props.labelId), ...described(textarea) } },
       onUpdate: ({ editor: e }) => {
         textarea.value = e.isEmpty ? '' : e.getHTML();
       },

@@ -1,4 +1,5 @@
-import { h } from 'preact';
+import { Fragment, h } from 'preact';
+import { useRef, useState } from 'preact/hooks';
 import { Mark, mergeAttributes, type Editor, type Extensions } from '@tiptap/core';
 import Blockquote from '@tiptap/extension-blockquote';
 import Bold from '@tiptap/extension-bold';
@@ -88,7 +89,22 @@ export function editorAttributes(labelId: string): Record<string, string> {
   return { role: 'textbox', 'aria-multiline': 'true', 'aria-labelledby': labelId, class: 'rich-text-editor__content prose' };
 }
 
-function runCommand(editor: Editor | null, name: ButtonName, t: Translate) {
+/**
+ * What the link dialog accepts: http(s) and mailto addresses (the Link mark's and the server
+ * sanitiser's rule); a bare host such as `example.org/page` gets `https://`. Anything else, or
+ * an address with spaces or control characters, is refused with a message next to the field.
+ */
+export function normaliseLink(raw: string): string | null {
+  const value = raw.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (!value || /[\u0000-\u0020\u007f\\]/.test(value)) return null;
+  if (/^https?:\/\/[^/?#.]+\.[^/?#]+/i.test(value) || /^https?:\/\/localhost(:\d+)?(\/|$)/i.test(value)) return value;
+  if (/^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$/i.test(value)) return value;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?([/?#].*)?$/i.test(value)) return `https://${value}`;
+  return null;
+}
+
+function runCommand(editor: Editor | null, name: Exclude<ButtonName, 'link'>) {
   if (!editor) return;
   const chain = editor.chain().focus();
   switch (name) {
@@ -99,20 +115,83 @@ function runCommand(editor: Editor | null, name: ButtonName, t: Translate) {
     case 'bulletList': chain.toggleBulletList().run(); break;
     case 'orderedList': chain.toggleOrderedList().run(); break;
     case 'blockquote': chain.toggleBlockquote().run(); break;
-    case 'link': {
-      const previous = (editor.getAttributes('link') as { href?: string }).href ?? '';
-      const href = window.prompt(t('linkPrompt'), previous);
-      if (href === null) return;
-      if (href.trim() === '') chain.extendMarkRange('link').unsetMark('link').run();
-      else if (/^(https?:\/\/|mailto:)/i.test(href.trim())) chain.extendMarkRange('link').setMark('link', { href: href.trim() }).run();
-      break;
-    }
   }
 }
 
-/** The toolbar (buttons say their state with aria-pressed) and the list of keyboard shortcuts. */
-export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate) {
-  return [
+/** Applies (or, with null, removes) the link on the selection; an empty selection gets the address as its text. */
+function applyLink(editor: Editor, href: string | null) {
+  const chain = editor.chain().focus().extendMarkRange('link');
+  if (href === null) {
+    chain.unsetMark('link').run();
+    return;
+  }
+  if (editor.state.selection.empty && !editor.isActive('link')) {
+    chain.insertContent({ type: 'text', text: href, marks: [{ type: 'link', attrs: { href } }] }).run();
+    return;
+  }
+  chain.setMark('link', { href }).run();
+}
+
+let dialogCount = 0;
+
+interface ToolbarProps {
+  editor: () => Editor | null;
+  active: Partial<Record<ButtonName, boolean>>;
+  t: Translate;
+}
+
+/**
+ * The toolbar (buttons say their state with aria-pressed) and the link dialog: a modal <dialog>
+ * (the browser keeps focus inside it and closes it on Escape) with a labelled address field, a
+ * translated error next to it, and focus back on the link button when it closes without a change
+ * (on the text when a link was set). No <form> inside: the editor sits in the page's own form, and
+ * forms cannot nest, so Enter in the field is handled here and the field has no name (never posted).
+ */
+function Toolbar({ editor, active, t }: ToolbarProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+  const [ids] = useState(() => `rte-link-${++dialogCount}`);
+  const [error, setError] = useState(false);
+  const [hadLink, setHadLink] = useState(false);
+
+  const open = () => {
+    const e = editor();
+    if (!e || !dialog.current || !input.current) return;
+    const previous = (e.getAttributes('link') as { href?: string }).href ?? '';
+    input.current.value = previous;
+    setHadLink(previous !== '');
+    setError(false);
+    dialog.current.showModal();
+    input.current.focus();
+    input.current.select();
+  };
+  const close = (backTo: 'button' | 'text') => {
+    dialog.current?.close();
+    if (backTo === 'text') editor()?.commands.focus();
+    else opener.current?.focus();
+  };
+  const submit = () => {
+    const e = editor();
+    const href = normaliseLink(input.current?.value ?? '');
+    if (!e) return;
+    if (href === null) {
+      setError(true);
+      input.current?.focus();
+      return;
+    }
+    dialog.current?.close();
+    applyLink(e, href);
+  };
+  const remove = () => {
+    const e = editor();
+    dialog.current?.close();
+    if (e) applyLink(e, null);
+  };
+
+  return h(
+    Fragment,
+    null,
     h(
       'div',
       { role: 'toolbar', 'aria-label': t('toolbar'), class: 'rich-text-editor__toolbar' },
@@ -125,13 +204,63 @@ export function toolbar(editor: () => Editor | null, active: Partial<Record<Butt
             class: 'rich-text-editor__button',
             'aria-pressed': active[name] ? 'true' : 'false',
             'data-command': name,
+            ...(name === 'link' ? { ref: opener, 'aria-haspopup': 'dialog' } : {}),
             onMouseDown: (e: MouseEvent) => e.preventDefault(),
-            onClick: () => runCommand(editor(), name, t),
+            onClick: () => (name === 'link' ? open() : runCommand(editor(), name)),
           },
           t(name),
         ),
       ),
     ),
+    h(
+      'dialog',
+      {
+        ref: dialog,
+        class: 'rich-text-editor__dialog',
+        'aria-labelledby': `${ids}-title`,
+        'data-link-dialog': true,
+        // Escape: the browser closes the dialog; focus goes back to the button that opened it.
+        onCancel: (e: Event) => {
+          e.preventDefault();
+          close('button');
+        },
+      },
+      h('h2', { id: `${ids}-title`, class: 'rich-text-editor__dialog-title' }, t('linkTitle')),
+      h('label', { for: `${ids}-url`, class: 'rich-text-editor__dialog-label' }, t('linkUrl')),
+      h('p', { id: `${ids}-hint`, class: 'rich-text-editor__dialog-hint' }, t('linkHint')),
+      error ? h('p', { id: `${ids}-error`, class: 'rich-text-editor__dialog-error', 'data-link-error': true }, t('linkInvalid')) : null,
+      h('input', {
+        ref: input,
+        id: `${ids}-url`,
+        type: 'text',
+        inputMode: 'url',
+        autoComplete: 'url',
+        spellcheck: false,
+        class: 'rich-text-editor__dialog-input',
+        'aria-describedby': error ? `${ids}-error ${ids}-hint` : `${ids}-hint`,
+        'aria-invalid': error ? 'true' : undefined,
+        onKeyDown: (e: KeyboardEvent) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            submit();
+          }
+        },
+      }),
+      h(
+        'div',
+        { class: 'rich-text-editor__dialog-actions' },
+        h('button', { type: 'button', class: 'rich-text-editor__button', 'data-link-apply': true, onClick: submit }, t('linkApply')),
+        hadLink ? h('button', { type: 'button', class: 'rich-text-editor__button', 'data-link-remove': true, onClick: remove }, t('linkRemove')) : null,
+        h('button', { type: 'button', class: 'rich-text-editor__button', 'data-link-cancel': true, onClick: () => close('button') }, t('linkCancel')),
+      ),
+    ),
+  );
+}
+
+/** The toolbar with its link dialog, and the list of keyboard shortcuts. */
+export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate) {
+  return [
+    h(Toolbar, { editor, active, t }),
     h('details', { class: 'rich-text-editor__help' }, h('summary', null, t('shortcuts')), h('p', null, t('shortcutList'))),
   ];
 }
