@@ -2,7 +2,7 @@ import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { activeMarks, editorAttributes, Link, toolbar, translator, type ButtonName } from './editor-core.ts';
+import { activeMarks, fillTextarea, Link, textareaAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
 import type { EditorLocale } from './messages.ts';
 
 /*
@@ -21,18 +21,8 @@ export interface PlainRichTextEditorProps {
   locale: EditorLocale;
   /** The textarea the editor replaces (and keeps filled). */
   textareaId: string;
-  /** The id of the textarea's label. */
-  labelId: string;
-}
-
-/** The textarea's hint, error and language, carried over to the editing surface. */
-function described(textarea: HTMLTextAreaElement): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['aria-describedby', 'aria-invalid', 'lang']) {
-    const value = textarea.getAttribute(name);
-    if (value) out[name] = value;
-  }
-  return out;
+  /** The id of the textarea's label (found from the textarea when not given). */
+  labelId?: string | undefined;
 }
 
 export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
@@ -52,10 +42,8 @@ export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
         Link,
       ],
       content: textarea.value,
-      editorProps: { attributes: { ...editorAttributes(props.labelId), ...described(textarea) } },
-      onUpdate: ({ editor: e }) => {
-        textarea.value = e.isEmpty ? '' : e.getHTML();
-      },
+      editorProps: { attributes: textareaAttributes(textarea, props.labelId) },
+      onUpdate: ({ editor: e }) => fillTextarea(textarea, e.isEmpty ? '' : e.getHTML()),
       onTransaction: ({ editor: e }) => setActive(activeMarks(e)),
     });
     textarea.hidden = true;

@@ -138,6 +138,7 @@ interface ToolbarProps {
   editor: () => Editor | null;
   active: Partial<Record<ButtonName, boolean>>;
   t: Translate;
+  buttons: readonly ButtonName[];
 }
 
 /**
@@ -147,7 +148,7 @@ interface ToolbarProps {
  * (on the text when a link was set). No <form> inside: the editor sits in the page's own form, and
  * forms cannot nest, so Enter in the field is handled here and the field has no name (never posted).
  */
-function Toolbar({ editor, active, t }: ToolbarProps) {
+function Toolbar({ editor, active, t, buttons }: ToolbarProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
@@ -195,7 +196,7 @@ function Toolbar({ editor, active, t }: ToolbarProps) {
     h(
       'div',
       { role: 'toolbar', 'aria-label': t('toolbar'), class: 'rich-text-editor__toolbar' },
-      BUTTONS.map((name) =>
+      buttons.map((name) =>
         h(
           'button',
           {
@@ -257,10 +258,46 @@ function Toolbar({ editor, active, t }: ToolbarProps) {
   );
 }
 
+/** The buttons of a text without headings (participants' Markdown subset has none). */
+export const BUTTONS_WITHOUT_HEADINGS: readonly ButtonName[] = BUTTONS.filter((b) => b !== 'heading2' && b !== 'heading3');
+
 /** The toolbar with its link dialog, and the list of keyboard shortcuts. */
-export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate) {
+export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate, buttons: readonly ButtonName[] = BUTTONS) {
+  const headings = buttons.includes('heading2');
   return [
-    h(Toolbar, { editor, active, t }),
-    h('details', { class: 'rich-text-editor__help' }, h('summary', null, t('shortcuts')), h('p', null, t('shortcutList'))),
+    h(Toolbar, { editor, active, t, buttons }),
+    h('details', { class: 'rich-text-editor__help' }, h('summary', null, t('shortcuts')), h('p', null, t(headings ? 'shortcutList' : 'shortcutListNoHeadings'))),
   ];
+}
+
+/**
+ * The label of a form's textarea, given an id if it has none, for the editor's aria-labelledby;
+ * and the textarea's hint, error and language, carried over to the editing surface.
+ */
+export function textareaAttributes(textarea: HTMLTextAreaElement, labelId?: string): Record<string, string> {
+  let id = labelId;
+  if (!id) {
+    const label = textarea.labels?.[0];
+    if (label) {
+      label.id ||= `${textarea.id}-label`;
+      id = label.id;
+    }
+  }
+  const out: Record<string, string> = editorAttributes(id ?? '');
+  for (const name of ['aria-describedby', 'aria-invalid', 'lang']) {
+    const value = textarea.getAttribute(name);
+    if (value) out[name] = value;
+  }
+  // The hidden textarea can no longer be required by the browser; the surface says it is, the server checks.
+  if (textarea.required) {
+    out['aria-required'] = 'true';
+    textarea.required = false;
+  }
+  return out;
+}
+
+/** Writes the editor's text into the form's textarea, as if typed there (counters and scripts listening to it follow). */
+export function fillTextarea(textarea: HTMLTextAreaElement, value: string) {
+  textarea.value = value;
+  textarea.dispatchEvent(new Event('input', { bubbles: true }));
 }
