@@ -78,8 +78,10 @@ describe('the rich-text editor in an admin form', () => {
     // The link dialog: opened from the toolbar, focus in its labelled field.
     const linkButton = toolbarFr.locator('[data-command="link"]');
     await linkButton.click();
-    const dialog = toolbarFr.locator('dialog[data-link-dialog]');
+    const dialog = page.locator('dialog[data-link-dialog]');
     expect(await dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
+    expect(await dialog.getAttribute('aria-labelledby')).toBeTruthy();
+    expect(await page.locator(`#${await dialog.getAttribute('aria-labelledby')}`).innerText()).toBe('Lien');
     const input = dialog.locator('input');
     expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await page.locator(`label[for="${await input.getAttribute('id')}"]`).innerText()).toBe('Adresse du lien');
@@ -99,7 +101,8 @@ describe('the rich-text editor in an admin form', () => {
     // Again, with a good address (a bare host gets https://): the address becomes the link's text.
     await linkButton.press('Enter');
     expect(await dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
-    expect(await dialog.locator('[data-link-error]').count()).toBe(0);
+    expect(await dialog.locator('[data-link-error]').isHidden()).toBe(true);
+    expect(await input.getAttribute('aria-invalid')).toBeNull();
     await page.keyboard.type('example.org/reglement');
     await page.keyboard.press('Enter');
     expect(await dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(false);

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { activeMarks, baseExtensions, editorAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
-import { EDITOR_TEXTS, type EditorLocale, type EditorText } from './messages.ts';
+import type { EditorText, EditorTexts } from './messages.ts';
 
 /*
  * The collaborative rich-text editor (TipTap 3, editor-core.ts): a Y.Doc synced through the
@@ -20,7 +20,8 @@ import { EDITOR_TEXTS, type EditorLocale, type EditorText } from './messages.ts'
  */
 
 export interface CollaborativeEditorProps {
-  locale: EditorLocale;
+  /** The texts in the page's language (messages.ts, editorTexts). */
+  texts: EditorTexts;
   /** The id of the element that labels the text (its visible label). */
   labelId: string;
   collabUrl: string;
@@ -54,31 +55,23 @@ interface Peer {
 }
 
 
-async function fetchToken(): Promise<{ token: string | null; expiresAt: number | null }> {
+/** A same-origin JSON answer of the site, or null when it cannot be had. */
+async function getJson(path: string): Promise<Record<string, unknown> | null> {
   try {
-    const res = await fetch(TOKEN_PATH, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
-    const body = (await res.json()) as { token?: unknown; expiresAt?: unknown };
-    return { token: typeof body.token === 'string' ? body.token : null, expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : null };
+    const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
   } catch {
-    return { token: null, expiresAt: null };
+    return null;
   }
 }
 
-type Access = 'write' | 'read' | null;
-
-async function fetchAccess(document: string): Promise<Access | undefined> {
-  try {
-    const res = await fetch(`${ACCESS_PATH}?document=${encodeURIComponent(document)}`, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { access?: unknown };
-    return body.access === 'write' || body.access === 'read' || body.access === null ? body.access : undefined;
-  } catch {
-    return undefined;
-  }
+async function fetchToken(): Promise<{ token: string | null; expiresAt: number | null }> {
+  const body = await getJson(TOKEN_PATH);
+  return { token: typeof body?.['token'] === 'string' ? body['token'] : null, expiresAt: typeof body?.['expiresAt'] === 'number' ? body['expiresAt'] : null };
 }
 
 export default function CollaborativeEditor(props: CollaborativeEditorProps) {
-  const t = translator(props.locale);
+  const t = translator(props.texts);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Editor | null>(null);
   const [active, setActive] = useState<Partial<Record<ButtonName, boolean>>>({});
@@ -101,20 +94,21 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     let editor: Editor | undefined;
     let refreshTimer: number | undefined;
     let accessTimer: number | undefined;
+    /** Unmounted, or the service closed the connection for good: nothing left to follow. */
     let stopped = false;
-    /** False once the service closed the connection for good: nothing left to follow. */
-    let polling = true;
 
     /*
      * The service drops a read-only connection's updates without telling the client, so a person
      * whose rights were lowered (removed from the collaborators while the draft stays readable, a
      * draft closed) would type into a text nobody receives. The island asks the site, which asks
      * Postgres the same question as the service, and says the change in words (status and live
-     * region) while the surface stops being editable; rights given back are said too.
+     * region) while the surface stops being editable; rights given back are said too. (The page's
+     * own canWrite is fresh when it loads; the poll follows changes after.)
      */
-    const applyAccess = (access: Access | undefined) => {
-      if (access === undefined || stopped || !polling) return;
-      const canWrite = access === 'write';
+    const checkAccess = async () => {
+      const body = await getJson(`${ACCESS_PATH}?document=${encodeURIComponent(props.document)}`);
+      if (!body || stopped) return;
+      const canWrite = body['access'] === 'write';
       if (canWrite === writableRef.current) return;
       writableRef.current = canWrite;
       setWritable(canWrite);
@@ -125,8 +119,8 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     const pollAccess = () => {
       window.clearTimeout(accessTimer);
       accessTimer = window.setTimeout(async () => {
-        applyAccess(await fetchAccess(props.document));
-        if (!stopped && polling) pollAccess();
+        await checkAccess();
+        if (!stopped) pollAccess();
       }, ACCESS_POLL_MS);
     };
 
@@ -158,10 +152,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       }
       provider = new WebsocketProvider(props.collabUrl, props.document, ydoc, { params: { token } });
       scheduleRefresh(expiresAt);
-      provider.on('status', ({ status: s }) => {
-        setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting');
-        if (s === 'connected') void fetchAccess(props.document).then(applyAccess);
-      });
+      provider.on('status', ({ status: s }) => setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting'));
       pollAccess();
       provider.on('closed', ({ reason }) => {
         if (reason === 'token-expired') {
@@ -174,14 +165,14 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
           });
           return;
         }
-        polling = false;
+        stopped = true;
         window.clearTimeout(accessTimer);
         if (reason === 'access-revoked') {
           writableRef.current = false;
           setWritable(false);
           editor?.setEditable(false);
         }
-        setStatus(reason in EDITOR_TEXTS.fr ? (reason as EditorText) : 'error');
+        setStatus(reason in props.texts ? (reason as EditorText) : 'error');
       });
       const extensions: Extensions = [
         ...baseExtensions(),
@@ -274,6 +265,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     // The island mounts once per page; its props do not change.
   }, []);
 
+  const [bar, help] = toolbar(() => editorRef.current, active, t);
   const collab = h(
           Fragment,
           null,
@@ -300,9 +292,10 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
   return h(
     'div',
     { class: 'rich-text-editor', 'data-editor-mode': 'collab', 'data-status': status },
-    ...(writable ? [toolbar(() => editorRef.current, active, t)[0]] : []),
+    // Null, not nothing, when read-only: the surface keeps its place (and its DOM) among the children.
+    writable ? bar : null,
     h('div', { ref: host, class: 'rich-text-editor__surface' }),
-    ...(writable ? [toolbar(() => editorRef.current, active, t)[1]] : []),
+    writable ? help : null,
     collab,
   );
 }

@@ -1,10 +1,11 @@
 import { Editor } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
+import { UndoRedo } from '@tiptap/extensions';
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { markdownFromHtml } from '../../lib/markdown/from-html.ts';
-import { activeMarks, BUTTONS_WITHOUT_HEADINGS, fillTextarea, Link, textareaAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
-import type { EditorLocale } from './messages.ts';
+import { activeMarks, baseExtensions, toolbar, translator, type ButtonName } from './editor-core.ts';
+import { beyondTheEditor, BUTTONS_WITHOUT_HEADINGS, fillTextarea, textareaAttributes } from './form-editor.ts';
+import type { EditorTexts } from './messages.ts';
 
 /*
  * The rich-text editor on a participant's long text (a proposal's body where the component's
@@ -17,7 +18,8 @@ import type { EditorLocale } from './messages.ts';
  */
 
 export interface MarkdownRichTextEditorProps {
-  locale: EditorLocale;
+  /** The texts in the page's language (messages.ts, editorTexts). */
+  texts: EditorTexts;
   /** The textarea the editor replaces (and keeps filled with Markdown). */
   textareaId: string;
   /** The textarea's text rendered by the server (the editor's starting content). */
@@ -34,25 +36,20 @@ export function tightLists(html: string): string {
 }
 
 export default function MarkdownRichTextEditor(props: MarkdownRichTextEditorProps) {
-  const t = translator(props.locale);
+  const t = translator(props.texts);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Editor | null>(null);
   const [active, setActive] = useState<Partial<Record<ButtonName, boolean>>>({});
+  const [on, setOn] = useState(false);
 
   useEffect(() => {
     const element = host.current;
     const textarea = document.getElementById(props.textareaId) as HTMLTextAreaElement | null;
-    if (!element || !textarea) return;
+    // A text with code (which the editor does not hold) keeps its plain textarea.
+    if (!element || !textarea || beyondTheEditor(props.initialHtml)) return;
     const editor = new Editor({
       element,
-      // The subset's marks and blocks (code included, which the toolbar does not offer but a text may hold).
-      extensions: [
-        StarterKit.configure({
-          heading: false, link: false, strike: false, underline: false, horizontalRule: false,
-          dropcursor: false, gapcursor: false, trailingNode: false,
-        }),
-        Link,
-      ],
+      extensions: [...baseExtensions().filter((e) => e.name !== 'heading'), UndoRedo],
       content: props.initialHtml,
       editorProps: { attributes: textareaAttributes(textarea) },
       onUpdate: ({ editor: e }) => fillTextarea(textarea, e.isEmpty ? '' : markdownFromHtml(tightLists(e.getHTML()))),
@@ -60,6 +57,7 @@ export default function MarkdownRichTextEditor(props: MarkdownRichTextEditorProp
     });
     textarea.hidden = true;
     editorRef.current = editor;
+    setOn(true);
     return () => {
       editor.destroy();
       textarea.hidden = false;
@@ -67,5 +65,5 @@ export default function MarkdownRichTextEditor(props: MarkdownRichTextEditorProp
   }, []);
 
   const [bar, help] = toolbar(() => editorRef.current, active, t, BUTTONS_WITHOUT_HEADINGS);
-  return h('div', { class: 'rich-text-editor', 'data-editor-mode': 'markdown' }, bar, h('div', { ref: host, class: 'rich-text-editor__surface' }), help);
+  return h('div', { class: 'rich-text-editor', 'data-editor-mode': 'markdown' }, on ? bar : null, h('div', { ref: host, class: 'rich-text-editor__surface' }), on ? help : null);
 }

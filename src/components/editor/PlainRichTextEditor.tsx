@@ -1,9 +1,10 @@
 import { Editor } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
+import { UndoRedo } from '@tiptap/extensions';
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { activeMarks, fillTextarea, Link, textareaAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
-import type { EditorLocale } from './messages.ts';
+import { activeMarks, baseExtensions, toolbar, translator, type ButtonName } from './editor-core.ts';
+import { beyondTheEditor, fillTextarea, textareaAttributes } from './form-editor.ts';
+import type { EditorTexts } from './messages.ts';
 
 /*
  * The rich-text editor on a form's <textarea> (admin texts: space descriptions, pages, answers):
@@ -11,14 +12,13 @@ import type { EditorLocale } from './messages.ts';
  * and writes the editor's HTML back into it at every change, so the form posts the same field and
  * the server sanitises it exactly as before. No collaboration, so no Yjs on these pages.
  *
- * The schema is the starter kit's (less what the sanitiser drops: strike-through, and its link,
- * replaced by ours), wider than the toolbar's: texts written as HTML before the editor existed may
- * hold underlines, code, rules or h4 headings, which the site renders and an edit must not lose.
- * Admin pages only, so the starter kit's extra weight never reaches a co-editing or public page.
+ * A text holding markup the site renders but the editor does not (underline, code, rules: HTML
+ * written before the editor existed) keeps its plain textarea, so an edit never drops any of it.
  */
 
 export interface PlainRichTextEditorProps {
-  locale: EditorLocale;
+  /** The texts in the page's language (messages.ts, editorTexts). */
+  texts: EditorTexts;
   /** The textarea the editor replaces (and keeps filled). */
   textareaId: string;
   /** The id of the textarea's label (found from the textarea when not given). */
@@ -26,21 +26,19 @@ export interface PlainRichTextEditorProps {
 }
 
 export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
-  const t = translator(props.locale);
+  const t = translator(props.texts);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Editor | null>(null);
   const [active, setActive] = useState<Partial<Record<ButtonName, boolean>>>({});
+  const [on, setOn] = useState(false);
 
   useEffect(() => {
     const element = host.current;
     const textarea = document.getElementById(props.textareaId) as HTMLTextAreaElement | null;
-    if (!element || !textarea) return;
+    if (!element || !textarea || beyondTheEditor(textarea.value)) return;
     const editor = new Editor({
       element,
-      extensions: [
-        StarterKit.configure({ heading: { levels: [2, 3, 4] }, link: false, strike: false, dropcursor: false, gapcursor: false, trailingNode: false }),
-        Link,
-      ],
+      extensions: [...baseExtensions([2, 3, 4]), UndoRedo],
       content: textarea.value,
       editorProps: { attributes: textareaAttributes(textarea, props.labelId) },
       onUpdate: ({ editor: e }) => fillTextarea(textarea, e.isEmpty ? '' : e.getHTML()),
@@ -48,6 +46,7 @@ export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
     });
     textarea.hidden = true;
     editorRef.current = editor;
+    setOn(true);
     return () => {
       editor.destroy();
       textarea.hidden = false;
@@ -55,5 +54,5 @@ export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
   }, []);
 
   const [bar, help] = toolbar(() => editorRef.current, active, t);
-  return h('div', { class: 'rich-text-editor', 'data-editor-mode': 'plain' }, bar, h('div', { ref: host, class: 'rich-text-editor__surface' }), help);
+  return h('div', { class: 'rich-text-editor', 'data-editor-mode': 'plain' }, on ? bar : null, h('div', { ref: host, class: 'rich-text-editor__surface' }), on ? help : null);
 }

@@ -1,6 +1,7 @@
 /**
- * Texts of the rich-text editor island, French first (the English keys are the same). Small and
- * self-contained so the island carries its own texts instead of the site's catalogs.
+ * Texts of the rich-text editor islands, French first (the English keys are the same). The pages
+ * that mount an island pass it its language's texts as the `texts` prop (`EDITOR_TEXTS[locale]`,
+ * see editorTexts): they travel in the page's HTML, and no island imports this module's values.
  */
 const fr = {
   toolbar: 'Mise en forme',
@@ -97,3 +98,9 @@ const en: typeof fr = {
 export type EditorText = keyof typeof fr;
 export const EDITOR_TEXTS = { fr, en } as const;
 export type EditorLocale = keyof typeof EDITOR_TEXTS;
+export type EditorTexts = typeof fr;
+
+/** The texts of the page's language (French unless English). */
+export function editorTexts(locale: string): EditorTexts {
+  return EDITOR_TEXTS[locale === 'en' ? 'en' : 'fr'];
+}
