@@ -66,7 +66,9 @@ describe('the rich-text editor in an admin form', () => {
     expect(await page.locator('#page-body-fr-label').innerText()).toBe('Français');
     // The editor's scripts load on this page only (a public page loads none: the page-weight test).
 
-    await fr.click();
+    // The language's label leads to its editor (the textarea it labels is hidden).
+    await page.click('#page-body-fr-label');
+    expect(await fr.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.type('Le règlement ');
     const toolbarFr = page.locator('.rich-text-editor', { has: fr });
     await toolbarFr.locator('[data-command="bold"]').click();
@@ -138,5 +140,16 @@ describe('the rich-text editor in an admin form', () => {
     const body = await storedBody();
     expect(body.fr).toBe('<p>Sans <em>script</em>.</p><p>Nettoyé</p>');
     expect(body.en).toBe('<p>No script.</p>');
+  }, 60_000);
+
+  it('a text holding markup the editor cannot hold keeps its plain textarea (nothing dropped); the other language gets the editor', async () => {
+    await testDb()`update public.pages set body = ${testDb().json({ fr: '<p>Tapez <code>npm start</code>, puis <u>relisez</u>.</p><hr>', en: '<p>Plain.</p>' })}
+                   where component_id = ${componentId}`;
+    const page = await adminPage();
+    await page.goto(manage());
+    await page.locator('.rich-text-editor__content[lang="en"]').waitFor({ timeout: 20_000 });
+    expect(await page.isVisible('#page-body-fr')).toBe(true);
+    expect(await page.locator('.rich-text-editor__content[lang="fr"]').count()).toBe(0);
+    expect(await page.inputValue('#page-body-fr')).toBe('<p>Tapez <code>npm start</code>, puis <u>relisez</u>.</p><hr>');
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { markdownFromHtml } from '../../lib/markdown/from-html.ts';
 import { activeMarks, baseExtensions, toolbar, translator, type ButtonName } from './editor-core.ts';
-import { beyondTheEditor, BUTTONS_WITHOUT_HEADINGS, fillTextarea, textareaAttributes } from './form-editor.ts';
+import { beyondTheEditor, BUTTONS_WITHOUT_HEADINGS, fillTextarea, focusFromLabel, textareaAttributes } from './form-editor.ts';
 import type { EditorTexts } from './messages.ts';
 
 /*
@@ -58,7 +58,9 @@ export default function MarkdownRichTextEditor(props: MarkdownRichTextEditorProp
     textarea.hidden = true;
     editorRef.current = editor;
     setOn(true);
+    const unfocus = focusFromLabel(textarea, editor);
     return () => {
+      unfocus();
       editor.destroy();
       textarea.hidden = false;
     };

@@ -3,7 +3,7 @@ import { UndoRedo } from '@tiptap/extensions';
 import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { activeMarks, baseExtensions, toolbar, translator, type ButtonName } from './editor-core.ts';
-import { beyondTheEditor, fillTextarea, textareaAttributes } from './form-editor.ts';
+import { beyondTheEditor, fillTextarea, focusFromLabel, textareaAttributes } from './form-editor.ts';
 import type { EditorTexts } from './messages.ts';
 
 /*
@@ -47,7 +47,9 @@ export default function PlainRichTextEditor(props: PlainRichTextEditorProps) {
     textarea.hidden = true;
     editorRef.current = editor;
     setOn(true);
+    const unfocus = focusFromLabel(textarea, editor);
     return () => {
+      unfocus();
       editor.destroy();
       textarea.hidden = false;
     };

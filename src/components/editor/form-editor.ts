@@ -1,3 +1,4 @@
+import type { Editor } from '@tiptap/core';
 import { BUTTONS, editorAttributes, type ButtonName } from './editor-core.ts';
 
 /*
@@ -47,4 +48,25 @@ export function fillTextarea(textarea: HTMLTextAreaElement, value: string) {
  */
 export function beyondTheEditor(html: string): boolean {
   return /<(u|code|pre|hr)\b/i.test(html);
+}
+
+/**
+ * The textarea's label, and the links to it (a form's error summary: `#<textarea id>`), lead to the
+ * editor instead of the hidden textarea. Returns what undoes it.
+ */
+export function focusFromLabel(textarea: HTMLTextAreaElement, editor: Editor): () => void {
+  const focus = (e: Event) => {
+    e.preventDefault();
+    editor.commands.focus();
+  };
+  const toTextarea = (e: Event) => {
+    if ((e.target as Element | null)?.closest?.(`a[href="#${CSS.escape(textarea.id)}"]`)) focus(e);
+  };
+  const labels = [...(textarea.labels ?? [])];
+  for (const l of labels) l.addEventListener('click', focus);
+  document.addEventListener('click', toTextarea);
+  return () => {
+    for (const l of labels) l.removeEventListener('click', focus);
+    document.removeEventListener('click', toTextarea);
+  };
 }
