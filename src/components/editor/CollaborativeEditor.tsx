@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { activeMarks, baseExtensions, editorAttributes, toolbar, translator, type ButtonName } from './editor-core.ts';
-import { EDITOR_TEXTS, type EditorLocale, type EditorText } from './messages.ts';
+import type { EditorText, EditorTexts } from './messages.ts';
 
 /*
  * The collaborative rich-text editor (TipTap 3, editor-core.ts): a Y.Doc synced through the
@@ -20,7 +20,8 @@ import { EDITOR_TEXTS, type EditorLocale, type EditorText } from './messages.ts'
  */
 
 export interface CollaborativeEditorProps {
-  locale: EditorLocale;
+  /** The texts in the page's language (messages.ts, editorTexts). */
+  texts: EditorTexts;
   /** The id of the element that labels the text (its visible label). */
   labelId: string;
   collabUrl: string;
@@ -35,6 +36,9 @@ export interface CollaborativeEditorProps {
 }
 
 const TOKEN_PATH = '/api/realtime/token';
+const ACCESS_PATH = '/api/realtime/access';
+/** How often an open editor asks whether its rights changed (the service re-checks every 10 s by default). */
+const ACCESS_POLL_MS = 10_000;
 /** The service's message carrying a refreshed token (realtime/server.ts). */
 const MESSAGE_REFRESH_TOKEN = 4;
 const IDLE_MS = 60_000;
@@ -51,18 +55,23 @@ interface Peer {
 }
 
 
-async function fetchToken(): Promise<{ token: string | null; expiresAt: number | null }> {
+/** A same-origin JSON answer of the site, or null when it cannot be had. */
+async function getJson(path: string): Promise<Record<string, unknown> | null> {
   try {
-    const res = await fetch(TOKEN_PATH, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
-    const body = (await res.json()) as { token?: unknown; expiresAt?: unknown };
-    return { token: typeof body.token === 'string' ? body.token : null, expiresAt: typeof body.expiresAt === 'number' ? body.expiresAt : null };
+    const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' });
+    return res.ok ? ((await res.json()) as Record<string, unknown>) : null;
   } catch {
-    return { token: null, expiresAt: null };
+    return null;
   }
 }
 
+async function fetchToken(): Promise<{ token: string | null; expiresAt: number | null }> {
+  const body = await getJson(TOKEN_PATH);
+  return { token: typeof body?.['token'] === 'string' ? body['token'] : null, expiresAt: typeof body?.['expiresAt'] === 'number' ? body['expiresAt'] : null };
+}
+
 export default function CollaborativeEditor(props: CollaborativeEditorProps) {
-  const t = translator(props.locale);
+  const t = translator(props.texts);
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Editor | null>(null);
   const [active, setActive] = useState<Partial<Record<ButtonName, boolean>>>({});
@@ -70,6 +79,8 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
   const [peers, setPeers] = useState<Peer[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const [writable, setWritable] = useState(props.canWrite);
+  // The status handler and the rights poll run outside renders: they read the current value here.
+  const writableRef = useRef(props.canWrite);
 
   useEffect(() => {
     const element = host.current;
@@ -82,7 +93,36 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     let provider: WebsocketProvider | undefined;
     let editor: Editor | undefined;
     let refreshTimer: number | undefined;
+    let accessTimer: number | undefined;
+    /** Unmounted, or the service closed the connection for good: nothing left to follow. */
     let stopped = false;
+
+    /*
+     * The service drops a read-only connection's updates without telling the client, so a person
+     * whose rights were lowered (removed from the collaborators while the draft stays readable, a
+     * draft closed) would type into a text nobody receives. The island asks the site, which asks
+     * Postgres the same question as the service, and says the change in words (status and live
+     * region) while the surface stops being editable; rights given back are said too. (The page's
+     * own canWrite is fresh when it loads; the poll follows changes after.)
+     */
+    const checkAccess = async () => {
+      const body = await getJson(`${ACCESS_PATH}?document=${encodeURIComponent(props.document)}`);
+      if (!body || stopped) return;
+      const canWrite = body['access'] === 'write';
+      if (canWrite === writableRef.current) return;
+      writableRef.current = canWrite;
+      setWritable(canWrite);
+      editor?.setEditable(canWrite);
+      setAnnouncement(t(canWrite ? 'upgraded' : 'downgraded'));
+      setStatus((s) => (s === 'connected' || s === 'readOnly' ? (canWrite ? 'connected' : 'readOnly') : s));
+    };
+    const pollAccess = () => {
+      window.clearTimeout(accessTimer);
+      accessTimer = window.setTimeout(async () => {
+        await checkAccess();
+        if (!stopped) pollAccess();
+      }, ACCESS_POLL_MS);
+    };
 
     const scheduleRefresh = (expiresAt: number | null) => {
       window.clearTimeout(refreshTimer);
@@ -112,7 +152,8 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       }
       provider = new WebsocketProvider(props.collabUrl, props.document, ydoc, { params: { token } });
       scheduleRefresh(expiresAt);
-      provider.on('status', ({ status: s }) => setStatus(s === 'connected' ? (writable ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting'));
+      provider.on('status', ({ status: s }) => setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting'));
+      pollAccess();
       provider.on('closed', ({ reason }) => {
         if (reason === 'token-expired') {
           setStatus('token-expired');
@@ -124,11 +165,14 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
           });
           return;
         }
+        stopped = true;
+        window.clearTimeout(accessTimer);
         if (reason === 'access-revoked') {
+          writableRef.current = false;
           setWritable(false);
           editor?.setEditable(false);
         }
-        setStatus(reason in EDITOR_TEXTS.fr ? (reason as EditorText) : 'error');
+        setStatus(reason in props.texts ? (reason as EditorText) : 'error');
       });
       const extensions: Extensions = [
         ...baseExtensions(),
@@ -138,7 +182,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       editor = new Editor({
         element,
         extensions,
-        editable: props.canWrite,
+        editable: writableRef.current,
         editorProps: { attributes },
         onTransaction: ({ editor: e }) => refreshActive(e),
         onSelectionUpdate: () => touch(),
@@ -164,7 +208,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       // A document nobody has written yet starts from the saved text, written as one fixed client
       // so that two people opening it at the same moment produce the same update, not two copies.
       provider.once('sync', () => {
-        if (!editor || !props.canWrite || !props.initialHtml || ydoc.getXmlFragment('default').length > 0) return;
+        if (!editor || !writableRef.current || !props.initialHtml || ydoc.getXmlFragment('default').length > 0) return;
         const seed = new Y.Doc();
         seed.clientID = SEED_CLIENT_ID;
         prosemirrorJSONToYXmlFragment(editor.schema, generateJSON(props.initialHtml, extensions), seed.getXmlFragment('default'));
@@ -212,6 +256,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     return () => {
       stopped = true;
       window.clearTimeout(refreshTimer);
+      window.clearTimeout(accessTimer);
       cleanups.forEach((c) => c());
       editor?.destroy();
       provider?.destroy();
@@ -220,6 +265,7 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     // The island mounts once per page; its props do not change.
   }, []);
 
+  const [bar, help] = toolbar(() => editorRef.current, active, t);
   const collab = h(
           Fragment,
           null,
@@ -246,9 +292,10 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
   return h(
     'div',
     { class: 'rich-text-editor', 'data-editor-mode': 'collab', 'data-status': status },
-    ...(writable ? [toolbar(() => editorRef.current, active, t)[0]] : []),
+    // Null, not nothing, when read-only: the surface keeps its place (and its DOM) among the children.
+    writable ? bar : null,
     h('div', { ref: host, class: 'rich-text-editor__surface' }),
-    ...(writable ? [toolbar(() => editorRef.current, active, t)[1]] : []),
+    writable ? help : null,
     collab,
   );
 }

@@ -9,7 +9,7 @@ import Italic from '@tiptap/extension-italic';
 import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
 import Paragraph from '@tiptap/extension-paragraph';
 import Text from '@tiptap/extension-text';
-import { EDITOR_TEXTS, type EditorLocale, type EditorText } from './messages.ts';
+import type { EditorText, EditorTexts } from './messages.ts';
 import './RichTextEditor.css';
 
 /*
@@ -22,8 +22,12 @@ import './RichTextEditor.css';
 
 export type Translate = (key: EditorText, params?: Record<string, string>) => string;
 
-export function translator(locale: EditorLocale): Translate {
-  return (key, params = {}) => EDITOR_TEXTS[locale][key].replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
+/**
+ * The islands get their texts, in the page's language, as a prop from the server (messages.ts):
+ * the co-editing page's budget has no room for both languages' texts in its JavaScript.
+ */
+export function translator(texts: EditorTexts): Translate {
+  return (key, params = {}) => texts[key].replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
 }
 
 /**
@@ -48,16 +52,18 @@ export const Link = Mark.create({
 /**
  * What the site renders (src/lib/html/sanitize.ts): paragraphs, two heading levels, bold, italic,
  * lists, quotes, line breaks, links. Only these extensions, not the starter kit, to keep the
- * bundle small.
+ * co-editing page within its budget (150 KB; whatever another island uses of a shared module, such
+ * as the starter kit's link and its helpers in @tiptap/core, lands in the chunk that page loads).
+ * The form editors allow h4 headings too (admin texts written as HTML before the editor may hold them).
  */
-export function baseExtensions(): Extensions {
+export function baseExtensions(headingLevels: (2 | 3 | 4)[] = [2, 3]): Extensions {
   return [
     Document,
     Paragraph,
     Text,
     Bold,
     Italic,
-    Heading.configure({ levels: [2, 3] }),
+    Heading.configure({ levels: headingLevels }),
     BulletList,
     OrderedList,
     ListItem,
@@ -69,7 +75,7 @@ export function baseExtensions(): Extensions {
 }
 
 export type ButtonName = 'bold' | 'italic' | 'heading2' | 'heading3' | 'bulletList' | 'orderedList' | 'blockquote' | 'link';
-const BUTTONS: ButtonName[] = ['bold', 'italic', 'heading2', 'heading3', 'bulletList', 'orderedList', 'blockquote', 'link'];
+export const BUTTONS: readonly ButtonName[] = ['bold', 'italic', 'heading2', 'heading3', 'bulletList', 'orderedList', 'blockquote', 'link'];
 
 export function activeMarks(editor: Editor): Record<ButtonName, boolean> {
   return {
@@ -88,7 +94,7 @@ export function editorAttributes(labelId: string): Record<string, string> {
   return { role: 'textbox', 'aria-multiline': 'true', 'aria-labelledby': labelId, class: 'rich-text-editor__content prose' };
 }
 
-function runCommand(editor: Editor | null, name: ButtonName, t: Translate) {
+function runCommand(editor: Editor | null, name: Exclude<ButtonName, 'link'>) {
   if (!editor) return;
   const chain = editor.chain().focus();
   switch (name) {
@@ -99,24 +105,25 @@ function runCommand(editor: Editor | null, name: ButtonName, t: Translate) {
     case 'bulletList': chain.toggleBulletList().run(); break;
     case 'orderedList': chain.toggleOrderedList().run(); break;
     case 'blockquote': chain.toggleBlockquote().run(); break;
-    case 'link': {
-      const previous = (editor.getAttributes('link') as { href?: string }).href ?? '';
-      const href = window.prompt(t('linkPrompt'), previous);
-      if (href === null) return;
-      if (href.trim() === '') chain.extendMarkRange('link').unsetMark('link').run();
-      else if (/^(https?:\/\/|mailto:)/i.test(href.trim())) chain.extendMarkRange('link').setMark('link', { href: href.trim() }).run();
-      break;
-    }
   }
 }
 
-/** The toolbar (buttons say their state with aria-pressed) and the list of keyboard shortcuts. */
-export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate) {
+/**
+ * The link button opens the link dialog (link-dialog.ts), loaded the first time it is asked for:
+ * the co-editing page's budget counts every byte its editor loads up front.
+ */
+function openLink(editor: () => Editor | null, t: Translate, button: HTMLButtonElement) {
+  void import('./link-dialog.ts').then((m) => m.openLinkDialog(editor, t, button));
+}
+
+/** The toolbar (buttons say their state with aria-pressed; the link button opens the link dialog) and the list of keyboard shortcuts. */
+export function toolbar(editor: () => Editor | null, active: Partial<Record<ButtonName, boolean>>, t: Translate, buttons: readonly ButtonName[] = BUTTONS) {
+  const headings = buttons.includes('heading2');
   return [
     h(
       'div',
       { role: 'toolbar', 'aria-label': t('toolbar'), class: 'rich-text-editor__toolbar' },
-      BUTTONS.map((name) =>
+      buttons.map((name) =>
         h(
           'button',
           {
@@ -124,14 +131,15 @@ export function toolbar(editor: () => Editor | null, active: Partial<Record<Butt
             type: 'button',
             class: 'rich-text-editor__button',
             'aria-pressed': active[name] ? 'true' : 'false',
+            'aria-haspopup': name === 'link' ? 'dialog' : undefined,
             'data-command': name,
             onMouseDown: (e: MouseEvent) => e.preventDefault(),
-            onClick: () => runCommand(editor(), name, t),
+            onClick: (e: MouseEvent) => (name === 'link' ? openLink(editor, t, e.currentTarget as HTMLButtonElement) : runCommand(editor(), name)),
           },
           t(name),
         ),
       ),
     ),
-    h('details', { class: 'rich-text-editor__help' }, h('summary', null, t('shortcuts')), h('p', null, t('shortcutList'))),
+    h('details', { class: 'rich-text-editor__help' }, h('summary', null, t('shortcuts')), h('p', null, t(headings ? 'shortcutList' : 'shortcutListNoHeadings'))),
   ];
 }

@@ -1,6 +1,7 @@
 /**
- * Texts of the rich-text editor island, French first (the English keys are the same). Small and
- * self-contained so the island carries its own texts instead of the site's catalogs.
+ * Texts of the rich-text editor islands, French first (the English keys are the same). The pages
+ * that mount an island pass it its language's texts as the `texts` prop (`EDITOR_TEXTS[locale]`,
+ * see editorTexts): they travel in the page's HTML, and no island imports this module's values.
  */
 const fr = {
   toolbar: 'Mise en forme',
@@ -12,11 +13,18 @@ const fr = {
   orderedList: 'Liste numérotée',
   blockquote: 'Citation',
   link: 'Lien',
-  linkPrompt: 'Adresse du lien (https://…) ; vide pour retirer le lien',
+  linkTitle: 'Lien',
+  linkUrl: 'Adresse du lien',
+  linkHint: 'Une adresse web (https://…) ou e-mail (mailto:…).',
+  linkInvalid: 'Cette adresse n’est pas valable : saisissez une adresse web commençant par https:// ou une adresse e-mail commençant par mailto:.',
+  linkApply: 'Appliquer',
+  linkRemove: 'Retirer le lien',
+  linkCancel: 'Annuler',
   undo: 'Annuler',
   redo: 'Rétablir',
   shortcuts: 'Raccourcis clavier',
   shortcutList: 'Ctrl+B gras · Ctrl+I italique · Ctrl+Alt+2 titre · Ctrl+Alt+3 sous-titre · Ctrl+Maj+8 liste à puces · Ctrl+Maj+7 liste numérotée · Ctrl+Maj+B citation · Ctrl+Z annuler · Ctrl+Maj+Z rétablir · Tab quitte l’éditeur par la barre d’outils',
+  shortcutListNoHeadings: 'Ctrl+B gras · Ctrl+I italique · Ctrl+Maj+8 liste à puces · Ctrl+Maj+7 liste numérotée · Ctrl+Maj+B citation · Ctrl+Z annuler · Ctrl+Maj+Z rétablir · Tab quitte l’éditeur par la barre d’outils',
   here: 'Présents',
   you: '(vous)',
   idle: 'inactif',
@@ -26,6 +34,8 @@ const fr = {
   connected: 'Connecté : vos modifications sont enregistrées et partagées.',
   offline: 'Hors ligne : vos modifications seront envoyées au retour de la connexion.',
   readOnly: 'Lecture seule : vous pouvez suivre le texte, pas le modifier.',
+  downgraded: 'Vos droits ont changé : le texte est désormais en lecture seule, vous ne pouvez plus le modifier.',
+  upgraded: 'Vous pouvez de nouveau modifier le texte.',
   'token-missing': 'Connectez-vous pour rejoindre le texte partagé.',
   'token-invalid': 'Votre session n’est plus valable : rechargez la page après vous être reconnecté.',
   'token-expired': 'Votre session a expiré : reconnexion…',
@@ -49,11 +59,18 @@ const en: typeof fr = {
   orderedList: 'Numbered list',
   blockquote: 'Quote',
   link: 'Link',
-  linkPrompt: 'Link address (https://…); empty to remove the link',
+  linkTitle: 'Link',
+  linkUrl: 'Link address',
+  linkHint: 'A web address (https://…) or an email address (mailto:…).',
+  linkInvalid: 'This address is not valid: enter a web address starting with https:// or an email address starting with mailto:.',
+  linkApply: 'Apply',
+  linkRemove: 'Remove the link',
+  linkCancel: 'Cancel',
   undo: 'Undo',
   redo: 'Redo',
   shortcuts: 'Keyboard shortcuts',
   shortcutList: 'Ctrl+B bold · Ctrl+I italic · Ctrl+Alt+2 heading · Ctrl+Alt+3 subheading · Ctrl+Shift+8 bulleted list · Ctrl+Shift+7 numbered list · Ctrl+Shift+B quote · Ctrl+Z undo · Ctrl+Shift+Z redo · Tab leaves the editor through the toolbar',
+  shortcutListNoHeadings: 'Ctrl+B bold · Ctrl+I italic · Ctrl+Shift+8 bulleted list · Ctrl+Shift+7 numbered list · Ctrl+Shift+B quote · Ctrl+Z undo · Ctrl+Shift+Z redo · Tab leaves the editor through the toolbar',
   here: 'Here now',
   you: '(you)',
   idle: 'idle',
@@ -63,6 +80,8 @@ const en: typeof fr = {
   connected: 'Connected: your changes are saved and shared.',
   offline: 'Offline: your changes will be sent when the connection is back.',
   readOnly: 'Read only: you can follow the text, not change it.',
+  downgraded: 'Your rights changed: the text is now read only, you can no longer change it.',
+  upgraded: 'You can change the text again.',
   'token-missing': 'Sign in to join the shared text.',
   'token-invalid': 'Your session is no longer valid: reload the page after signing in again.',
   'token-expired': 'Your session expired: reconnecting…',
@@ -79,3 +98,9 @@ const en: typeof fr = {
 export type EditorText = keyof typeof fr;
 export const EDITOR_TEXTS = { fr, en } as const;
 export type EditorLocale = keyof typeof EDITOR_TEXTS;
+export type EditorTexts = typeof fr;
+
+/** The texts of the page's language (French unless English). */
+export function editorTexts(locale: string): EditorTexts {
+  return EDITOR_TEXTS[locale === 'en' ? 'en' : 'fr'];
+}

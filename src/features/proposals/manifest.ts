@@ -94,6 +94,14 @@ export const proposalsManifest = defineManifest({
           en: 'Drafts several people write together, live, before publishing them as one proposal.',
         },
       },
+      rich_text_editor_in_public_views: {
+        type: 'boolean', default: false,
+        label: { fr: 'Éditeur de texte enrichi pour les participant·es', en: 'Rich-text editor for participants' },
+        hint: {
+          fr: 'Le texte des propositions s’écrit avec une barre de mise en forme (gras, italique, listes, citations, liens) au lieu du texte balisé.',
+          en: 'Proposal texts are written with a formatting toolbar (bold, italic, lists, quotes, links) instead of marked-up text.',
+        },
+      },
       comments_enabled: { type: 'boolean', default: true, label: { fr: 'Commentaires activés', en: 'Comments enabled' } },
       comments_max_length: {
         type: 'integer', default: 1000, min: 1, max: 10000,

@@ -65,3 +65,54 @@ export async function getProposalModerationQueue(claims: Claims | null, spaceId:
     stateColor: r.state_color,
   }));
 }
+
+/** One line of the queue for collaborative drafts. */
+export interface DraftModerationItem {
+  id: string;
+  componentId: string;
+  title: string;
+  state: 'open' | 'withdrawn' | 'published';
+  hidden: boolean;
+  reports: number;
+  reasons: Array<{ reason: ReportReason; count: number }>;
+}
+
+/**
+ * The space's reported or hidden collaborative drafts (reportable through the shared layer),
+ * hidden first, most reported next, read as the viewer: RLS gives hidden drafts to the space's
+ * moderators (and their collaborators), reports to moderators; the moderator check keeps
+ * collaborators' own hidden drafts out of a list they cannot act on.
+ */
+export async function getDraftModerationQueue(claims: Claims | null, spaceId: string): Promise<DraftModerationItem[]> {
+  const rows = await asUser(
+    claims,
+    (tx) => tx<
+      {
+        id: string;
+        component_id: string;
+        title: string;
+        state: DraftModerationItem['state'];
+        hidden: boolean;
+        reports_count: number;
+        reasons: Array<{ reason: ReportReason; count: number }> | null;
+      }[]
+    >`
+      select d.id, d.component_id, d.title, d.state, d.hidden_at is not null as hidden, d.reports_count,
+             (select jsonb_agg(jsonb_build_object('reason', r.reason, 'count', r.n) order by r.n desc, r.reason)
+                from (select reason, count(*)::int as n from public.reports where resource_type = 'collaborative_draft' and resource_id = d.id group by reason) r) as reasons
+      from public.proposal_collaborative_drafts d
+      where d.space_id = ${spaceId} and (d.reports_count > 0 or d.hidden_at is not null)
+        and (select private.has_space_role(${spaceId}::uuid, 'moderator'))
+      order by d.hidden_at is null, d.reports_count desc, d.created_at desc
+      limit 200`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    componentId: r.component_id,
+    title: r.title,
+    state: r.state,
+    hidden: r.hidden,
+    reports: r.reports_count,
+    reasons: r.reasons ?? [],
+  }));
+}

@@ -3,7 +3,8 @@
  * participant's long text may be stored as the sanitised HTML rendered from its Markdown (see the README,
  * Architecture), so the edit form shows Markdown again. `turndown` does the conversion; the rules
  * below keep it inside the subset, so that rendering its output gives the same HTML back.
- * Server-only: turndown brings a DOM implementation, never sent to the browser.
+ * Also used in the browser by the rich-text editor on Markdown fields, where turndown's browser
+ * build uses the page's own DOM.
  */
 import TurndownService from 'turndown';
 

@@ -138,7 +138,11 @@ export const officialProposalInput = z.object({
 });
 export type OfficialProposalInput = z.infer<typeof officialProposalInput>;
 
-export const hideProposalInput = z.object({ proposal_id: uuidInput, hidden: z.boolean() });
+/**
+ * The moderation queue's hide / make-visible forms: a proposal's, or a collaborative draft's
+ * (`draft_id`), through the one action the registry names for the proposals section.
+ */
+export const hideProposalInput = z.object({ proposal_id: uuidInput.optional(), draft_id: uuidInput.optional(), hidden: z.boolean() });
 export type HideProposalInput = z.infer<typeof hideProposalInput>;
 
 /** The admin list's filters (a GET form: bad values are ignored, not errors). */

@@ -20,4 +20,13 @@ export const moderationEn = {
   'proposals.moderation.actions': 'Actions',
   'proposals.moderation.hide': 'Hide',
   'proposals.moderation.unhide': 'Make visible',
+  'proposals.moderation.draftsTitle': 'Reported or hidden collaborative drafts',
+  'proposals.moderation.draftsEmpty': 'No reported or hidden collaborative draft in this space.',
+  'proposals.moderation.draft': 'Draft',
+  'proposals.moderation.hiddenDraft': 'Hidden',
+  'proposals.moderation.draftState.open': 'Open',
+  'proposals.moderation.draftState.withdrawn': 'Withdrawn',
+  'proposals.moderation.draftState.published': 'Published',
+  'proposals.moderation.hideDraft': 'Hide the draft',
+  'proposals.moderation.unhideDraft': 'Make the draft visible',
 } satisfies SameKeys<typeof moderationFr>;

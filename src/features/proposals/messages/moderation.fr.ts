@@ -20,4 +20,13 @@ export const moderationFr = {
   'proposals.moderation.actions': 'Actions',
   'proposals.moderation.hide': 'Masquer',
   'proposals.moderation.unhide': 'Rendre visible',
+  'proposals.moderation.draftsTitle': 'Brouillons collaboratifs signalés ou masqués',
+  'proposals.moderation.draftsEmpty': 'Aucun brouillon collaboratif signalé ou masqué dans cet espace.',
+  'proposals.moderation.draft': 'Brouillon',
+  'proposals.moderation.hiddenDraft': 'Masqué',
+  'proposals.moderation.draftState.open': 'Ouvert',
+  'proposals.moderation.draftState.withdrawn': 'Retiré',
+  'proposals.moderation.draftState.published': 'Publié',
+  'proposals.moderation.hideDraft': 'Masquer le brouillon',
+  'proposals.moderation.unhideDraft': 'Rendre le brouillon visible',
 };
