@@ -71,7 +71,7 @@ export interface PendingUpdate {
  * an update that is not durable). Throws when the database refuses: nothing of the batch is then
  * durable. Small batches travel in the notice; larger ones are named by ids (or an id range).
  */
-export async function appendUpdates(sql: postgres.Sql, instance: string, batch: PendingUpdate[]): Promise<void> {
+export async function appendUpdates(sql: postgres.Sql | postgres.TransactionSql, instance: string, batch: PendingUpdate[]): Promise<void> {
   const byDoc = new Map<string, Uint8Array[]>();
   for (const b of batch) {
     const list = byDoc.get(b.document);
@@ -111,17 +111,29 @@ export async function fetchNoticed(sql: postgres.Sql, notice: UpdateNotice): Pro
   return rows.length === 1 ? new Uint8Array(rows[0]!.data) : foldUpdates(rows.map((r) => new Uint8Array(r.data)));
 }
 
+/** Rows folded per compaction step: one step is one short transaction, whatever the tail's length. */
+export const COMPACTION_BATCH = 4000;
+
 /**
- * Folds every update of a document into its snapshot. An advisory lock per document serialises
- * instances compacting the same document; updates appended meanwhile stay for the next time.
- * Through a Y.Doc so deleted content is garbage-collected, not carried forever.
+ * Folds the oldest `batch` updates of a document into its snapshot, in one transaction; `more`
+ * says rows were left for the next step. Bounded so a long tail (a 260k-keystroke replay) is
+ * folded in many short steps that keep up with the writers, instead of one transaction that grows
+ * with the tail and falls behind. Order does not matter to Yjs (an update whose dependencies are
+ * in a later step waits in the snapshot as pending structs, which encodeStateAsUpdate keeps).
+ * An advisory lock per document serialises instances compacting the same document. Through a
+ * Y.Doc so deleted content is garbage-collected, not carried forever.
  */
-export async function compactDocument(sql: postgres.Sql, document: string): Promise<{ merged: number; bytes: number }> {
+export async function compactDocument(
+  sql: postgres.Sql,
+  document: string,
+  batch = COMPACTION_BATCH,
+): Promise<{ merged: number; bytes: number; more: boolean }> {
   return (await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${'collab:' + document}, 0))`;
     const [snap] = await tx<{ data: Buffer }[]>`select data from collab.snapshots where document = ${document}`;
-    const rows = await tx<{ id: string; data: Buffer }[]>`select id, data from collab.updates where document = ${document} order by id`;
-    if (rows.length === 0) return { merged: 0, bytes: snap?.data.length ?? 0 };
+    const rows = await tx<{ id: string; data: Buffer }[]>`
+      select id, data from collab.updates where document = ${document} order by id limit ${batch}`;
+    if (rows.length === 0) return { merged: 0, bytes: snap?.data.length ?? 0, more: false };
     const doc = new Y.Doc();
     try {
       Y.transact(doc, () => {
@@ -129,15 +141,14 @@ export async function compactDocument(sql: postgres.Sql, document: string): Prom
         for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
       });
       const state = Buffer.from(Y.encodeStateAsUpdate(doc));
-      const ids = rows.map((r) => r.id);
-      const upto = ids.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
+      const upto = rows[rows.length - 1]!.id;
       await tx`insert into collab.snapshots (document, data, merged_upto) values (${document}, ${state}, ${upto})
                on conflict (document) do update set data = excluded.data, merged_upto = greatest(collab.snapshots.merged_upto, excluded.merged_upto), updated_at = now()`;
       // Exactly the rows folded in: one committed meanwhile with a lower id stays for next time.
-      await tx`delete from collab.updates where id = any(${ids}::bigint[])`;
-      return { merged: rows.length, bytes: state.length };
+      await tx`delete from collab.updates where document = ${document} and id = any(${rows.map((r) => r.id)}::bigint[])`;
+      return { merged: rows.length, bytes: state.length, more: rows.length === batch };
     } finally {
       doc.destroy();
     }
-  })) as { merged: number; bytes: number };
+  })) as { merged: number; bytes: number; more: boolean };
 }

@@ -22,6 +22,7 @@ import {
   UPDATES_CHANNEL,
   type UpdateNotice,
 } from './persistence.ts';
+import { insertVersion } from './history.ts';
 
 /**
  * The co-editing service: the y-websocket protocol (y-protocols sync and awareness) so the
@@ -62,6 +63,10 @@ export interface CollabServerOptions {
   unloadAfterMs?: number;
   /** A client whose unsent data grows past this is disconnected, not waited for. */
   maxBufferedBytes?: number;
+  /** An automatic version is kept when a document's editing session has been quiet this long… */
+  versionIdleMs?: number;
+  /** …or has gone on this long with changes since the last one. */
+  versionEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -91,6 +96,12 @@ interface Room {
   pending: number;
   compacting: Promise<void> | undefined;
   unloadTimer: NodeJS.Timeout | undefined;
+  /** Who changed the text through this instance since its last automatic version. */
+  contributors: Set<string>;
+  /** When the first of those changes was applied (undefined: none since the last version). */
+  editStartedAt: number | undefined;
+  lastEditAt: number;
+  versioning: Promise<void> | undefined;
 }
 
 interface Queued {
@@ -139,6 +150,9 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   const compactEvery = opts.compactEvery ?? 500;
   const unloadAfterMs = opts.unloadAfterMs ?? 30_000;
   const maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
+  // Idle after a minute, as a person is in the here-now list; a long session still gets a version every ten minutes.
+  const versionIdleMs = opts.versionIdleMs ?? 60_000;
+  const versionEveryMs = opts.versionEveryMs ?? 10 * 60_000;
   const instance = randomUUID();
   const verifier = tokenVerifier({ jwtSecret: opts.jwtSecret, jwksUrl: opts.jwksUrl });
   const rooms = new Map<string, Room>();
@@ -200,6 +214,10 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       pending: 0,
       compacting: undefined,
       unloadTimer: undefined,
+      contributors: new Set(),
+      editStartedAt: undefined,
+      lastEditAt: 0,
+      versioning: undefined,
     };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       const message = updateMessage(update);
@@ -238,7 +256,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     room.unloadTimer = setTimeout(() => {
       if (room.conns.size > 0 || room.pending > 0 || rooms.get(room.name.name) !== room) return;
       rooms.delete(room.name.name);
-      void (room.sinceCompaction > 0 ? compact(room) : Promise.resolve()).finally(() => {
+      void Promise.all([writeVersion(room), room.sinceCompaction > 0 ? compact(room) : undefined]).finally(() => {
         room.awareness.destroy();
         room.doc.destroy();
       });
@@ -246,11 +264,52 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     room.unloadTimer.unref();
   }
 
-  function compact(room: Room): Promise<void> {
-    room.compacting ??= compactDocument(sql, room.name.name)
-      .then(({ merged }) => {
-        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
+  /**
+   * An automatic version: the document as everybody has it now (the room holds only durable
+   * updates) and who changed it through this instance since the last one. Other instances keep
+   * their own writers' versions.
+   */
+  function writeVersion(room: Room): Promise<void> {
+    if (room.versioning || room.contributors.size === 0) return room.versioning ?? Promise.resolve();
+    const authors = [...room.contributors];
+    room.contributors.clear();
+    room.editStartedAt = undefined;
+    const state = Y.encodeStateAsUpdate(room.doc);
+    room.versioning = insertVersion(sql, { document: room.name.name, kind: 'auto', state, authors })
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        log(`version of ${room.name.name} failed: ${String(err)}`);
+        // Kept for the next attempt: the text itself is durable, only the version is late.
+        for (const a of authors) room.contributors.add(a);
+        room.editStartedAt ??= Date.now();
       })
+      .finally(() => {
+        room.versioning = undefined;
+      });
+    return room.versioning;
+  }
+
+  const versionTimer = setInterval(() => {
+    const now = Date.now();
+    for (const room of rooms.values()) {
+      if (room.editStartedAt === undefined || room.contributors.size === 0) continue;
+      if (now - room.lastEditAt >= versionIdleMs || now - room.editStartedAt >= versionEveryMs) void writeVersion(room);
+    }
+  }, Math.max(100, Math.min(versionIdleMs, versionEveryMs, 10_000) / 4));
+  versionTimer.unref();
+
+  /** Bounded steps, one short transaction each, until the tail is folded (or the service stops). */
+  function compact(room: Room): Promise<void> {
+    const steps = async () => {
+      for (;;) {
+        const { merged, more } = await compactDocument(sql, room.name.name);
+        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
+        if (!more || closing) return;
+        // Let the writers' batches and the relays through between steps.
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    room.compacting ??= steps()
       .catch((err: unknown) => log(`compaction of ${room.name.name} failed: ${String(err)}`))
       .finally(() => {
         room.compacting = undefined;
@@ -294,7 +353,11 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
               for (const u of updates) Y.applyUpdate(room.doc, u, conn);
             }, conn);
             room.sinceCompaction += updates.length;
+            room.contributors.add(conn.userId);
           }
+          const now = Date.now();
+          room.lastEditAt = now;
+          room.editStartedAt ??= now;
         }
       } catch (err) {
         log(`could not store ${batch.length} update(s): ${String(err)}`);
@@ -623,10 +686,12 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       closing = true;
       clearInterval(recheckTimer);
       clearInterval(pingTimer);
+      clearInterval(versionTimer);
       for (const room of rooms.values()) for (const conn of [...room.conns]) closeConn(conn, CLOSE.shuttingDown);
       await flushing;
       await Promise.all(listeners.map((l) => l.unlisten().catch(() => {})));
       await Promise.all([...rooms.values()].map((r) => r.compacting));
+      await Promise.all([...rooms.values()].map((r) => writeVersion(r)));
       for (const room of rooms.values()) {
         clearTimeout(room.unloadTimer);
         room.awareness.destroy();
