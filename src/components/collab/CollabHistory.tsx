@@ -17,6 +17,11 @@ export interface CollabHistoryProps {
   document: string;
   /** Whether the visitor writes the text (the server checks again). */
   canWrite: boolean;
+  /**
+   * The id of the page's own heading for the panel (the summary of the disclosure it sits in, so
+   * its code loads only once opened); without it the panel has its own heading.
+   */
+  headingId?: string;
 }
 
 interface Version {
@@ -157,8 +162,8 @@ export default function CollabHistory(props: CollabHistoryProps) {
   const by = (v: Version) => (v.createdBy ? ` (${t(v.kind === 'named' ? 'namedBy' : 'restoredBy', { name: v.createdBy })})` : '');
 
   return (
-    <section class="collab-history" aria-labelledby="collab-history-heading" data-collab-history>
-      <h2 id="collab-history-heading">{t('heading')}</h2>
+    <section class="collab-history" aria-labelledby={props.headingId ?? 'collab-history-heading'} data-collab-history>
+      {!props.headingId && <h2 id="collab-history-heading">{t('heading')}</h2>}
       <p class="collab-history__intro">{t('intro')}</p>
       <p role="status" aria-live="polite" class="collab-history__status" data-history-status>
         {status}
