@@ -60,16 +60,24 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
   }
 }
 
+/**
+ * Updates merged into one row at most: Y.mergeUpdates costs grow faster than the number of updates
+ * (a replay's batch of 100,000 keystrokes took minutes in one call), in bounded chunks it is linear.
+ */
+const MERGE_CHUNK = 200;
+
 export interface PendingUpdate {
   document: string;
   data: Uint8Array;
 }
 
 /**
- * Appends a batch of updates and announces them, one NOTIFY per document, in a single statement
- * (one round trip, one implicit transaction: the notices are delivered at its commit, so none names
- * an update that is not durable). Throws when the database refuses: nothing of the batch is then
- * durable. Small batches travel in the notice; larger ones are named by ids (or an id range).
+ * Appends a batch of updates and announces them, one row and one NOTIFY per document, in a single
+ * statement (one round trip, one implicit transaction: the notices are delivered at its commit, so
+ * none names an update that is not durable). Throws when the database refuses: nothing of the batch
+ * is then durable. A document's updates in the batch are merged into one row (Y.mergeUpdates):
+ * a burst of keystrokes is one row (per MERGE_CHUNK) to write, index, fold and delete, not one per
+ * keystroke. A single small row travels in the notice; others are named by ids (or an id range).
  */
 export async function appendUpdates(sql: postgres.Sql | postgres.TransactionSql, instance: string, batch: PendingUpdate[]): Promise<void> {
   const byDoc = new Map<string, Uint8Array[]>();
@@ -78,25 +86,28 @@ export async function appendUpdates(sql: postgres.Sql | postgres.TransactionSql,
     if (list) list.push(b.data);
     else byDoc.set(b.document, [b.data]);
   }
+  const documents: string[] = [];
+  const rows: string[] = [];
   const inline: Record<string, string> = {};
   for (const [d, data] of byDoc) {
-    const size = data.reduce((n, u) => n + u.length, 0);
-    // Merging a big batch would cost more than the other instances fetching it.
-    if (data.length > 64 || size * 1.4 + d.length + data.length * 12 > INLINE_LIMIT) continue;
-    const u = Buffer.from(data.length === 1 ? data[0]! : Y.mergeUpdates(data)).toString('base64');
-    if (u.length + d.length + data.length * 12 < INLINE_LIMIT) inline[d] = u;
+    for (let i = 0; i < data.length; i += MERGE_CHUNK) {
+      const part = data.slice(i, i + MERGE_CHUNK);
+      documents.push(d);
+      rows.push(Buffer.from(part.length === 1 ? part[0]! : Y.mergeUpdates(part)).toString('base64'));
+    }
+    const only = rows[rows.length - 1]!;
+    if (data.length <= MERGE_CHUNK && only.length + d.length + 100 < INLINE_LIMIT) inline[d] = only;
   }
   await sql`
     with ins as (
       insert into collab.updates (document, data)
-      select t.d, decode(t.u, 'base64') from unnest(${batch.map((b) => b.document)}::text[], ${batch.map((b) => Buffer.from(b.data).toString('base64'))}::text[]) as t(d, u)
+      select t.d, decode(t.u, 'base64') from unnest(${documents}::text[], ${rows}::text[]) as t(d, u)
       returning id, document)
     select pg_notify(${UPDATES_CHANNEL}, json_strip_nulls(json_build_object(
       'i', ${instance}::text, 'd', ins.document,
-      'ids', case when count(*) > 400 and (${JSON.stringify(inline)}::jsonb ->> ins.document) is null
-                  then json_build_array(min(ins.id)::text, max(ins.id)::text, 'range')
+      'ids', case when count(*) > 400 then json_build_array(min(ins.id)::text, max(ins.id)::text, 'range')
                   else json_agg(ins.id::text order by ins.id) end,
-      'u', ${JSON.stringify(inline)}::jsonb ->> ins.document))::text)
+      'u', case when count(*) = 1 then ${JSON.stringify(inline)}::jsonb ->> ins.document end))::text)
     from ins group by ins.document`;
 }
 

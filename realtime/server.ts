@@ -41,6 +41,8 @@ const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_REFRESH_TOKEN = 4;
 
 const REMOTE = Symbol('remote instance');
+/** Batches being written at once (the pool has more connections, for rights and compaction). */
+const MAX_IN_FLIGHT = 2;
 const TOKEN_REFUSALS: Record<TokenRefusal, CloseReason> = {
   'token-missing': CLOSE.tokenMissing,
   'token-invalid': CLOSE.tokenInvalid,
@@ -322,56 +324,87 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   // ------------------------------------------------------------------------------------------
 
   let queue: Queued[] = [];
-  let flushing: Promise<void> | undefined;
+  let scheduled = false;
+  let inFlight = 0;
+  /** Batches are applied and relayed in the order they were taken, whichever commits first. */
+  let applied: Promise<void> = Promise.resolve();
 
   function enqueue(item: Queued) {
     item.room.pending++;
     queue.push(item);
-    // Everything that arrives while a batch is being written goes in the next one (group commit).
-    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+    schedule();
   }
 
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
+  // Everything that arrives while batches are being written goes in the next one (group commit).
+  // Up to MAX_IN_FLIGHT batches are written at once, so an update arriving just after a batch left
+  // waits for its own round trip, not for the previous one's too.
+  function schedule() {
+    if (scheduled || inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
       const batch = queue;
       queue = [];
-      try {
-        await appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
-        // One transaction per sender and document: the others receive one message for a burst
-        // of keystrokes instead of one per keystroke.
-        const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
-        for (const q of batch) {
-          const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
-          const list = byConn.get(q.conn);
-          if (list) list.push(q.data);
-          else byConn.set(q.conn, [q.data]);
-          bySender.set(q.room, byConn);
-        }
-        for (const [room, byConn] of bySender) {
-          for (const [conn, updates] of byConn) {
-            Y.transact(room.doc, () => {
-              for (const u of updates) Y.applyUpdate(room.doc, u, conn);
-            }, conn);
-            room.sinceCompaction += updates.length;
-            room.contributors.add(conn.userId);
+      inFlight++;
+      const written = appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
+      // Settled here so a failure is handled below, in order, not reported as unhandled meanwhile.
+      written.catch(() => {});
+      const previous = applied;
+      applied = (async () => {
+        await previous;
+        try {
+          await written;
+          relay(batch);
+        } catch (err) {
+          log(`could not store ${batch.length} update(s): ${String(err)}`);
+          // Nobody received them. Their senders still hold them and send them again when they reconnect.
+          for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
+        } finally {
+          inFlight--;
+          for (const q of batch) {
+            q.room.pending--;
+            if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
+            if (q.room.conns.size === 0) scheduleUnload(q.room);
           }
-          const now = Date.now();
-          room.lastEditAt = now;
-          room.editStartedAt ??= now;
+          schedule();
         }
-      } catch (err) {
-        log(`could not store ${batch.length} update(s): ${String(err)}`);
-        // Nobody received them. Their senders still hold them and send them again when they reconnect.
-        for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
-      } finally {
-        for (const q of batch) {
-          q.room.pending--;
-          if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
-          if (q.room.conns.size === 0) scheduleUnload(q.room);
-        }
-      }
+      })();
+    });
+  }
+
+  /** Applies a durable batch and sends it on. */
+  function relay(batch: Queued[]) {
+    // One transaction per sender and document: the others receive one message for a burst
+    // of keystrokes instead of one per keystroke.
+    const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
+    for (const q of batch) {
+      const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
+      const list = byConn.get(q.conn);
+      if (list) list.push(q.data);
+      else byConn.set(q.conn, [q.data]);
+      bySender.set(q.room, byConn);
     }
-    flushing = undefined;
+    const now = Date.now();
+    for (const [room, byConn] of bySender) {
+      for (const [conn, updates] of byConn) {
+        Y.transact(room.doc, () => {
+          for (const u of updates) Y.applyUpdate(room.doc, u, conn);
+        }, conn);
+        room.contributors.add(conn.userId);
+        room.sinceCompaction += updates.length;
+      }
+      room.lastEditAt = now;
+      room.editStartedAt ??= now;
+    }
+  }
+
+  /** Resolves once every update received so far is stored and relayed (or refused). */
+  async function drained(): Promise<void> {
+    while (queue.length > 0 || inFlight > 0 || scheduled) {
+      await applied;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -688,7 +721,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       clearInterval(pingTimer);
       clearInterval(versionTimer);
       for (const room of rooms.values()) for (const conn of [...room.conns]) closeConn(conn, CLOSE.shuttingDown);
-      await flushing;
+      await drained();
       await Promise.all(listeners.map((l) => l.unlisten().catch(() => {})));
       await Promise.all([...rooms.values()].map((r) => r.compacting));
       await Promise.all([...rooms.values()].map((r) => writeVersion(r)));

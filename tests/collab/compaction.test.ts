@@ -37,8 +37,8 @@ describe('compaction in bounded steps', () => {
     for (let i = 0; i < 250; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)));
     for (let i = 0; i < 50; i++) text.delete(i * 3, 1);
     const expected = text.toString();
-    // Stored as the service stores them: a few batches, one row per update.
-    for (let i = 0; i < updates.length; i += 40) await appendUpdates(sql, 'test', updates.slice(i, i + 40).map((data) => ({ document, data })));
+    // As the service stores them, one batch at a time (here one update per batch, so one row each).
+    for (const data of updates) await appendUpdates(sql, 'test', [{ document, data }]);
     expect((await sql<{ n: number }[]>`select count(*)::int as n from collab.updates where document = ${document}`)[0]!.n).toBe(300);
 
     const steps: { merged: number; more: boolean }[] = [];
@@ -52,6 +52,15 @@ describe('compaction in bounded steps', () => {
     }
     expect(steps.map((s) => s.merged)).toEqual([64, 64, 64, 64, 44]);
     expect((await compactDocument(sql, document, 64)).merged).toBe(0);
+    // A batch of many updates of one document is one row, whole.
+    const more = new Y.Doc();
+    Y.applyUpdate(more, Y.encodeStateAsUpdate(writer));
+    const burst: Uint8Array[] = [];
+    more.on('update', (u: Uint8Array) => burst.push(u));
+    for (let i = 0; i < 100; i++) more.getText('t').insert(0, 'z');
+    await appendUpdates(sql, 'test', burst.map((data) => ({ document, data })));
+    expect((await sql<{ n: number }[]>`select count(*)::int as n from collab.updates where document = ${document}`)[0]!.n).toBe(1);
+    expect(textOf((await loadDocument(sql, document)).update)).toBe('z'.repeat(100) + expected);
     const [snap] = await sql<{ merged_upto: string }[]>`select merged_upto::text from collab.snapshots where document = ${document}`;
     expect(Number(snap!.merged_upto)).toBeGreaterThan(0);
   });
