@@ -52,6 +52,8 @@ export default function CollabHistory(props: CollabHistoryProps) {
   const opener = useRef<HTMLElement | null>(null);
   const shownHeading = useRef<HTMLHeadingElement>(null);
   const diffHeading = useRef<HTMLHeadingElement>(null);
+  // Rendered on the server too: until this runs in the browser, no form or button that would do nothing.
+  const [ready, setReady] = useState(false);
   const q = `document=${encodeURIComponent(props.document)}`;
 
   const timeOf = (id: string) => versions?.find((v) => v.id === id)?.time ?? id;
@@ -67,6 +69,7 @@ export default function CollabHistory(props: CollabHistoryProps) {
   }
 
   useEffect(() => {
+    setReady(true);
     void load();
     const timer = window.setInterval(() => document.visibilityState === 'visible' && void load(), REFRESH_MS);
     return () => window.clearInterval(timer);
@@ -169,7 +172,9 @@ export default function CollabHistory(props: CollabHistoryProps) {
         {status}
       </p>
 
-      {props.canWrite && (
+      {!ready && <p>{t('needsScript')}</p>}
+
+      {ready && props.canWrite && (
         <form class="collab-history__name" onSubmit={name} data-name-version noValidate>
           <label for="collab-history-name">{t('nameLabel')}</label>
           <p id="collab-history-name-hint" class="collab-history__hint">{t('nameHint')}</p>
@@ -193,11 +198,13 @@ export default function CollabHistory(props: CollabHistoryProps) {
         </form>
       )}
 
-      <button type="button" class="btn btn--tertiary btn--sm" onClick={() => void load()}>
-        {t('refresh')}
-      </button>
+      {ready && (
+        <button type="button" class="btn btn--tertiary btn--sm" onClick={() => void load()}>
+          {t('refresh')}
+        </button>
+      )}
 
-      {versions === null ? (
+      {!ready ? null : versions === null ? (
         <p>{t('loading')}</p>
       ) : versions.length === 0 ? (
         <p data-history-empty>{t('empty')}</p>

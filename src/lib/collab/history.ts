@@ -42,7 +42,17 @@ export function documentText(state: Uint8Array | null, field = 'default'): strin
 
 export type DiffPart = { op: 'equal' | 'insert' | 'delete'; text: string };
 
+/** Past this, two texts too different to compare word by word in time are shown as replaced whole. */
+const DIFF_TIMEOUT_MS = 1500;
+
 /** Word-level differences; whitespace and line breaks count, so paragraphs stay where they were. */
 export function textDiff(before: string, after: string): DiffPart[] {
-  return diffWordsWithSpace(before, after).map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value }));
+  const changes = diffWordsWithSpace(before, after, { timeout: DIFF_TIMEOUT_MS });
+  if (!changes) {
+    return [
+      ...(before ? [{ op: 'delete' as const, text: before }] : []),
+      ...(after ? [{ op: 'insert' as const, text: after }] : []),
+    ];
+  }
+  return changes.map((c) => ({ op: c.added ? 'insert' : c.removed ? 'delete' : 'equal', text: c.value }));
 }
