@@ -218,6 +218,12 @@ describe('named versions, differences and restores (the site, as each person)', 
     await new Promise((r) => setTimeout(r, 300));
     expect(textOf(a)).toBe('Premier jet.\nDeuxième paragraphe. Ajout de Bruno.');
     expect((await versionsOf(document)).map((v) => v.kind)).toEqual(['named', 'named']);
+    // Naming is limited to ten a minute per person and document (each is a whole copy).
+    const busy = await newDocument([[bob, 'write']]);
+    for (let k = 0; k < 10; k++) expect((await post(bob, { action: 'name', document: busy, name: `v${k}` })).status).toBe(200);
+    res = await post(bob, { action: 'name', document: busy, name: 'encore' });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toEqual({ error: 'too_many' });
     expect(Buffer.compare(Buffer.from((await loadDocument(sql, document)).update!), Buffer.from(before!))).toBe(0);
 
     // Alice restores the first version: both open clients, on two instances, converge to it.

@@ -130,7 +130,7 @@ export default function CollabHistory(props: CollabHistoryProps) {
       } else if (r.error === 'name_invalid') {
         setNameError(t('nameInvalid'));
         input.focus();
-      } else setStatus(t(r.status === 403 ? 'forbidden' : 'error'));
+      } else setStatus(t(r.status === 403 ? 'forbidden' : r.status === 429 ? 'tooMany' : 'error'));
     } catch {
       setStatus(t('error'));
     } finally {

@@ -20,7 +20,7 @@ import { documentHtml } from './html.ts';
 
 export type DocumentAccess = 'read' | 'write';
 
-export type HistoryResult<T> = { ok: true; value: T } | { ok: false; error: 'bad_request' | 'not_found' | 'forbidden' | 'name_invalid' };
+export type HistoryResult<T> = { ok: true; value: T } | { ok: false; error: 'bad_request' | 'not_found' | 'forbidden' | 'name_invalid' | 'too_many' };
 
 export interface VersionSummary {
   id: string;
@@ -35,6 +35,7 @@ export interface VersionSummary {
 /** The instance id the site writes restores under (the service instances relay them: not theirs). */
 const SITE_INSTANCE = `site-${randomUUID()}`;
 const MAX_VERSIONS = 200;
+const NAMED_PER_MINUTE = 10;
 
 export async function documentAccess(claims: Claims | null | undefined, document: string): Promise<DocumentAccess | null> {
   const name = parseDocumentName(document);
@@ -112,6 +113,11 @@ export async function nameVersion(claims: Claims | null | undefined, document: s
   if (access !== 'write') return { ok: false, error: 'forbidden' };
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 100 || /[\p{Cc}\uFFFD]/u.test(trimmed)) return { ok: false, error: 'name_invalid' };
+  // Each version is a whole copy of the text: a person names a few a minute at most.
+  const [recent] = await sql()<{ n: number }[]>`
+    select count(*)::int as n from collab.versions
+    where document = ${document} and created_by = ${claims.sub} and kind = 'named' and created_at > now() - interval '1 minute'`;
+  if ((recent?.n ?? 0) >= NAMED_PER_MINUTE) return { ok: false, error: 'too_many' };
   const state = (await loadDocument(sql(), document)).update ?? emptyState();
   const id = await insertVersion(sql(), { document, kind: 'named', name: trimmed, state, authors: [], createdBy: claims.sub });
   return { ok: true, value: { id } };

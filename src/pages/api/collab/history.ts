@@ -14,7 +14,7 @@ import { formatInstant } from '@/lib/i18n/dates.ts';
  * access sees, only write access names or restores (403 `forbidden` otherwise).
  */
 
-const STATUS = { bad_request: 400, not_found: 404, forbidden: 403, name_invalid: 422 } as const;
+const STATUS = { bad_request: 400, not_found: 404, forbidden: 403, name_invalid: 422, too_many: 429 } as const;
 
 function answer<T>(result: HistoryResult<T>): Response {
   return result.ok ? json(result.value, 200) : json({ error: result.error }, STATUS[result.error]);
