@@ -60,43 +60,54 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
   }
 }
 
+/**
+ * Updates merged into one row at most: Y.mergeUpdates costs grow faster than the number of updates
+ * (a replay's batch of 100,000 keystrokes took minutes in one call), in bounded chunks it is linear.
+ */
+const MERGE_CHUNK = 200;
+
 export interface PendingUpdate {
   document: string;
   data: Uint8Array;
 }
 
 /**
- * Appends a batch of updates and announces them, one NOTIFY per document, in a single statement
- * (one round trip, one implicit transaction: the notices are delivered at its commit, so none names
- * an update that is not durable). Throws when the database refuses: nothing of the batch is then
- * durable. Small batches travel in the notice; larger ones are named by ids (or an id range).
+ * Appends a batch of updates and announces them, one row and one NOTIFY per document, in a single
+ * statement (one round trip, one implicit transaction: the notices are delivered at its commit, so
+ * none names an update that is not durable). Throws when the database refuses: nothing of the batch
+ * is then durable. A document's updates in the batch are merged into one row (Y.mergeUpdates):
+ * a burst of keystrokes is one row (per MERGE_CHUNK) to write, index, fold and delete, not one per
+ * keystroke. A single small row travels in the notice; others are named by ids (or an id range).
  */
-export async function appendUpdates(sql: postgres.Sql, instance: string, batch: PendingUpdate[]): Promise<void> {
+export async function appendUpdates(sql: postgres.Sql | postgres.TransactionSql, instance: string, batch: PendingUpdate[]): Promise<void> {
   const byDoc = new Map<string, Uint8Array[]>();
   for (const b of batch) {
     const list = byDoc.get(b.document);
     if (list) list.push(b.data);
     else byDoc.set(b.document, [b.data]);
   }
+  const documents: string[] = [];
+  const rows: string[] = [];
   const inline: Record<string, string> = {};
   for (const [d, data] of byDoc) {
-    const size = data.reduce((n, u) => n + u.length, 0);
-    // Merging a big batch would cost more than the other instances fetching it.
-    if (data.length > 64 || size * 1.4 + d.length + data.length * 12 > INLINE_LIMIT) continue;
-    const u = Buffer.from(data.length === 1 ? data[0]! : Y.mergeUpdates(data)).toString('base64');
-    if (u.length + d.length + data.length * 12 < INLINE_LIMIT) inline[d] = u;
+    for (let i = 0; i < data.length; i += MERGE_CHUNK) {
+      const part = data.slice(i, i + MERGE_CHUNK);
+      documents.push(d);
+      rows.push(Buffer.from(part.length === 1 ? part[0]! : Y.mergeUpdates(part)).toString('base64'));
+    }
+    const only = rows[rows.length - 1]!;
+    if (data.length <= MERGE_CHUNK && only.length + d.length + 100 < INLINE_LIMIT) inline[d] = only;
   }
   await sql`
     with ins as (
       insert into collab.updates (document, data)
-      select t.d, decode(t.u, 'base64') from unnest(${batch.map((b) => b.document)}::text[], ${batch.map((b) => Buffer.from(b.data).toString('base64'))}::text[]) as t(d, u)
+      select t.d, decode(t.u, 'base64') from unnest(${documents}::text[], ${rows}::text[]) as t(d, u)
       returning id, document)
     select pg_notify(${UPDATES_CHANNEL}, json_strip_nulls(json_build_object(
       'i', ${instance}::text, 'd', ins.document,
-      'ids', case when count(*) > 400 and (${JSON.stringify(inline)}::jsonb ->> ins.document) is null
-                  then json_build_array(min(ins.id)::text, max(ins.id)::text, 'range')
+      'ids', case when count(*) > 400 then json_build_array(min(ins.id)::text, max(ins.id)::text, 'range')
                   else json_agg(ins.id::text order by ins.id) end,
-      'u', ${JSON.stringify(inline)}::jsonb ->> ins.document))::text)
+      'u', case when count(*) = 1 then ${JSON.stringify(inline)}::jsonb ->> ins.document end))::text)
     from ins group by ins.document`;
 }
 
@@ -111,17 +122,29 @@ export async function fetchNoticed(sql: postgres.Sql, notice: UpdateNotice): Pro
   return rows.length === 1 ? new Uint8Array(rows[0]!.data) : foldUpdates(rows.map((r) => new Uint8Array(r.data)));
 }
 
+/** Rows folded per compaction step: one step is one short transaction, whatever the tail's length. */
+export const COMPACTION_BATCH = 4000;
+
 /**
- * Folds every update of a document into its snapshot. An advisory lock per document serialises
- * instances compacting the same document; updates appended meanwhile stay for the next time.
- * Through a Y.Doc so deleted content is garbage-collected, not carried forever.
+ * Folds the oldest `batch` updates of a document into its snapshot, in one transaction; `more`
+ * says rows were left for the next step. Bounded so a long tail (a 260k-keystroke replay) is
+ * folded in many short steps that keep up with the writers, instead of one transaction that grows
+ * with the tail and falls behind. Order does not matter to Yjs (an update whose dependencies are
+ * in a later step waits in the snapshot as pending structs, which encodeStateAsUpdate keeps).
+ * An advisory lock per document serialises instances compacting the same document. Through a
+ * Y.Doc so deleted content is garbage-collected, not carried forever.
  */
-export async function compactDocument(sql: postgres.Sql, document: string): Promise<{ merged: number; bytes: number }> {
+export async function compactDocument(
+  sql: postgres.Sql,
+  document: string,
+  batch = COMPACTION_BATCH,
+): Promise<{ merged: number; bytes: number; more: boolean }> {
   return (await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtextextended(${'collab:' + document}, 0))`;
     const [snap] = await tx<{ data: Buffer }[]>`select data from collab.snapshots where document = ${document}`;
-    const rows = await tx<{ id: string; data: Buffer }[]>`select id, data from collab.updates where document = ${document} order by id`;
-    if (rows.length === 0) return { merged: 0, bytes: snap?.data.length ?? 0 };
+    const rows = await tx<{ id: string; data: Buffer }[]>`
+      select id, data from collab.updates where document = ${document} order by id limit ${batch}`;
+    if (rows.length === 0) return { merged: 0, bytes: snap?.data.length ?? 0, more: false };
     const doc = new Y.Doc();
     try {
       Y.transact(doc, () => {
@@ -129,15 +152,14 @@ export async function compactDocument(sql: postgres.Sql, document: string): Prom
         for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
       });
       const state = Buffer.from(Y.encodeStateAsUpdate(doc));
-      const ids = rows.map((r) => r.id);
-      const upto = ids.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
+      const upto = rows[rows.length - 1]!.id;
       await tx`insert into collab.snapshots (document, data, merged_upto) values (${document}, ${state}, ${upto})
                on conflict (document) do update set data = excluded.data, merged_upto = greatest(collab.snapshots.merged_upto, excluded.merged_upto), updated_at = now()`;
       // Exactly the rows folded in: one committed meanwhile with a lower id stays for next time.
-      await tx`delete from collab.updates where id = any(${ids}::bigint[])`;
-      return { merged: rows.length, bytes: state.length };
+      await tx`delete from collab.updates where document = ${document} and id = any(${rows.map((r) => r.id)}::bigint[])`;
+      return { merged: rows.length, bytes: state.length, more: rows.length === batch };
     } finally {
       doc.destroy();
     }
-  })) as { merged: number; bytes: number };
+  })) as { merged: number; bytes: number; more: boolean };
 }

@@ -22,6 +22,7 @@ import {
   UPDATES_CHANNEL,
   type UpdateNotice,
 } from './persistence.ts';
+import { insertVersion } from './history.ts';
 
 /**
  * The co-editing service: the y-websocket protocol (y-protocols sync and awareness) so the
@@ -40,6 +41,8 @@ const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_REFRESH_TOKEN = 4;
 
 const REMOTE = Symbol('remote instance');
+/** Batches being written at once (the pool has more connections, for rights and compaction). */
+const MAX_IN_FLIGHT = 2;
 const TOKEN_REFUSALS: Record<TokenRefusal, CloseReason> = {
   'token-missing': CLOSE.tokenMissing,
   'token-invalid': CLOSE.tokenInvalid,
@@ -62,6 +65,10 @@ export interface CollabServerOptions {
   unloadAfterMs?: number;
   /** A client whose unsent data grows past this is disconnected, not waited for. */
   maxBufferedBytes?: number;
+  /** An automatic version is kept when a document's editing session has been quiet this long… */
+  versionIdleMs?: number;
+  /** …or has gone on this long with changes since the last one. */
+  versionEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -91,6 +98,12 @@ interface Room {
   pending: number;
   compacting: Promise<void> | undefined;
   unloadTimer: NodeJS.Timeout | undefined;
+  /** Who changed the text through this instance since its last automatic version. */
+  contributors: Set<string>;
+  /** When the first of those changes was applied (undefined: none since the last version). */
+  editStartedAt: number | undefined;
+  lastEditAt: number;
+  versioning: Promise<void> | undefined;
 }
 
 interface Queued {
@@ -139,6 +152,9 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   const compactEvery = opts.compactEvery ?? 500;
   const unloadAfterMs = opts.unloadAfterMs ?? 30_000;
   const maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
+  // Idle after a minute, as a person is in the here-now list; a long session still gets a version every ten minutes.
+  const versionIdleMs = opts.versionIdleMs ?? 60_000;
+  const versionEveryMs = opts.versionEveryMs ?? 10 * 60_000;
   const instance = randomUUID();
   const verifier = tokenVerifier({ jwtSecret: opts.jwtSecret, jwksUrl: opts.jwksUrl });
   const rooms = new Map<string, Room>();
@@ -200,6 +216,10 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       pending: 0,
       compacting: undefined,
       unloadTimer: undefined,
+      contributors: new Set(),
+      editStartedAt: undefined,
+      lastEditAt: 0,
+      versioning: undefined,
     };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       const message = updateMessage(update);
@@ -238,7 +258,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     room.unloadTimer = setTimeout(() => {
       if (room.conns.size > 0 || room.pending > 0 || rooms.get(room.name.name) !== room) return;
       rooms.delete(room.name.name);
-      void (room.sinceCompaction > 0 ? compact(room) : Promise.resolve()).finally(() => {
+      void Promise.all([writeVersion(room), room.sinceCompaction > 0 ? compact(room) : undefined]).finally(() => {
         room.awareness.destroy();
         room.doc.destroy();
       });
@@ -246,11 +266,52 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     room.unloadTimer.unref();
   }
 
-  function compact(room: Room): Promise<void> {
-    room.compacting ??= compactDocument(sql, room.name.name)
-      .then(({ merged }) => {
-        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
+  /**
+   * An automatic version: the document as everybody has it now (the room holds only durable
+   * updates) and who changed it through this instance since the last one. Other instances keep
+   * their own writers' versions.
+   */
+  function writeVersion(room: Room): Promise<void> {
+    if (room.versioning || room.contributors.size === 0) return room.versioning ?? Promise.resolve();
+    const authors = [...room.contributors];
+    room.contributors.clear();
+    room.editStartedAt = undefined;
+    const state = Y.encodeStateAsUpdate(room.doc);
+    room.versioning = insertVersion(sql, { document: room.name.name, kind: 'auto', state, authors })
+      .then(() => undefined)
+      .catch((err: unknown) => {
+        log(`version of ${room.name.name} failed: ${String(err)}`);
+        // Kept for the next attempt: the text itself is durable, only the version is late.
+        for (const a of authors) room.contributors.add(a);
+        room.editStartedAt ??= Date.now();
       })
+      .finally(() => {
+        room.versioning = undefined;
+      });
+    return room.versioning;
+  }
+
+  const versionTimer = setInterval(() => {
+    const now = Date.now();
+    for (const room of rooms.values()) {
+      if (room.editStartedAt === undefined || room.contributors.size === 0) continue;
+      if (now - room.lastEditAt >= versionIdleMs || now - room.editStartedAt >= versionEveryMs) void writeVersion(room);
+    }
+  }, Math.max(100, Math.min(versionIdleMs, versionEveryMs, 10_000) / 4));
+  versionTimer.unref();
+
+  /** Bounded steps, one short transaction each, until the tail is folded (or the service stops). */
+  function compact(room: Room): Promise<void> {
+    const steps = async () => {
+      for (;;) {
+        const { merged, more } = await compactDocument(sql, room.name.name);
+        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
+        if (!more || closing) return;
+        // Let the writers' batches and the relays through between steps.
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    room.compacting ??= steps()
       .catch((err: unknown) => log(`compaction of ${room.name.name} failed: ${String(err)}`))
       .finally(() => {
         room.compacting = undefined;
@@ -263,52 +324,87 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   // ------------------------------------------------------------------------------------------
 
   let queue: Queued[] = [];
-  let flushing: Promise<void> | undefined;
+  let scheduled = false;
+  let inFlight = 0;
+  /** Batches are applied and relayed in the order they were taken, whichever commits first. */
+  let applied: Promise<void> = Promise.resolve();
 
   function enqueue(item: Queued) {
     item.room.pending++;
     queue.push(item);
-    // Everything that arrives while a batch is being written goes in the next one (group commit).
-    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
+    schedule();
   }
 
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
+  // Everything that arrives while batches are being written goes in the next one (group commit).
+  // Up to MAX_IN_FLIGHT batches are written at once, so an update arriving just after a batch left
+  // waits for its own round trip, not for the previous one's too.
+  function schedule() {
+    if (scheduled || inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
       const batch = queue;
       queue = [];
-      try {
-        await appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
-        // One transaction per sender and document: the others receive one message for a burst
-        // of keystrokes instead of one per keystroke.
-        const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
-        for (const q of batch) {
-          const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
-          const list = byConn.get(q.conn);
-          if (list) list.push(q.data);
-          else byConn.set(q.conn, [q.data]);
-          bySender.set(q.room, byConn);
-        }
-        for (const [room, byConn] of bySender) {
-          for (const [conn, updates] of byConn) {
-            Y.transact(room.doc, () => {
-              for (const u of updates) Y.applyUpdate(room.doc, u, conn);
-            }, conn);
-            room.sinceCompaction += updates.length;
+      inFlight++;
+      const written = appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
+      // Settled here so a failure is handled below, in order, not reported as unhandled meanwhile.
+      written.catch(() => {});
+      const previous = applied;
+      applied = (async () => {
+        await previous;
+        try {
+          await written;
+          relay(batch);
+        } catch (err) {
+          log(`could not store ${batch.length} update(s): ${String(err)}`);
+          // Nobody received them. Their senders still hold them and send them again when they reconnect.
+          for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
+        } finally {
+          inFlight--;
+          for (const q of batch) {
+            q.room.pending--;
+            if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
+            if (q.room.conns.size === 0) scheduleUnload(q.room);
           }
+          schedule();
         }
-      } catch (err) {
-        log(`could not store ${batch.length} update(s): ${String(err)}`);
-        // Nobody received them. Their senders still hold them and send them again when they reconnect.
-        for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
-      } finally {
-        for (const q of batch) {
-          q.room.pending--;
-          if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
-          if (q.room.conns.size === 0) scheduleUnload(q.room);
-        }
-      }
+      })();
+    });
+  }
+
+  /** Applies a durable batch and sends it on. */
+  function relay(batch: Queued[]) {
+    // One transaction per sender and document: the others receive one message for a burst
+    // of keystrokes instead of one per keystroke.
+    const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
+    for (const q of batch) {
+      const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
+      const list = byConn.get(q.conn);
+      if (list) list.push(q.data);
+      else byConn.set(q.conn, [q.data]);
+      bySender.set(q.room, byConn);
     }
-    flushing = undefined;
+    const now = Date.now();
+    for (const [room, byConn] of bySender) {
+      for (const [conn, updates] of byConn) {
+        Y.transact(room.doc, () => {
+          for (const u of updates) Y.applyUpdate(room.doc, u, conn);
+        }, conn);
+        room.contributors.add(conn.userId);
+        room.sinceCompaction += updates.length;
+      }
+      room.lastEditAt = now;
+      room.editStartedAt ??= now;
+    }
+  }
+
+  /** Resolves once every update received so far is stored and relayed (or refused). */
+  async function drained(): Promise<void> {
+    while (queue.length > 0 || inFlight > 0 || scheduled) {
+      await applied;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   // ------------------------------------------------------------------------------------------
@@ -623,10 +719,12 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       closing = true;
       clearInterval(recheckTimer);
       clearInterval(pingTimer);
+      clearInterval(versionTimer);
       for (const room of rooms.values()) for (const conn of [...room.conns]) closeConn(conn, CLOSE.shuttingDown);
-      await flushing;
+      await drained();
       await Promise.all(listeners.map((l) => l.unlisten().catch(() => {})));
       await Promise.all([...rooms.values()].map((r) => r.compacting));
+      await Promise.all([...rooms.values()].map((r) => writeVersion(r)));
       for (const room of rooms.values()) {
         clearTimeout(room.unloadTimer);
         room.awareness.destroy();
