@@ -62,7 +62,12 @@ export const debatesManifest = defineManifest({
     },
   },
   resources: [
-    { type: 'debate', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'] },
+    {
+      type: 'debate',
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'],
+      // In the one search (…040200_debates_search.sql).
+      search: { label: { fr: 'Débats', en: 'Debates' }, path: (id) => `/debates/${id}` },
+    },
   ],
   openData: [
     {
