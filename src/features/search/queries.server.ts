@@ -59,8 +59,9 @@ export function hasCriteria(p: SearchParams): boolean {
 
 /**
  * The index is read through `private.search_results` (security definer: the same predicate as the
- * table's RLS policy, with the caller's visibility computed once for the counts, the page and the
- * parents' titles), in one statement; the headlines are made for the page's rows only.
+ * table's RLS policy, with the caller's visibility computed once for the counts, the page, the
+ * parents' titles and where each result lives), in one statement; the headlines are made for the
+ * page's rows only.
  */
 export async function search(claims: Claims | null, p: SearchParams, locale: string, defaultLocale: string): Promise<SearchResult> {
   if (!hasCriteria(p)) return { counts: {}, total: 0, hits: [] };
@@ -76,7 +77,8 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
       with q as (select ${wordsQuery(tx, p.q)} as tsq),
       r as (select r.* from q cross join lateral private.search_results(q.tsq, ${p.type}::text,
               ${p.spaceId}::uuid, ${p.taxonomyId}::uuid, ${from}, ${to}, ${PAGE_SIZE}, ${(p.page - 1) * PAGE_SIZE}, ${COUNT_CAP}) with ordinality r)
-      select m.resource_type, m.n, m.resource_id, m.component_id, m.space_id, s.kind, s.slug, s.title as space_title, c.name as component_name,
+      select m.resource_type, m.n, m.resource_id, m.component_id, m.space_id, m.space_kind as kind, m.space_slug as slug, m.space_title,
+        m.component_name,
         case when m.resource_id is null then '' when q.tsq is null then ${textIn(tx, tx`m.title`, locale, defaultLocale)}
              else ts_headline('private.search_fr', ${textIn(tx, tx`m.title`, locale, defaultLocale)}, q.tsq,
                     ${`StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`}) end as title,
@@ -86,8 +88,6 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
         m.published_at, m.parent_type, m.parent_id,
         case when m.parent_title is null then null else ${textIn(tx, tx`m.parent_title`, locale, defaultLocale)} end as parent_title
       from q cross join r m
-      left join public.spaces s on s.id = m.space_id and m.resource_id is not null
-      left join public.components c on c.id = m.component_id and m.resource_id is not null
       order by m.ordinality`;
     const countRows = rows.filter((r) => r.resource_id === null);
     const counts = Object.fromEntries(countRows.map((r) => [r.resource_type, r.n ?? 0]));
