@@ -46,7 +46,7 @@ export const blogManifest = defineManifest({
   resources: [
     {
       type: 'blog_post',
-      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged'],
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'attachable'],
       path: postPath,
       // In the one search (…040300_blog_search.sql).
       search: { label: { fr: 'Actualités', en: 'News' }, path: (id) => `/${postPath(id)}` },
