@@ -8,6 +8,7 @@ import { asUser, type Claims } from '../../src/lib/db/index.ts';
 import { useTestStack } from '../attachments/helpers.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { userClaims } from '../db/fixtures.ts';
+import { createBudget, createBudgetsComponent, createProjects } from '../budgets/fixtures.ts';
 import { createDebate, createDebatesComponent } from '../debates/fixtures.ts';
 import { createProposal, createProposalsComponent, createUsers, grantRole, type ProposalsFixture, updatePhase } from '../proposals/fixtures.ts';
 
@@ -205,6 +206,26 @@ describe('every component type with resources people read', () => {
     expect((await find(null, w)).includes(scheduled!.id)).toBe(true);
     await sql`update public.debates set title = ${'Un autre sujet'} where id = ${debate}`;
     expect((await find(null, w)).includes(debate)).toBe(false);
+  });
+});
+
+describe('budget projects', () => {
+  it('found where their component is seen, with their budget as where they live (their address)', async () => {
+    const w = word();
+    const f = await createBudgetsComponent(sql);
+    const budget = await createBudget(sql, f);
+    const [project] = await createProjects(sql, budget, [100]);
+    await sql`update public.projects set description = ${sql.json({ fr: `<p>Planter ${w} au parc</p>` })} where id = ${project!}`;
+    const hidden = await createBudgetsComponent(sql, { private: true });
+    const [secret] = await createProjects(sql, await createBudget(sql, hidden), [100]);
+    await sql`update public.projects set title = ${sql.json({ fr: `Projet ${w}` })} where id = ${secret!}`;
+
+    const r = await search(null, params(w), 'fr', 'fr');
+    expect(r.hits.map((h) => h.id)).toEqual([project]);
+    expect(r.hits[0]).toMatchObject({ type: 'project', componentId: f.componentId, parent: { type: 'budget', id: budget } });
+    expect(RESOURCES.find((x) => x.type === 'project')?.search?.parentPath?.(budget)).toBe(`/budgets/${budget}`);
+    await sql`delete from public.projects where id = ${project!}`;
+    expect(await find(null, w)).toEqual([]);
   });
 });
 

@@ -95,7 +95,14 @@ export const budgetsManifest = defineManifest({
       announcement: { type: 'translated', rich: true, maxLength: 5000, label: { fr: 'Annonce pendant cette phase', en: 'Announcement during this phase' } },
     },
   },
-  resources: [{ type: 'project', can: ['commentable', 'followable', 'logged', 'exported'] }],
+  resources: [
+    {
+      type: 'project',
+      can: ['commentable', 'followable', 'logged', 'exported', 'attachable'],
+      // In the one search (…040700_budgets_search.sql): a project's page is below its budget's.
+      search: { label: { fr: 'Projets', en: 'Projects' }, path: (id) => `/projects/${id}`, parentPath: (budgetId) => `/budgets/${budgetId}` },
+    },
+  ],
   openData: [
     {
       key: 'budgets',

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { person, proposalsPlace, type Person, type Place } from '../proposals/page-fixtures.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
+import { createBudget, createBudgetsComponent, createProjects } from '../budgets/fixtures.ts';
 import { PDF } from './helpers.ts';
 
 /**
- * A news post's documents and images (issue 15's list: news posts), through the running site: the
- * space's admin attaches a file from the post's page, visitors get the document list, a
- * participant gets neither the form nor the right (the database refuses).
+ * A news post's and a budget project's documents and images (issue 15's list), through the running
+ * site: the space's admin attaches a file from the resource's page, visitors get the document
+ * list, a participant gets neither the form nor the right (the database refuses).
  */
 
 let place: Place;
@@ -54,6 +55,32 @@ describe('a news post’s attachments', () => {
     const refused = await visitor.browser.post(`${page}?_action=attachments.addAttachment`, fd);
     expect(refused.status).toBeGreaterThanOrEqual(400);
     const [n] = await testDb()<{ n: number }[]>`select count(*)::int as n from public.attachments where resource_id = ${post!.id}`;
+    expect(n!.n).toBe(1);
+  });
+});
+
+describe('a budget project’s attachments', () => {
+  it('the space’s admin attaches a PDF on the project’s page; visitors see it listed; others cannot attach', async () => {
+    const f = await createBudgetsComponent(testDb());
+    const budget = await createBudget(testDb(), f);
+    const [project] = await createProjects(testDb(), budget, [500]);
+    await testDb()`insert into public.space_roles (space_id, user_id, role) values (${f.spaceId}, ${admin.id}, 'admin')`;
+    const [space] = await testDb()<{ slug: string }[]>`select slug from public.spaces where id = ${f.spaceId}`;
+    const page = `/fr/processes/${space!.slug}/f/${f.componentId}/budgets/${budget}/projects/${project!}`;
+    expect((await admin.browser.get(page)).html).toContain('id="attachment-file"');
+    expect((await visitor.browser.get(page)).html).not.toContain('id="attachment-file"');
+
+    const fd = new FormData();
+    fd.append('resource_type', 'project');
+    fd.append('resource_id', project!);
+    fd.append('title', 'Devis du projet');
+    fd.append('file', new File([PDF], 'devis.pdf', { type: 'application/pdf' }));
+    const added = await admin.browser.post(`${page}?_action=attachments.addAttachment`, fd);
+    expect(added.status).toBe(303);
+    expect((await visitor.browser.get(page)).text).toContain('Devis du projet');
+    const refused = await visitor.browser.post(`${page}?_action=attachments.addAttachment`, fd);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    const [n] = await testDb()<{ n: number }[]>`select count(*)::int as n from public.attachments where resource_id = ${project!}`;
     expect(n!.n).toBe(1);
   });
 });
