@@ -31,7 +31,8 @@ const params = (q: string, extra: Partial<SearchParams> = {}): SearchParams => (
   q, type: null, spaceId: null, taxonomyId: null, from: null, to: null, page: 1, ...extra,
 });
 
-async function seed(sql: postgres.Sql): Promise<{ components: ProposalsFixture[]; author: string; member: string }> {
+/** The benchmark's data (also used to profile the queries by hand). */
+export async function seedSearchBench(sql: postgres.Sql): Promise<{ components: ProposalsFixture[]; author: string; member: string }> {
   const [author, member] = (await sql<{ id: string }[]>`
     insert into auth.users (id, aud, role, email, raw_user_meta_data, raw_app_meta_data, created_at, updated_at)
     select gen_random_uuid(), 'authenticated', 'authenticated', 'search-' || i || '-' || gen_random_uuid() || '@bench.example.org',
@@ -63,7 +64,7 @@ async function seed(sql: postgres.Sql): Promise<{ components: ProposalsFixture[]
 export async function benchSearch(sql: postgres.Sql, tools: BenchTools): Promise<void> {
   const { measure, row } = tools;
   const started = performance.now();
-  const { components, member } = await seed(sql);
+  const { components, member } = await seedSearchBench(sql);
   const loaded = performance.now();
   const ids = components.map((c) => c.componentId);
   const [indexed] = await sql<{ n: number }[]>`

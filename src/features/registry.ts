@@ -12,6 +12,7 @@ import { pagesManifest } from './pages/manifest.ts';
 import { proposalsManifest } from './proposals/manifest.ts';
 import { surveysManifest } from './surveys/manifest.ts';
 import { spacesNotificationKinds } from './spaces/notifications.ts';
+import { spaceResources } from './spaces/resource.ts';
 
 /**
  * Every component type the platform offers. A new feature adds its manifest here (and registers
@@ -37,6 +38,7 @@ export function isRegisteredFeature(feature: string): boolean {
 export const RESOURCES: readonly (ResourceDefinition & { feature: string })[] = [
   ...MANIFESTS.flatMap((m) => m.resources.map((r) => ({ ...r, feature: m.key }))),
   { ...commentResource, feature: 'comments' },
+  ...spaceResources.map((r) => ({ ...r, feature: 'spaces' })),
 ];
 
 /** The features with a resource type that can do this (e.g. `evaluated`: evaluators enter their admin). */

@@ -8,6 +8,8 @@ import { asUser, type Claims } from '../../src/lib/db/index.ts';
 import { useTestStack } from '../attachments/helpers.ts';
 import { connectTestDb } from '../helpers/db.ts';
 import { userClaims } from '../db/fixtures.ts';
+import { createBudget, createBudgetsComponent, createProjects } from '../budgets/fixtures.ts';
+import { createDebate, createDebatesComponent } from '../debates/fixtures.ts';
 import { createProposal, createProposalsComponent, createUsers, grantRole, type ProposalsFixture, updatePhase } from '../proposals/fixtures.ts';
 
 /**
@@ -91,6 +93,139 @@ describe('nobody finds what they may not see', () => {
     expect(await find(null, w)).toEqual([original]);
     expect((await find(userClaims(outsider), w)).sort()).toEqual([original, emendation].sort());
     expect((await find(userClaims(author), w)).sort()).toEqual([original, emendation].sort());
+  });
+});
+
+describe('the index follows its spaces and components', () => {
+  it('a space made private or unpublished, a component unpublished: its entries are found by those who see them, at once', async () => {
+    const w = word();
+    const f = await createProposalsComponent(sql);
+    const id = await createProposal(sql, f, author, { title: `Suivie ${w}` });
+    await sql`insert into public.space_members (space_id, user_id) values (${f.spaceId}, ${member})`;
+    expect(await find(null, w)).toEqual([id]);
+    await sql`update public.spaces set private = true where id = ${f.spaceId}`;
+    expect(await find(null, w)).toEqual([]);
+    expect(await find(userClaims(outsider), w)).toEqual([]);
+    expect(await find(userClaims(member), w)).toEqual([id]);
+    await sql`update public.spaces set private = false, published_at = null where id = ${f.spaceId}`;
+    expect(await find(null, w)).toEqual([]);
+    expect(await find(userClaims(member), w)).toEqual([]);
+    await sql`update public.spaces set published_at = now() where id = ${f.spaceId}`;
+    expect(await find(null, w)).toEqual([id]);
+    await sql`update public.components set published_at = null where id = ${f.componentId}`;
+    expect(await find(null, w)).toEqual([]);
+    expect(await sql`select 1 from private.search_component_ids('proposal', ${f.componentId}::uuid, to_tsquery('private.search_fr', ${w}))`).toEqual([]);
+    await sql`update public.components set published_at = now() where id = ${f.componentId}`;
+    expect(await find(null, w)).toEqual([id]);
+    // The component's text filter, on the same flag.
+    const ids = await asUser(null, (tx) => tx<{ id: string }[]>`
+      select private.search_component_ids('proposal', ${f.componentId}::uuid, to_tsquery('private.search_fr', ${w})) as id`);
+    expect(ids.map((r) => r.id)).toEqual([id]);
+  });
+});
+
+describe('processes and assemblies', () => {
+  const space = async (kind: 'process' | 'assembly', w: string, opts: { published?: boolean; private?: boolean } = {}) => {
+    const id = randomUUID();
+    await sql`insert into public.spaces (id, kind, slug, title, subtitle, description, published_at, private)
+      values (${id}, ${kind}, ${`s-${id.slice(0, 8)}`}, ${sql.json({ fr: `Espace ${id.slice(0, 4)}`, en: 'Space' })},
+              ${sql.json({ fr: `Sous-titre ${w}` })}, ${sql.json({ fr: '<p>Une description</p>', en: '<p>A description with cyclists</p>' })},
+              ${opts.published === false ? null : new Date()}, ${opts.private ?? false})`;
+    return id;
+  };
+
+  it('found by their subtitle and description, each by whoever sees the space, linked to the space', async () => {
+    const w = word();
+    const open = await space('process', w);
+    const assembly = await space('assembly', w);
+    const secret = await space('assembly', w, { private: true });
+    const draft = await space('process', w, { published: false });
+    await sql`insert into public.space_members (space_id, user_id) values (${secret}, ${member})`;
+    await sql`insert into public.space_roles (space_id, user_id, role) values (${draft}, ${moderator}, 'collaborator')`;
+
+    const r = await search(null, params(w), 'fr', 'fr');
+    expect(r.hits.map((h) => h.id).sort()).toEqual([open, assembly].sort());
+    expect(r.counts).toEqual({ assembly: 1, participatory_process: 1 });
+    const hit = r.hits.find((h) => h.id === open)!;
+    expect(hit).toMatchObject({ type: 'participatory_process', componentId: null, componentName: null, space: { id: open, kind: 'process' } });
+    expect(highlighted(hit.snippet)).toContain(`<mark>${w}</mark>`);
+    expect((await find(userClaims(member), w)).sort()).toEqual([open, assembly, secret].sort());
+    expect((await find(userClaims(moderator), w)).sort()).toEqual([open, assembly, draft].sort());
+    expect((await find(userClaims(outsider), w)).sort()).toEqual([open, assembly].sort());
+    // English texts too, and by type.
+    expect(await find(null, `cyclist ${w}`, { type: 'participatory_process' })).toEqual([open]);
+
+    // The table as the API roles read it: the same answer.
+    const rows = await sql.begin(async (tx) => {
+      await tx`select set_config('role', 'anon', true), set_config('request.jwt.claims', '{"role":"anon"}', true)`;
+      return tx<{ resource_id: string }[]>`select resource_id from public.search_index where resource_id in (${open}, ${secret}, ${draft})`;
+    });
+    expect(rows.map((x) => x.resource_id)).toEqual([open]);
+
+    // Its texts and its visibility are followed at once.
+    await sql`update public.spaces set private = true where id = ${open}`;
+    expect(await find(null, w)).toEqual([assembly]);
+    await sql`update public.spaces set subtitle = ${sql.json({ fr: 'Autre chose' })}, private = false where id = ${assembly}`;
+    expect(await find(null, w)).toEqual([]);
+    await sql`delete from public.spaces where id = ${draft}`;
+    expect(await sql`select 1 from public.search_index where resource_id = ${draft}`).toEqual([]);
+  });
+});
+
+describe('every component type with resources people read', () => {
+  it('debates, news posts (scheduled ones once out) and surveys: found, hidden ones never, private ones by members only', async () => {
+    const w = word();
+    const deb = await createDebatesComponent(sql);
+    const debate = await createDebate(sql, deb, author, { title: `Débat ${w} ouvert` });
+    const hiddenDebate = await createDebate(sql, deb, author, { title: `Débat ${w} masqué` });
+    await sql`update public.debates set hidden_at = now() where id = ${hiddenDebate}`;
+    const privDeb = await createDebatesComponent(sql, { private: true });
+    await sql`insert into public.space_members (space_id, user_id) values (${privDeb.spaceId}, ${member}), (${privDeb.spaceId}, ${author})`;
+    const secretDebate = await createDebate(sql, privDeb, author, { title: `Débat ${w} réservé` });
+
+    const blog = randomUUID();
+    await sql`insert into public.components (id, space_id, feature, name, published_at) values
+      (${blog}, ${pub.spaceId}, 'blog', ${sql.json({ fr: 'Actualités' })}, now())`;
+    const [post] = await sql<{ id: string }[]>`insert into public.blog_posts (component_id, title, body)
+      values (${blog}, ${sql.json({ fr: `Nouvelle ${w}` })}, ${sql.json({ fr: '<p>Le texte</p>' })}) returning id`;
+    const [scheduled] = await sql<{ id: string }[]>`insert into public.blog_posts (component_id, title, published_at)
+      values (${blog}, ${sql.json({ fr: `Prochaine ${w}` })}, now() + interval '2 days') returning id`;
+
+    const survey = randomUUID();
+    await sql`insert into public.components (id, space_id, feature, name, published_at) values
+      (${survey}, ${pub.spaceId}, 'surveys', ${sql.json({ fr: 'Questionnaire' })}, now())`;
+    await sql`update public.form_questionnaires set title = ${sql.json({ fr: `Enquête ${w}` })}, description = ${sql.json({ fr: '<p>Dites-nous</p>' })}
+      where owner_type = 'survey' and owner_id = ${survey}`;
+
+    const r = await search(null, params(w), 'fr', 'fr');
+    expect(r.hits.map((h) => h.id).sort()).toEqual([debate, post!.id, survey].sort());
+    expect(r.counts).toEqual({ blog_post: 1, debate: 1, survey: 1 });
+    expect((await find(userClaims(member), w)).sort()).toEqual([debate, secretDebate, post!.id, survey].sort());
+    // A scheduled post is found once it is out.
+    await sql`update public.blog_posts set published_at = now() - interval '1 minute' where id = ${scheduled!.id}`;
+    expect((await find(null, w)).includes(scheduled!.id)).toBe(true);
+    await sql`update public.debates set title = ${'Un autre sujet'} where id = ${debate}`;
+    expect((await find(null, w)).includes(debate)).toBe(false);
+  });
+});
+
+describe('budget projects', () => {
+  it('found where their component is seen, with their budget as where they live (their address)', async () => {
+    const w = word();
+    const f = await createBudgetsComponent(sql);
+    const budget = await createBudget(sql, f);
+    const [project] = await createProjects(sql, budget, [100]);
+    await sql`update public.projects set description = ${sql.json({ fr: `<p>Planter ${w} au parc</p>` })} where id = ${project!}`;
+    const hidden = await createBudgetsComponent(sql, { private: true });
+    const [secret] = await createProjects(sql, await createBudget(sql, hidden), [100]);
+    await sql`update public.projects set title = ${sql.json({ fr: `Projet ${w}` })} where id = ${secret!}`;
+
+    const r = await search(null, params(w), 'fr', 'fr');
+    expect(r.hits.map((h) => h.id)).toEqual([project]);
+    expect(r.hits[0]).toMatchObject({ type: 'project', componentId: f.componentId, parent: { type: 'budget', id: budget } });
+    expect(RESOURCES.find((x) => x.type === 'project')?.search?.parentPath?.(budget)).toBe(`/budgets/${budget}`);
+    await sql`delete from public.projects where id = ${project!}`;
+    expect(await find(null, w)).toEqual([]);
   });
 });
 

@@ -17,7 +17,8 @@ export interface PostSummary {
   title: TranslatedText;
   body: TranslatedText;
   /** Null: the organization signs it. */
-  author: { id: string; name: string; nickname: string } | null;
+  /** `avatar`/`avatarUrl`: the picture shown next to the name (optional: drafts in forms have none). */
+  author: { id: string; name: string; nickname: string; avatar?: { bucket?: string; name: string } | null; avatarUrl?: string | null } | null;
   publishedAt: Date;
   updatedAt: Date;
   scheduled: boolean;

@@ -44,7 +44,13 @@ export const blogManifest = defineManifest({
     },
   },
   resources: [
-    { type: 'blog_post', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged'], path: postPath },
+    {
+      type: 'blog_post',
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'attachable'],
+      path: postPath,
+      // In the one search (…040300_blog_search.sql).
+      search: { label: { fr: 'Actualités', en: 'News' }, path: (id) => `/${postPath(id)}` },
+    },
   ],
   logLabels: { blog_posts: { fr: 'Actualité', en: 'News post' } },
   moderation: {

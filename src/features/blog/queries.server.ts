@@ -11,6 +11,8 @@ interface Row {
   author_id: string | null;
   author_name: string | null;
   author_nickname: string | null;
+  author_avatar: { bucket?: string; name: string } | null;
+  author_avatar_url: string | null;
   published_at: Date;
   updated_at: Date;
   edited_at: Date | null;
@@ -24,7 +26,9 @@ function summary(r: Row): PostSummary {
     id: r.id,
     title: r.title,
     body: r.body,
-    author: r.author_id ? { id: r.author_id, name: r.author_name ?? '', nickname: r.author_nickname ?? '' } : null,
+    author: r.author_id
+      ? { id: r.author_id, name: r.author_name ?? '', nickname: r.author_nickname ?? '', avatar: r.author_avatar, avatarUrl: r.author_avatar_url }
+      : null,
     publishedAt: r.published_at,
     updatedAt: r.updated_at,
     scheduled: r.published_at.getTime() > Date.now(),
@@ -43,7 +47,7 @@ export async function listPosts(claims: Claims | null, componentId: string, page
   return asUser(claims, async (tx) => {
     const [rows, [count]] = await Promise.all([
       tx<Row[]>`
-        select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname,
+        select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname, a.avatar as author_avatar, a.avatar_url as author_avatar_url,
                p.published_at, p.updated_at, p.edited_at, p.hidden_at, p.likes_count, p.comments_count
         from public.blog_posts p left join public.profiles a on a.id = p.author_id
         where p.component_id = ${componentId}
@@ -58,7 +62,7 @@ export async function listPosts(claims: Claims | null, componentId: string, page
 /** The posts of a feed: out, not hidden, as a signed-out visitor sees them. */
 export async function feedPosts(componentId: string): Promise<PostSummary[]> {
   const rows = await asUser(null, (tx) => tx<Row[]>`
-    select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname,
+    select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname, a.avatar as author_avatar, a.avatar_url as author_avatar_url,
            p.published_at, p.updated_at, p.edited_at, p.hidden_at, p.likes_count, p.comments_count
     from public.blog_posts p left join public.profiles a on a.id = p.author_id
     where p.component_id = ${componentId} and p.published_at <= now() and p.hidden_at is null
@@ -71,7 +75,7 @@ export async function feedPosts(componentId: string): Promise<PostSummary[]> {
 export async function getPost(claims: Claims | null, componentId: string, postId: string): Promise<PostDetail | null> {
   return asUser(claims, async (tx) => {
     const [r] = await tx<(Row & { liked: boolean; followed: boolean; reported: boolean; can_moderate: boolean; is_admin: boolean })[]>`
-      select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname,
+      select p.id, p.component_id, p.space_id, p.title, p.body, p.author_id, a.name as author_name, a.nickname as author_nickname, a.avatar as author_avatar, a.avatar_url as author_avatar_url,
              p.published_at, p.updated_at, p.edited_at, p.hidden_at, p.likes_count, p.comments_count,
              exists (select 1 from public.likes l where l.resource_type = 'blog_post' and l.resource_id = p.id and l.user_id = (select auth.uid())) as liked,
              exists (select 1 from public.follows f where f.resource_type = 'blog_post' and f.resource_id = p.id and f.user_id = (select auth.uid())) as followed,

@@ -97,7 +97,14 @@ export const budgetsManifest = defineManifest({
     },
   },
   notifications: budgetsNotificationKinds,
-  resources: [{ type: 'project', can: ['commentable', 'followable', 'logged', 'exported'] }],
+  resources: [
+    {
+      type: 'project',
+      can: ['commentable', 'followable', 'logged', 'exported', 'attachable'],
+      // In the one search (…040700_budgets_search.sql): a project's page is below its budget's.
+      search: { label: { fr: 'Projets', en: 'Projects' }, path: (id) => `/projects/${id}`, parentPath: (budgetId) => `/budgets/${budgetId}` },
+    },
+  ],
   openData: [
     {
       key: 'budgets',

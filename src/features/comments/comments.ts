@@ -91,7 +91,8 @@ export interface CommentView {
   id: string;
   parentId: string | null;
   depth: number;
-  author: { nickname: string; name: string } | null;
+  /** `avatar`: the uploaded picture (public bucket), `avatarUrl`: an external one; both optional (the island's JSON). */
+  author: { nickname: string; name: string; avatar?: { bucket?: string; name: string } | null; avatarUrl?: string | null } | null;
   alignment: number;
   /** The text as written (Markdown subset); '' once deleted. */
   body: string;

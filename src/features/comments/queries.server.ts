@@ -16,6 +16,8 @@ export interface CommentRow {
   author_id: string | null;
   nickname: string | null;
   name: string | null;
+  avatar: { bucket?: string; name: string } | null;
+  avatar_url: string | null;
   alignment: number;
   body: string;
   official: boolean;
@@ -33,7 +35,7 @@ type Row = CommentRow & { sort_key: number };
 
 /** The columns of a comment as the visitor may see it; features that show comments their own way (debates' arguments) read the same. */
 export const COMMENT_COLUMNS = (tx: Tx) => tx`
-  c.id, c.parent_id, c.depth, c.author_id, p.nickname, p.name, c.alignment, c.body, c.official, c.up_votes, c.down_votes,
+  c.id, c.parent_id, c.depth, c.author_id, p.nickname, p.name, p.avatar, p.avatar_url, c.alignment, c.body, c.official, c.up_votes, c.down_votes,
   c.replies_count, c.created_at::text as created_at, c.updated_at::text as updated_at, c.edited_at, c.deleted_at, c.hidden_at,
   (select v.value from public.comment_votes v where v.comment_id = c.id and v.user_id = (select auth.uid())) as my_vote`;
 
@@ -44,7 +46,7 @@ export function commentView(r: CommentRow, me: string | null): CommentView {
     id: r.id,
     parentId: r.parent_id,
     depth: r.depth,
-    author: r.nickname && r.name ? { nickname: r.nickname, name: r.name } : null,
+    author: r.nickname && r.name ? { nickname: r.nickname, name: r.name, avatar: r.avatar, avatarUrl: r.avatar_url } : null,
     alignment: r.alignment,
     body: deleted ? '' : r.body,
     html: deleted ? '' : renderCommentMarkdown(r.body),

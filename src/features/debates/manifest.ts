@@ -64,7 +64,13 @@ export const debatesManifest = defineManifest({
   },
   notifications: debatesNotificationKinds,
   resources: [
-    { type: 'debate', can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'], path: (id) => `debates/${id}` },
+    {
+      type: 'debate',
+      can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'],
+      path: (id) => `debates/${id}`,
+      // In the one search (…040200_debates_search.sql).
+      search: { label: { fr: 'Débats', en: 'Debates' }, path: (id) => `/debates/${id}` },
+    },
   ],
   openData: [
     {

@@ -53,6 +53,9 @@ export interface Person {
   id: string;
   name: string;
   nickname: string;
+  /** The picture shown next to the name: uploaded (`profiles.avatar`) or external (`avatar_url`). */
+  avatar?: { bucket?: string; name: string } | null;
+  avatarUrl?: string | null;
 }
 
 /** A debate as a card of the list shows it. */
@@ -125,6 +128,8 @@ interface CardRow {
   author_id: string | null;
   author_name: string | null;
   author_nickname: string | null;
+  author_avatar: { bucket?: string; name: string } | null;
+  author_avatar_url: string | null;
   taxonomy_id: string | null;
   taxonomy_name: TranslatedText | null;
   starts_at: Date | null;
@@ -186,7 +191,10 @@ function toCard(r: CardRow): DebateCard {
     id: r.id,
     title: r.title,
     official: r.official,
-    author: r.author_id && r.author_name && r.author_nickname ? { id: r.author_id, name: r.author_name, nickname: r.author_nickname } : null,
+    author:
+      r.author_id && r.author_name && r.author_nickname
+        ? { id: r.author_id, name: r.author_name, nickname: r.author_nickname, avatar: r.author_avatar, avatarUrl: r.author_avatar_url }
+        : null,
     taxonomy: r.taxonomy_id ? { id: r.taxonomy_id, name: r.taxonomy_name ?? {} } : null,
     status: debateStatus({ closedAt: r.closed_at, withdrawnAt: r.withdrawn_at, startsAt: r.starts_at, endsAt: r.ends_at }),
     startsAt: r.starts_at,
@@ -202,7 +210,7 @@ function toCard(r: CardRow): DebateCard {
 }
 
 const CARD_COLUMNS = (tx: Tx) => tx`
-  d.id, d.title, d.official, d.author_id, p.name as author_name, p.nickname as author_nickname, d.taxonomy_id, t.name as taxonomy_name,
+  d.id, d.title, d.official, d.author_id, p.name as author_name, p.nickname as author_nickname, p.avatar as author_avatar, p.avatar_url as author_avatar_url, d.taxonomy_id, t.name as taxonomy_name,
   d.starts_at, d.ends_at, d.closed_at, d.withdrawn_at, d.created_at, d.last_argument_at::text as last_argument_at,
   d.arguments_for, d.arguments_against, d.arguments_neutral, d.comments_count, d.likes_count`;
 

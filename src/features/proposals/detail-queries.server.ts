@@ -50,6 +50,9 @@ export interface Person {
   id: string;
   name: string;
   nickname: string;
+  /** The uploaded picture (`profiles.avatar`) or an external one (`avatar_url`), shown next to the name. */
+  avatar?: { bucket?: string; name: string } | null;
+  avatarUrl?: string | null;
 }
 
 export interface ProposalDetail {
@@ -138,7 +141,7 @@ interface Row {
   likes_count: number;
   comments_count: number;
   follows_count: number;
-  people: { id: string; name: string; nickname: string; status: string }[];
+  people: { id: string; name: string; nickname: string; status: string; avatar: { bucket?: string; name: string } | null; avatar_url: string | null }[];
   is_author: boolean;
   is_invited: boolean;
   supported: boolean;
@@ -173,7 +176,7 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
         case when private.votes_hidden(p.component_id) then null
           else (select x.supports from private.proposal_supports(array[p.id]) x) end as supports,
         p.likes_count, p.comments_count, p.follows_count,
-        coalesce((select jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname, 'status', a.status)
+        coalesce((select jsonb_agg(jsonb_build_object('id', pr.id, 'name', pr.name, 'nickname', pr.nickname, 'status', a.status, 'avatar', pr.avatar, 'avatar_url', pr.avatar_url)
                                    order by a.status, a.created_at)
                   from public.proposal_coauthors a join public.profiles pr on pr.id = a.user_id
                   where a.proposal_id = p.id), '[]') as people,
@@ -206,7 +209,9 @@ export async function getProposal(claims: Claims | null, componentId: string, pr
       where p.id = ${proposalId} and p.component_id = ${componentId}`,
   );
   if (!r) return null;
-  const person = (x: { id: string; name: string; nickname: string }): Person => ({ id: x.id, name: x.name, nickname: x.nickname });
+  const person = (x: { id: string; name: string; nickname: string; avatar?: { bucket?: string; name: string } | null; avatar_url?: string | null }): Person => ({
+    id: x.id, name: x.name, nickname: x.nickname, avatar: x.avatar ?? null, avatarUrl: x.avatar_url ?? null,
+  });
   return {
     id: r.id,
     number: Number(r.number),

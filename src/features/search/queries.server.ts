@@ -13,9 +13,10 @@ import { COUNT_CAP, filterWords, MARK_END, MARK_START, PAGE_SIZE, prefixQuery, t
 export interface SearchHit {
   type: string;
   id: string;
-  componentId: string;
+  /** Null for a space's own entry (a process, an assembly). */
+  componentId: string | null;
   space: { id: string; kind: 'process' | 'assembly'; slug: string; title: TranslatedText };
-  componentName: TranslatedText;
+  componentName: TranslatedText | null;
   /** Plain text with the match markers (see `highlighted`). */
   title: string;
   snippet: string;
@@ -57,8 +58,10 @@ export function hasCriteria(p: SearchParams): boolean {
 }
 
 /**
- * The index is read through `private.search_counts` / `search_page` (security definer: the same
- * predicate as the table's RLS policy, computed once, so the text index can lead the plan).
+ * The index is read through `private.search_results` (security definer: the same predicate as the
+ * table's RLS policy, with the caller's visibility computed once for the counts, the page, the
+ * parents' titles and where each result lives), in one statement; the headlines are made for the
+ * page's rows only.
  */
 export async function search(claims: Claims | null, p: SearchParams, locale: string, defaultLocale: string): Promise<SearchResult> {
   if (!hasCriteria(p)) return { counts: {}, total: 0, hits: [] };
@@ -66,50 +69,45 @@ export async function search(claims: Claims | null, p: SearchParams, locale: str
     const zone = tx`(select coalesce((select o.time_zone from public.organization o limit 1), 'Europe/Paris'))`;
     const from = p.from ? tx`((${p.from}::date)::timestamp at time zone ${zone})` : tx`null::timestamptz`;
     const to = p.to ? tx`((${p.to}::date + 1)::timestamp at time zone ${zone})` : tx`null::timestamptz`;
-    const filters = tx`${p.spaceId}::uuid, ${p.taxonomyId}::uuid, ${from}, ${to}`;
-    const countRows = await tx<{ resource_type: string; n: number }[]>`
-      select c.resource_type, c.n from private.search_counts(${wordsQuery(tx, p.q)}, ${filters}, ${COUNT_CAP}) c`;
-    const counts = Object.fromEntries(countRows.map((r) => [r.resource_type, r.n]));
-    const total = p.type ? (counts[p.type] ?? 0) : countRows.reduce((a, r) => a + r.n, 0);
-    if (total === 0) return { counts, total, hits: [] };
-    // A result set small enough is ranked whole (ts_rank); a larger one gives title matches first.
-    const ranked = total <= COUNT_CAP;
-    // The texts and their headlines only for the page's rows.
     const rows = await tx<{
-      resource_type: string; resource_id: string; component_id: string; space_id: string; kind: 'process' | 'assembly'; slug: string;
-      space_title: TranslatedText; component_name: TranslatedText; title: string; snippet: string; published_at: Date | null;
+      resource_type: string; n: number | null; resource_id: string | null; component_id: string | null; space_id: string; kind: 'process' | 'assembly';
+      slug: string; space_title: TranslatedText; component_name: TranslatedText | null; title: string; snippet: string; published_at: Date | null;
       parent_type: string | null; parent_id: string | null; parent_title: string | null;
     }[]>`
-      with q as (select ${wordsQuery(tx, p.q)} as tsq)
-      select m.resource_type, m.resource_id, m.component_id, m.space_id, s.kind, s.slug, s.title as space_title, c.name as component_name,
-        case when q.tsq is null then ${textIn(tx, tx`m.title`, locale, defaultLocale)}
+      with q as (select ${wordsQuery(tx, p.q)} as tsq),
+      r as (select r.* from q cross join lateral private.search_results(q.tsq, ${p.type}::text,
+              ${p.spaceId}::uuid, ${p.taxonomyId}::uuid, ${from}, ${to}, ${PAGE_SIZE}, ${(p.page - 1) * PAGE_SIZE}, ${COUNT_CAP}) with ordinality r)
+      select m.resource_type, m.n, m.resource_id, m.component_id, m.space_id, m.space_kind as kind, m.space_slug as slug, m.space_title,
+        m.component_name,
+        case when m.resource_id is null then '' when q.tsq is null then ${textIn(tx, tx`m.title`, locale, defaultLocale)}
              else ts_headline('private.search_fr', ${textIn(tx, tx`m.title`, locale, defaultLocale)}, q.tsq,
                     ${`StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`}) end as title,
-        case when q.tsq is null then left(${textIn(tx, tx`m.body`, locale, defaultLocale)}, 240)
+        case when m.resource_id is null then '' when q.tsq is null then left(${textIn(tx, tx`m.body`, locale, defaultLocale)}, 240)
              else ts_headline('private.search_fr', ${textIn(tx, tx`m.body`, locale, defaultLocale)}, q.tsq,
                     ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`}) end as snippet,
         m.published_at, m.parent_type, m.parent_id,
-        case when pi.resource_id is null then null else ${textIn(tx, tx`pi.title`, locale, defaultLocale)} end as parent_title
-      from q cross join lateral private.search_page(q.tsq, ${p.type}::text, ${filters}, ${PAGE_SIZE}, ${(p.page - 1) * PAGE_SIZE}, ${ranked}) with ordinality m
-      join public.spaces s on s.id = m.space_id
-      join public.components c on c.id = m.component_id
-      -- As the visitor: the parent's entry is there when they may see it (the page's entries were).
-      left join public.search_index pi on pi.resource_type = m.parent_type and pi.resource_id = m.parent_id
+        case when m.parent_title is null then null else ${textIn(tx, tx`m.parent_title`, locale, defaultLocale)} end as parent_title
+      from q cross join r m
       order by m.ordinality`;
+    const countRows = rows.filter((r) => r.resource_id === null);
+    const counts = Object.fromEntries(countRows.map((r) => [r.resource_type, r.n ?? 0]));
+    const total = p.type ? (counts[p.type] ?? 0) : countRows.reduce((a, r) => a + (r.n ?? 0), 0);
     return {
       counts,
       total,
-      hits: rows.map((r) => ({
-        type: r.resource_type,
-        id: r.resource_id,
-        componentId: r.component_id,
-        space: { id: r.space_id, kind: r.kind, slug: r.slug, title: r.space_title },
-        componentName: r.component_name,
-        title: r.title,
-        snippet: r.snippet,
-        publishedAt: r.published_at,
-        parent: r.parent_type && r.parent_id ? { type: r.parent_type, id: r.parent_id, title: r.parent_title || null } : null,
-      })),
+      hits: rows
+        .filter((r) => r.resource_id !== null)
+        .map((r) => ({
+          type: r.resource_type,
+          id: r.resource_id!,
+          componentId: r.component_id,
+          space: { id: r.space_id, kind: r.kind, slug: r.slug, title: r.space_title },
+          componentName: r.component_name,
+          title: r.title,
+          snippet: r.snippet,
+          publishedAt: r.published_at,
+          parent: r.parent_type && r.parent_id ? { type: r.parent_type, id: r.parent_id, title: r.parent_title || null } : null,
+        })),
     };
   });
 }

@@ -81,7 +81,8 @@ export const surveysManifest = defineManifest({
     },
   },
   notifications: surveysNotificationKinds,
-  resources: [{ type: 'survey', can: ['logged', 'exported'] }],
+  // In the one search (…040400_surveys_search.sql): the survey is its component's page.
+  resources: [{ type: 'survey', can: ['logged', 'exported'], search: { label: { fr: 'Questionnaires', en: 'Surveys' }, path: () => '' } }],
   logLabels: { surveys: { fr: 'Dates du questionnaire', en: 'Survey dates' } },
   openData: [
     {

@@ -125,7 +125,12 @@ export interface ResourceDefinition {
    * component's (`/proposals/<id>`; '' when the resource is the component's page) — or, for a
    * resource whose document names a parent (a comment), after its parent's address (`#comment-<id>`).
    */
-  search?: { label: Labels; path: (resourceId: string) => string };
+  search?: {
+    label: Labels;
+    path: (resourceId: string) => string;
+    /** The address of a parent that is no searchable type of its own (a project's budget), below the component's. */
+    parentPath?: (parentId: string) => string;
+  };
 }
 
 /** The open data page's options, as `/open-data/<key>.csv` and `.json`. */
