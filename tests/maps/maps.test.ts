@@ -184,4 +184,16 @@ describe('parsing', () => {
     expect(r.ok && r.value.length).toBe(1);
     expect(parseBanCsv('id;numero\n1;2')).toMatchObject({ ok: false, error: { key: 'maps.error.csv', params: { columns: 'nom_voie, code_postal, code_insee, nom_commune, lon, lat' } } });
   });
+
+  it('BAN CSV through a CSV parser: a byte-order mark, a quoted line break, CRLF; a bad line named by its line in the file; broken quoting refused', () => {
+    const head = '\uFEFFid;numero;rep;nom_voie;code_postal;code_insee;nom_commune;lon;lat\r\n';
+    const r = parseBanCsv(`${head}A;1;;"Rue\nHaute";18000;18033;Bourges;2.4;47.1\r\n\r\nB;2;bis;Rue Basse;18000;18033;Bourges;2.5;47.2\r\n`);
+    expect(r).toMatchObject({ ok: true, value: [{ id: 'A', street: 'Rue\nHaute' }, { id: 'B', rep: 'bis', lng: 2.5 }] });
+    // The third record starts on the file's fourth line (the quoted street took two).
+    expect(parseBanCsv(`${head}A;1;;"Rue\nHaute";18000;18033;Bourges;2.4;47.1\nB;2;;Rue Basse;18000;18033;Bourges;;47.2\n`)).toMatchObject({
+      ok: false,
+      error: { key: 'maps.error.csvRow', params: { line: 4, reason: 'lon/lat' } },
+    });
+    expect(parseBanCsv(`${head}A;1;;"Rue Haute;18000;18033;Bourges;2.4;47.1\n`)).toMatchObject({ ok: false, error: { key: 'maps.error.csvSyntax' } });
+  });
 });

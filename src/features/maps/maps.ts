@@ -1,3 +1,4 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { uuidInput } from '../../lib/forms/fields.ts';
 import { confirmed } from '../../lib/forms/confirm.ts';
@@ -148,29 +149,6 @@ export interface BanAddress {
   lng: number;
 }
 
-/** One line of a `;`-separated CSV, with RFC 4180 quotes ("" inside a quoted field). */
-function csvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ';') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 const BAN_COLUMNS = ['id', 'numero', 'nom_voie', 'code_postal', 'code_insee', 'nom_commune', 'lon', 'lat'] as const;
 
 /**
@@ -178,17 +156,23 @@ const BAN_COLUMNS = ['id', 'numero', 'nom_voie', 'code_postal', 'code_insee', 'n
  * UTF-8, a header line). Every line is checked; the first bad one refuses the file.
  */
 export function parseBanCsv(text: string): Parsed<BanAddress[]> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = csvLine(lines[0] ?? '').map((h) => h.trim());
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    // csv-parse: RFC 4180 quoting (`""` inside quotes, quoted line breaks), the BOM, blank lines.
+    rows = parse(text, { delimiter: ';', bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof rows;
+  } catch (err) {
+    const line = err instanceof CsvError && typeof err['lines'] === 'number' ? err['lines'] : 1;
+    return { ok: false, error: { key: 'maps.error.csvSyntax', params: { line } } };
+  }
+  const header = (rows[0]?.record ?? []).map((h) => h.trim());
   const missing = BAN_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) return { ok: false, error: { key: 'maps.error.csv', params: { columns: missing.join(', ') } } };
   const at = Object.fromEntries([...BAN_COLUMNS, 'rep'].map((c) => [c, header.indexOf(c)])) as Record<string, number>;
   const out: BanAddress[] = [];
   const seen = new Set<string>();
-  for (let i = 1; i < lines.length; i++) {
-    const cells = csvLine(lines[i]!);
+  for (const { record: cells, info } of rows.slice(1)) {
     const get = (c: string) => (at[c]! >= 0 ? (cells[at[c]!] ?? '').trim() : '');
-    const bad = (reason: string) => ({ ok: false as const, error: { key: 'maps.error.csvRow', params: { line: i + 1, reason } } });
+    const bad = (reason: string) => ({ ok: false as const, error: { key: 'maps.error.csvRow', params: { line: info.lines, reason } } });
     const lat = Number(get('lat'));
     const lng = Number(get('lon'));
     const a: BanAddress = {

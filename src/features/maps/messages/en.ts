@@ -59,6 +59,7 @@ export const en = {
   'maps.error.coordinates': 'Feature no. {index} has coordinates out of bounds: the file must be in WGS 84 (longitude, latitude in degrees).',
   'maps.error.csv': 'This file is not a BAN CSV: the columns {columns} are missing.',
   'maps.error.csvRow': 'Line {line} of the file: the value “{reason}” is missing or invalid.',
+  'maps.error.csvSyntax': 'Line {line} of the file: this is not valid CSV (an unclosed quote?).',
   'maps.error.csvEmpty': 'This file holds no address.',
   'maps.address.listLabel': 'Suggested addresses',
   'maps.address.count.one': '{count} suggested address: arrows to browse, Enter to choose.',

@@ -56,6 +56,7 @@ export const fr = {
   'maps.error.coordinates': 'L’objet n° {index} a des coordonnées hors des limites : le fichier doit être en WGS 84 (longitude, latitude en degrés).',
   'maps.error.csv': 'Ce fichier n’est pas un CSV de la BAN : il manque les colonnes {columns}.',
   'maps.error.csvRow': 'Ligne {line} du fichier : la valeur « {reason} » est absente ou invalide.',
+  'maps.error.csvSyntax': 'Ligne {line} du fichier : ce n’est pas du CSV valide (un guillemet non fermé ?).',
   'maps.error.csvEmpty': 'Ce fichier ne contient aucune adresse.',
   'maps.address.listLabel': 'Adresses suggérées',
   'maps.address.count.one': '{count} adresse suggérée : flèches pour parcourir, Entrée pour choisir.',
