@@ -49,7 +49,7 @@ export const blogManifest = defineManifest({
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'attachable'],
       path: postPath,
       // In the one search (…040300_blog_search.sql).
-      search: { label: { fr: 'Actualités', en: 'News' }, path: (id) => `/${postPath(id)}` },
+      search: { label: { fr: 'Actualités', en: 'News' } },
     },
   ],
   logLabels: { blog_posts: { fr: 'Actualité', en: 'News post' } },

@@ -69,7 +69,7 @@ export const debatesManifest = defineManifest({
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'moderated', 'logged', 'exported'],
       path: (id) => `debates/${id}`,
       // In the one search (…040200_debates_search.sql).
-      search: { label: { fr: 'Débats', en: 'Debates' }, path: (id) => `/debates/${id}` },
+      search: { label: { fr: 'Débats', en: 'Debates' } },
     },
   ],
   openData: [

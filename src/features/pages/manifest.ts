@@ -74,7 +74,7 @@ export const pagesManifest = defineManifest({
     },
   },
   resources: [
-    { type: 'page', can: ['commentable', 'followable', 'attachable', 'logged'], search: { label: { fr: 'Pages', en: 'Pages' }, path: () => '' } },
+    { type: 'page', can: ['commentable', 'followable', 'attachable', 'logged'], search: { label: { fr: 'Pages', en: 'Pages' } } },
   ],
   logLabels: { pages: { fr: 'Contenu de page', en: 'Page content' } },
   stats: [

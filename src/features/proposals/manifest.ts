@@ -156,7 +156,7 @@ export const proposalsManifest = defineManifest({
       type: 'proposal',
       can: ['commentable', 'likeable', 'followable', 'reportable', 'versioned', 'attachable', 'evaluated', 'moderated', 'logged', 'exported'],
       path: (id) => `proposals/${id}`,
-      search: { label: { fr: 'Propositions', en: 'Proposals' }, path: (id) => `/proposals/${id}` },
+      search: { label: { fr: 'Propositions', en: 'Proposals' } },
     },
     { type: 'collaborative_draft', can: ['commentable', 'followable', 'reportable'] },
   ],

@@ -6,6 +6,6 @@ import type { ResourceDefinition } from '../../lib/components/manifest.ts';
  * space's own page (no component: the search page builds the address from the space).
  */
 export const spaceResources: readonly ResourceDefinition[] = [
-  { type: 'participatory_process', can: [], search: { label: { fr: 'Processus participatifs', en: 'Participatory processes' }, path: () => '' } },
-  { type: 'assembly', can: [], search: { label: { fr: 'Assemblées', en: 'Assemblies' }, path: () => '' } },
+  { type: 'participatory_process', can: [], search: { label: { fr: 'Processus participatifs', en: 'Participatory processes' } } },
+  { type: 'assembly', can: [], search: { label: { fr: 'Assemblées', en: 'Assemblies' } } },
 ];

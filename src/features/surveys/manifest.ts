@@ -82,7 +82,7 @@ export const surveysManifest = defineManifest({
   },
   notifications: surveysNotificationKinds,
   // In the one search (…040400_surveys_search.sql): the survey is its component's page.
-  resources: [{ type: 'survey', can: ['logged', 'exported'], search: { label: { fr: 'Questionnaires', en: 'Surveys' }, path: () => '' } }],
+  resources: [{ type: 'survey', can: ['logged', 'exported'], search: { label: { fr: 'Questionnaires', en: 'Surveys' } } }],
   logLabels: { surveys: { fr: 'Dates du questionnaire', en: 'Survey dates' } },
   openData: [
     {

@@ -122,12 +122,13 @@ export interface ResourceDefinition {
   /**
    * In the one search (its migration registers a `search_document` in `public.resource_types`):
    * the name of the type in the search page's filters, and the resource's address below its
-   * component's (`/proposals/<id>`; '' when the resource is the component's page) — or, for a
-   * resource whose document names a parent (a comment), after its parent's address (`#comment-<id>`).
+   * component's when `path` above does not give it (`path` → `/<path>`; neither: the component's
+   * page) — or, for a resource whose document names a parent (a comment), after its parent's
+   * address (`#comment-<id>`).
    */
   search?: {
     label: Labels;
-    path: (resourceId: string) => string;
+    path?: (resourceId: string) => string;
     /** The address of a parent that is no searchable type of its own (a project's budget), below the component's. */
     parentPath?: (parentId: string) => string;
   };
