@@ -184,7 +184,8 @@ describe('co-authors', () => {
     const accepted = await carol.browser.post(act(place.page(p), 'acceptCoauthorship'), { proposal_id: p });
     expect(accepted.status).toBe(303);
     const page = await new Browser().get(place.page(p));
-    expect(page.text).toMatch(/Auteur·es\s*:?\s*Alice Autrice, Carole Co/);
+    // Listed one per item (each with an avatar, no text of its own).
+    expect(page.text).toMatch(/Auteur·es\s*:?\s*Alice Autrice\s+Carole Co\b/);
 
     // Drafts: their invitees could not see them to accept, so no invitations yet.
     const [draft] = await testDb()<{ id: string }[]>`

@@ -4,6 +4,7 @@ import { axeViolations } from '../web/axe.ts';
 import { launchChromium } from '../web/browser.ts';
 import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
+import { createProposal, createProposalsComponent } from '../proposals/fixtures.ts';
 
 /**
  * The search in a real browser: from the header's box, by keyboard, to the results page (words
@@ -49,12 +50,11 @@ describe('the search in a browser', () => {
   it('a comment is found, named after its proposal, and its link lands on the comment', async () => {
     const db = testDb();
     const word = `grenouillere${Date.now().toString(36)}`;
-    // A published proposal of the seed in a public space, as anyone sees it.
-    const [p] = await db<{ id: string; title: string }[]>`
-      select p.id, p.title from public.proposals p join public.spaces s on s.id = p.space_id
-      where p.published_at is not null and p.hidden_at is null and p.amends_id is null and not s.private and s.published_at is not null
-      order by p.published_at limit 1`;
+    // A published proposal in a public space of its own (the seed's rows and counters stay as seeded).
+    const f = await createProposalsComponent(db);
     const [author] = await db<{ id: string }[]>`select id from auth.users where email = 'admin@demo.decidons.fr'`;
+    const proposalId = await createProposal(db, f, author!.id, { title: `Un ponton sur la rivière ${Date.now().toString(36)}` });
+    const [p] = await db<{ id: string; title: string }[]>`select id, title from public.proposals where id = ${proposalId}`;
     const [c] = await db<{ id: string }[]>`
       insert into public.comments (resource_type, resource_id, author_id, body) values ('proposal', ${p!.id}, ${author!.id}, ${`Une ${word} sous le pont`}) returning id`;
     const page = await context.newPage();
@@ -66,6 +66,5 @@ describe('the search in a browser', () => {
     await Promise.all([page.waitForURL(new RegExp(`/proposals/${p!.id}#comment-${c!.id}$`)), link.click()]);
     await expect(page.locator(`#comment-${c!.id}`).textContent()).resolves.toContain(word);
     await page.close();
-    await db`delete from public.comments where id = ${c!.id}`;
   });
 });
