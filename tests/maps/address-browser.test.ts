@@ -61,16 +61,16 @@ describe('address search in the wizard', () => {
     expect(await page.locator('#field-address-suggestions [role="option"]').first().textContent()).toBe('12 Rue des Tanneurs, 18999 Belleville-sur-Loire');
     const findings = await axeViolations(page);
     await page.keyboard.press('ArrowDown');
-    expect(await field.getAttribute('aria-activedescendant')).toBe('field-address-suggestions-0');
+    await expect.poll(() => field.getAttribute('aria-activedescendant'), { timeout: 5_000 }).toBe('field-address-suggestions-0');
     await page.keyboard.press('Enter');
     expect(await field.inputValue()).toBe('12 Rue des Tanneurs, 18999 Belleville-sur-Loire');
-    expect(await field.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => field.getAttribute('aria-expanded'), { timeout: 5_000 }).toBe('false');
     const [expected] = await testDb()<{ lat: number; lng: number }[]>`select lat, lng from public.addresses where id = '18999_0019_00012'`;
     expect(Number(await page.inputValue('#field-latitude'))).toBeCloseTo(expected!.lat, 5);
     expect(Number(await page.inputValue('#field-longitude'))).toBeCloseTo(expected!.lng, 5);
-    expect(await page.locator('.address-search [aria-live="polite"]').textContent()).toContain('Adresse choisie : 12 Rue des Tanneurs');
+    await expect.poll(() => page.locator('.address-search [aria-live="polite"]').textContent(), { timeout: 5_000 }).toContain('Adresse choisie : 12 Rue des Tanneurs');
     // The map moved there.
-    expect(await page.getAttribute('.wizard-map-picker', 'data-picker-center')).toBe(`${expected!.lat},${expected!.lng}`);
+    await expect.poll(() => page.getAttribute('.wizard-map-picker', 'data-picker-center'), { timeout: 5_000 }).toBe(`${expected!.lat},${expected!.lng}`);
 
     // A click on the map: the nearest address of that point.
     const box = (await page.locator('.wizard-map-picker').boundingBox())!;
@@ -78,7 +78,7 @@ describe('address search in the wizard', () => {
     await page.waitForFunction((before) => (document.getElementById('field-address') as HTMLInputElement).value !== before, '12 Rue des Tanneurs, 18999 Belleville-sur-Loire', { timeout: 10_000 });
     const filled = await field.inputValue();
     expect(filled).toMatch(/^\d+ .+, 18999 Belleville-sur-Loire$/);
-    expect(await page.locator('.address-search [aria-live="polite"]').textContent()).toContain(`Adresse la plus proche du point : ${filled}`);
+    await expect.poll(() => page.locator('.address-search [aria-live="polite"]').textContent(), { timeout: 5_000 }).toContain(`Adresse la plus proche du point : ${filled}`);
 
     // Sent: the proposal has that address and the clicked point.
     await Promise.all([page.waitForURL(/\/publish$/), page.click('form.wizard-form button[type="submit"]')]);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type AddressDetail, CHOOSE_EVENT, FOUND_EVENT, PICKED_EVENT } from './address-events.ts';
 
 /*
@@ -127,7 +127,9 @@ export default function AddressSearch(props: Props) {
     };
   }, []);
 
-  useEffect(() => {
+  // Before paint, in the same turn as the key that moved it: a screen reader reads the option the
+  // arrow went to, not the previous one (useEffect waits for the next frame).
+  useLayoutEffect(() => {
     const input = document.getElementById(props.inputId);
     if (!input) return;
     input.setAttribute('aria-expanded', String(open && items.length > 0));
