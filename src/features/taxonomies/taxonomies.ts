@@ -43,6 +43,19 @@ export interface TaxonomyNode extends Taxonomy {
   subtree: string[];
 }
 
+/**
+ * A select's options for a flattened tree (flattenTree), each name indented by its depth, after an
+ * optional first choice (none, any): every form and filter that picks a taxonomy lists them so.
+ */
+export function taxonomyOptions(
+  nodes: readonly Pick<TaxonomyNode, 'id' | 'name' | 'depth'>[],
+  name: (text: TranslatedText) => string,
+  first?: string,
+): { value: string; label: string }[] {
+  const options = nodes.map((n) => ({ value: n.id, label: `${'— '.repeat(n.depth)}${name(n.name)}` }));
+  return first === undefined ? options : [{ value: '', label: first }, ...options];
+}
+
 /** Orders taxonomies as a tree (by weight, then name order given), depth-first. Orphans become roots. */
 export function flattenTree(all: readonly Taxonomy[]): TaxonomyNode[] {
   const ids = new Set(all.map((t) => t.id));
