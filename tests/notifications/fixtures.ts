@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { asUser, type Tx } from '../../src/lib/db/index.ts';
 import { userClaims } from '../db/fixtures.ts';
+import { deliverEvents } from '../helpers/notifications.ts';
 
 /*
  * Helpers of the notifications tests: acting as people (through RLS, as the app writes), delivering
@@ -31,15 +32,10 @@ export async function lastEventId(sql: postgres.Sql): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Delivers the pending events among these (as the `notifications.deliver` job does, one transaction each). */
+/** Delivers the pending events raised after `sinceId`, oldest first (see deliverEvents). */
 export async function deliver(sql: postgres.Sql, sinceId = 0): Promise<number> {
   const ids = await sql<{ id: string }[]>`select id from public.notification_events where id > ${sinceId} and delivered_at is null order by id`;
-  let told = 0;
-  for (const { id } of ids) {
-    const [r] = await sql<{ n: number }[]>`select private.deliver_notification_event(${id}) as n`;
-    told += r!.n;
-  }
-  return told;
+  return deliverEvents(sql, ids.map((r) => r.id));
 }
 
 /** Who got a notification of `kind` (sorted ids), among `people`. */
