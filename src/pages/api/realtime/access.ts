@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { parseDocumentName } from '../../../../realtime/names.ts';
-import { asUser } from '@/lib/db/index.ts';
+import { documentAccess } from '@/lib/collab/history.server.ts';
 import { privateJson } from '@/lib/http/json.ts';
 
 /**
@@ -11,13 +11,8 @@ import { privateJson } from '@/lib/http/json.ts';
  * few seconds) to tell its user in words and stop offering to edit.
  */
 export const GET: APIRoute = async ({ locals, url }) => {
-  const name = parseDocumentName(url.searchParams.get('document') ?? '');
-  if (!name) return privateJson({ error: 'document-name-invalid' }, 400);
+  const document = url.searchParams.get('document') ?? '';
+  if (!parseDocumentName(document)) return privateJson({ error: 'document-name-invalid' }, 400);
   if (!locals.user || !locals.claims) return privateJson({ access: null });
-  const [row] = await asUser(
-    locals.claims,
-    (tx) => tx<{ access: 'write' | 'read' | null }[]>`
-      select private.collab_access(${name.feature}, ${name.resourceId}::uuid, ${name.field}) as access`,
-  );
-  return privateJson({ access: row?.access ?? null });
+  return privateJson({ access: await documentAccess(locals.claims, document) });
 };
