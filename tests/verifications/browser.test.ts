@@ -43,8 +43,9 @@ describe('the census upload', () => {
     const batches: number[] = [];
     page.on('request', (r) => (r.url().endsWith('/api/verifications/census') ? batches.push(r.method() === 'POST' ? 1 : 0) : undefined));
     await page.goto(`${stack().siteUrl}/fr/admin/verifications`);
-    // The island is loaded once the page is idle; wait for it to hold the form.
-    await page.waitForLoadState('networkidle');
+    // The island hydrates when the page is idle (client:idle); until it holds the form, a submit
+    // would post the whole file the old way. Under load, network idleness came before it.
+    await page.waitForSelector('form[data-census-form][data-census-enhanced="true"]', { state: 'attached', timeout: 30_000 });
     await page.setInputFiles('#census-file', { name: 'recensement.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
     await page.click('form[data-census-form] button[type="submit"]');
     await page.waitForSelector('[data-census-progress][data-census-done="true"]', { timeout: 60_000 });
