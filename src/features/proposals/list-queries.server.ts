@@ -145,7 +145,7 @@ function whereOf(tx: Tx, componentId: string, f: ListFilters) {
   return tx`
     p.component_id = ${componentId}::uuid and p.published_at is not null and p.hidden_at is null and p.amends_id is null
     ${f.withdrawn ? tx`and p.withdrawn_at is not null` : tx`and p.withdrawn_at is null`}
-    ${words ? tx`and p.id in (${words})` : tx``}
+    ${words ? tx`and p.id = any (${words})` : tx``}
     ${pattern ? tx`and (p.title ilike ${pattern} or p.body ilike ${pattern})` : tx``}
     ${f.taxonomyId
       ? tx`and p.taxonomy_id in (

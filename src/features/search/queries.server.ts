@@ -121,14 +121,16 @@ export async function searchableSpaces(claims: Claims | null): Promise<{ id: str
 /**
  * A component's text filter on the one index (proposals now; debates, budgets… alike): the ids of
  * its resources of `resourceType` whose title or body has every word of `text` (as word prefixes,
- * accents ignored, either language); symbols the words cannot match (`100%`) are then looked for
- * literally in `literal` (the feature's own columns). Use as `and <id column> in (<fragment>)` or
- * combine with `literal`'s ILIKE when the filter has no words at all.
+ * accents ignored, either language), as one array; symbols the words cannot match (`100%`) are
+ * then looked for literally in `literal` (the feature's own columns). Use as
+ * `and <id column> = any (<fragment>)` — computed once for the statement, then looked up by the
+ * table's primary key in block order (2,000 ids: 3 ms instead of 6 for `in (select …)`, probed one
+ * by one) — or combine with `literal`'s ILIKE when the filter has no words at all.
  */
 export function textFilterIds(tx: Tx, resourceType: string, componentId: string, text: string): postgres.Fragment | null {
   const words = filterWords(text);
   if (words.length === 0) return null;
   const q = prefixQuery(words);
-  return tx`select private.search_component_ids(${resourceType}, ${componentId}::uuid,
-              ${eitherLanguage(tx, tx`to_tsquery('private.search_fr', ${q})`, tx`to_tsquery('private.search_en', ${q})`)})`;
+  return tx`array(select private.search_component_ids(${resourceType}, ${componentId}::uuid,
+              ${eitherLanguage(tx, tx`to_tsquery('private.search_fr', ${q})`, tx`to_tsquery('private.search_en', ${q})`)}))`;
 }
