@@ -413,4 +413,36 @@ describe('the index follows the resources', () => {
     expect(await ids('CANAL')).toEqual([a]);
     expect(await ids('piste jardin')).toEqual([]);
   });
+
+  it('a prefix with few completions is asked as the words the index holds, with many stays a prefix: the same matches', async () => {
+    const { listProposals } = await import('../../src/features/proposals/list-queries.server.ts');
+    const { EMPTY_FILTERS } = await import('../../src/features/proposals/list.ts');
+    const expand = async (q: string) =>
+      (await sql<{ q: string }[]>`select private.search_expand_prefixes(to_tsquery('private.search_fr', ${q}))::text as q`)[0]!.q;
+    const f = await createProposalsComponent(sql);
+    const w = word();
+    const ids = async (text: string) =>
+      new Set((await listProposals(null, f.componentId, { ...EMPTY_FILTERS, sort: 'recent', text }, null, 100))!.items.map((i) => i.id));
+    const a = await createProposal(sql, f, author, { title: `Un ${w}ard au marché` });
+    const b = await createProposal(sql, f, author, { title: `Deux ${w}ine` });
+    // Both new words were listed by the index's own insert: the prefix becomes them.
+    expect(await expand(`${w}:*`)).toBe(`'${w}ard' | '${w}in'`);
+    expect(await ids(w)).toEqual(new Set([a, b]));
+    // A word an edit brings is listed too (the index's update).
+    await sql`update public.proposals set title = ${`Trois ${w}ouillette`} where id = ${b}`;
+    expect(await expand(`${w}:*`)).toContain(`'${w}ouillet'`);
+    expect(await ids(`${w}ouil`)).toEqual(new Set([b]));
+    // More than 32 completions: still a prefix, still every match.
+    const many = await Promise.all(Array.from({ length: 34 }, (_, i) => createProposal(sql, f, author, { title: `${w}x${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${i}` })));
+    expect(await expand(`${w}x:*`)).toBe(`'${w}x':*`);
+    expect(await ids(`${w}x`)).toEqual(new Set(many));
+    // No completion: a prefix (matches nothing); quotes and backslashes survive the rebuilding.
+    expect(await expand('zzqqnothing:*')).toBe(`'zzqqnothing':*`);
+    const v = word();
+    await sql`insert into private.search_lexemes (lexeme) values (${`${v}'q`}), (${`${v}\\\\q`}) on conflict do nothing`;
+    const odd = (await sql<{ q: string }[]>`select private.search_expand_prefixes(${`'${v}':* & ( 'x' | 'y' )`}::tsquery)::text as q`)[0]!.q;
+    expect(odd).toContain(`'${v}''q'`);
+    expect(odd).toContain(`'${v}\\\\\\\\q'`);
+    expect(odd.endsWith(`& ( 'x' | 'y' )`)).toBe(true);
+  });
 });
