@@ -9,6 +9,10 @@ create index if not exists search_index_public_type_component_document_idx on pu
   using gin (resource_type, component_id, document) where public;
 create index if not exists search_index_restricted_type_component_document_idx on public.search_index
   using gin (resource_type, component_id, document) where not public;
+-- Without words (filters only), a type's count reads its rows of the space from a plain index
+-- (index only), not the intersection of the text index's type with the space's index.
+create index if not exists search_index_public_type_space_idx on public.search_index (resource_type, space_id) where public;
+create index if not exists search_index_restricted_type_space_idx on public.search_index (resource_type, space_id) where not public;
 drop index if exists public.search_index_public_component_document_idx;
 drop index if exists public.search_index_restricted_document_idx;
 
