@@ -170,13 +170,13 @@ describe('notifications', () => {
     const since = await lastEventId(sql);
     const now = await post('admin', component.pub, { title: 'Tout de suite' });
     const later = await post('admin', component.pub, { title: 'Plus tard', at: new Date(Date.now() + 2_000) });
-    await deliver(sql, since);
+    await deliver(sql, since, space.pub);
     expect(await told(sql, 'blog.post_published', { resourceId: now })).toEqual([users.follower, users.participant].sort());
     expect(await told(sql, 'blog.post_published', { resourceId: later })).toEqual([]);
     await new Promise((r) => setTimeout(r, 2_100));
     expect(await announceDuePosts(sql)).toContain(later);
     expect(await announceDuePosts(sql)).not.toContain(later);
-    await deliver(sql, since);
+    await deliver(sql, since, space.pub);
     expect(await told(sql, 'blog.post_published', { resourceId: later })).toEqual([users.follower, users.participant].sort());
   });
 
@@ -184,7 +184,7 @@ describe('notifications', () => {
     await sql`insert into public.space_follows (space_id, user_id) values (${space.priv}, ${users.follower})`;
     const since = await lastEventId(sql);
     const p = await post('admin', component.priv);
-    await deliver(sql, since);
+    await deliver(sql, since, space.priv);
     expect(await told(sql, 'blog.post_published', { resourceId: p })).toEqual([users.member]);
   });
 });

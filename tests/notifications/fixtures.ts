@@ -32,9 +32,15 @@ export async function lastEventId(sql: postgres.Sql): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Delivers the pending events raised after `sinceId`, oldest first (see deliverEvents). */
-export async function deliver(sql: postgres.Sql, sinceId = 0): Promise<number> {
-  const ids = await sql<{ id: string }[]>`select id from public.notification_events where id > ${sinceId} and delivered_at is null order by id`;
+/**
+ * Delivers the pending events of the space raised after `sinceId`, oldest first (see
+ * deliverEvents). Scoped to the space: the files share the database, and delivering another
+ * file's events could deliver one in the window that file leaves between raising it and changing
+ * what it is about (a comment hidden before its delivery, told to everybody).
+ */
+export async function deliver(sql: postgres.Sql, sinceId: number, spaceId: string): Promise<number> {
+  const ids = await sql<{ id: string }[]>`
+    select id from public.notification_events where id > ${sinceId} and space_id = ${spaceId} and delivered_at is null order by id`;
   return deliverEvents(sql, ids.map((r) => r.id));
 }
 

@@ -45,7 +45,7 @@ describe('comments', () => {
     const c = await commentOn(sql, commenter, { type: 'proposal', id: p }, `Bonjour @${await nicknameOf(sql, mentioned)} et @${await nicknameOf(sql, commenter)}`);
     // Nothing is delivered inside the commenter's transaction: the events wait for the job.
     expect(await told(sql, 'comments.mention', { commentId: c })).toEqual([]);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'comments.mention', { commentId: c })).toEqual([mentioned]);
     // The proposal's author follows it (as its creator); the blocked follower hears nothing.
     expect(await told(sql, 'comments.created', { commentId: c })).toEqual(sorted([author, follower]));
@@ -53,7 +53,7 @@ describe('comments', () => {
 
     const since2 = await lastEventId(sql);
     const r = await commentOn(sql, author, { type: 'proposal', id: p }, 'Merci pour votre commentaire', c);
-    await deliver(sql, since2);
+    await deliver(sql, since2, f.spaceId);
     expect(await told(sql, 'comments.reply', { commentId: r })).toEqual([commenter]);
     // The follower hears of the reply as a new comment; the author wrote it.
     expect(await told(sql, 'comments.created', { commentId: r })).toEqual([follower]);
@@ -68,7 +68,7 @@ describe('comments', () => {
     const c = await commentOn(sql, commenter, { type: 'proposal', id: p }, 'Premier');
     const since = await lastEventId(sql);
     const r = await commentOn(sql, follower, { type: 'proposal', id: p }, `Réponse à @${await nicknameOf(sql, commenter)}`, c);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     const rows = await sql<{ user_id: string; kind: string }[]>`select user_id, kind from public.notifications where data ->> 'comment_id' = ${r} order by kind, user_id`;
     expect(rows).toEqual([
       { user_id: author, kind: 'comments.created' },
@@ -83,7 +83,7 @@ describe('comments', () => {
     const since = await lastEventId(sql);
     const c = await commentOn(sql, commenter, { type: 'proposal', id: p }, `Spam pour @${await nicknameOf(sql, mentioned)}`);
     await as(sql, moderator!)((tx) => tx`update public.comments set hidden_at = now() where id = ${c}`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'comments.mention', { commentId: c })).toEqual([]);
     expect(await told(sql, 'comments.created', { commentId: c })).toEqual([moderator]);
   });
@@ -114,12 +114,12 @@ describe('private spaces', () => {
     await sql`insert into public.space_follows (space_id, user_id) values (${f.spaceId}, ${outsider}), (${f.spaceId}, ${member})`;
     const since = await lastEventId(sql);
     const c = await commentOn(sql, author, { type: 'proposal', id: p }, `@${await nicknameOf(sql, member)} et @${await nicknameOf(sql, outsider)}, votre avis ?`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'comments.mention', { commentId: c })).toEqual([member]);
 
     const since2 = await lastEventId(sql);
     const p2 = await createProposal(sql, f, author);
-    await deliver(sql, since2);
+    await deliver(sql, since2, f.spaceId);
     expect(await told(sql, 'proposals.published', { resourceId: p2 })).toEqual([member]);
     expect(await told(sql, 'proposals.submitted', { resourceId: p2 })).toEqual([author]);
   });
@@ -133,11 +133,11 @@ describe('proposals', () => {
     await followSpace(author, f.spaceId);
     const since = await lastEventId(sql);
     const draft = await createProposal(sql, f, author, { published: false });
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'proposals.submitted', { resourceId: draft })).toEqual([]);
     expect(await told(sql, 'proposals.published', { resourceId: draft })).toEqual([]);
     await as(sql, author)((tx) => tx`update public.proposals set published_at = now() where id = ${draft}`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'proposals.submitted', { resourceId: draft })).toEqual([author]);
     expect(await told(sql, 'proposals.published', { resourceId: draft })).toEqual([spaceFollower]);
     expect(await told(sql, 'proposals.published', { resourceId: draft }, [other])).toEqual([]);
@@ -152,7 +152,7 @@ describe('proposals', () => {
     await follow(admin, p);
     const since = await lastEventId(sql);
     await as(sql, admin)((tx) => tx`insert into public.proposal_answers (proposal_id, state_id, answer) values (${p}, ${f.states['accepted']!}, ${tx.json({ fr: 'Oui' })})`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'proposals.answered', { resourceId: p })).toEqual(sorted([author, follower]));
     const [row] = await sql<{ data: Record<string, unknown> }[]>`select data from public.notifications where kind = 'proposals.answered' and resource_id = ${p} limit 1`;
     expect(row!.data).toMatchObject({ state: { fr: 'Acceptée', en: 'Accepted' }, title: expect.any(String), space_id: f.spaceId, component_id: f.componentId });
@@ -160,7 +160,7 @@ describe('proposals', () => {
     await as(sql, admin)((tx) => tx`update public.proposals set hidden_at = now() where id = ${p}`);
     const since2 = await lastEventId(sql);
     await as(sql, admin)((tx) => tx`update public.proposal_answers set state_id = ${f.states['rejected']!} where proposal_id = ${p}`);
-    await deliver(sql, since2);
+    await deliver(sql, since2, f.spaceId);
     expect(await told(sql, 'proposals.answered', { resourceId: p })).toEqual(sorted([author, follower]));
   });
 
@@ -171,12 +171,12 @@ describe('proposals', () => {
     await follow(follower, p);
     const since = await lastEventId(sql);
     const e = await createProposal(sql, f, amender, { amendsId: p, title: 'Un amendement utile' });
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'proposals.amended', { resourceId: p })).toEqual(sorted([author, follower]));
     expect(await told(sql, 'proposals.submitted', { resourceId: e })).toEqual([]);
     const since2 = await lastEventId(sql);
     await as(sql, author)((tx) => tx`select public.react_to_amendment(${e}, false)`);
-    await deliver(sql, since2);
+    await deliver(sql, since2, f.spaceId);
     expect(await told(sql, 'proposals.amendment_answered', { resourceId: e })).toEqual([amender]);
   });
 
@@ -187,7 +187,7 @@ describe('proposals', () => {
     await follow(follower, p);
     const since = await lastEventId(sql);
     await as(sql, author)((tx) => tx`insert into public.proposal_coauthors (proposal_id, user_id) values (${p}, ${invitee})`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     expect(await told(sql, 'proposals.coauthor_invited', { resourceId: p })).toEqual([invitee]);
   });
 });
@@ -202,7 +202,7 @@ describe('spaces', () => {
     const [next] = await sql<{ id: string }[]>`insert into public.phases (space_id, position, title) values (${f.spaceId}, 2, ${sql.json({ fr: 'Vote', en: 'Vote' })}) returning id`;
     const since = await lastEventId(sql);
     await as(sql, admin)((tx) => tx`select public.activate_phase(${next!.id})`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     const rows = await sql<{ user_id: string; data: Record<string, unknown> }[]>`
       select user_id, data from public.notifications where kind = 'spaces.phase_changed' and data ->> 'phase_id' = ${next!.id} order by user_id`;
     expect(rows.map((r) => r.user_id)).toEqual(sorted([member, follower]));
@@ -247,7 +247,7 @@ describe('delivery', () => {
     await as(sql, silentMentions)((tx) => tx`update public.profile_preferences set email_on_mention = false where id = ${silentMentions}`);
     const since = await lastEventId(sql);
     const c = await commentOn(sql, author, { type: 'proposal', id: p }, `Avis à @${await nicknameOf(sql, silentMentions)}`);
-    await deliver(sql, since);
+    await deliver(sql, since, f.spaceId);
     const rows = await sql<{ user_id: string; kind: string; email: string; emailed: boolean; queued: boolean }[]>`
       select n.user_id, n.kind, n.email, n.emailed_at is not null as emailed,
              exists (select 1 from public.notification_emails e where n.id = any (e.notification_ids)) as queued
