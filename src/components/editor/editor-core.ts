@@ -6,9 +6,9 @@ import Document from '@tiptap/extension-document';
 import HardBreak from '@tiptap/extension-hard-break';
 import Heading from '@tiptap/extension-heading';
 import Italic from '@tiptap/extension-italic';
-import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
 import Paragraph from '@tiptap/extension-paragraph';
 import Text from '@tiptap/extension-text';
+import { BulletList, ListItem, OrderedList } from './lists.ts';
 import type { EditorText, EditorTexts } from './messages.ts';
 import './RichTextEditor.css';
 
@@ -67,7 +67,6 @@ export function baseExtensions(headingLevels: (2 | 3 | 4)[] = [2, 3]): Extension
     BulletList,
     OrderedList,
     ListItem,
-    ListKeymap,
     Blockquote,
     HardBreak,
     Link,
