@@ -136,11 +136,25 @@ export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The list's conditions (in addition to row-level security). */
-function whereOf(tx: Tx, componentId: string, f: ListFilters) {
+/**
+ * The ids the text filter's words match (see whereOf), asked once for a transaction that runs the
+ * list's conditions more than once (the page and its total): null when the filter has no words.
+ */
+async function textMatches(tx: Tx, componentId: string, f: ListFilters): Promise<string[] | null> {
+  const words = f.text ? textFilterIds(tx, 'proposal', componentId, f.text) : null;
+  if (!words) return null;
+  const [row] = await tx<{ ids: string[] }[]>`select ${words} as ids`;
+  return row?.ids ?? [];
+}
+
+/**
+ * The list's conditions (in addition to row-level security). `matched`: the text filter's ids
+ * already asked in this transaction (textMatches), else the words are asked in the statement.
+ */
+function whereOf(tx: Tx, componentId: string, f: ListFilters, matched: string[] | null = null) {
   // Words through the one search index (accents ignored, stemmed, prefixes: the list filters as the
   // user types); symbols the words cannot match (`100%`, `#12`) are also looked for literally.
-  const words = f.text ? textFilterIds(tx, 'proposal', componentId, f.text) : null;
+  const words = matched ? tx`${matched}::uuid[]` : f.text ? textFilterIds(tx, 'proposal', componentId, f.text) : null;
   const pattern = f.text && (!words || hasLiteralSymbols(f.text)) ? likePattern(f.text) : null;
   return tx`
     p.component_id = ${componentId}::uuid and p.published_at is not null and p.hidden_at is null and p.amends_id is null
@@ -331,19 +345,22 @@ async function pageTx(
   const after = cursor && cursor.sort === sort ? cursor : null;
   const size = Math.min(Math.max(Math.trunc(pageSize) || LIST_PAGE_SIZE, 1), 200);
   const o = orderOf(tx, sort, seed, after);
+  // The words' matches once for both statements (2,000 ids in 10,000 proposals: the index read
+  // once instead of twice).
+  const matched = await textMatches(tx, componentId, filters);
   // The page's rows are chosen first (the order's index, or one sort of the matching rows for
   // random), then joined to their state, taxonomy and authors: the joins run for the page only.
   const rows = await tx<ItemRow[]>`
     with page as materialized (
       select ${pageColumns(tx)}, ${o.key} as k, ${o.rank} as rank from public.proposals p ${rankingOf(tx, componentId, sort)}
-      where ${whereOf(tx, componentId, filters)} ${o.after}
+      where ${whereOf(tx, componentId, filters, matched)} ${o.after}
       order by ${o.order}
       limit ${size + 1}
     )
     select ${columnsOf(tx, facts.votesHidden)}, p.k
     from page p ${joinsOf(tx)}
     order by ${o.pageOrder}`;
-  const [count] = await tx<{ n: number }[]>`select count(*)::int as n from public.proposals p where ${whereOf(tx, componentId, filters)}`;
+  const [count] = await tx<{ n: number }[]>`select count(*)::int as n from public.proposals p where ${whereOf(tx, componentId, filters, matched)}`;
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   const last = page[page.length - 1];
@@ -374,7 +391,7 @@ async function pointsTx(tx: Tx, componentId: string, filters: ListFilters, cap: 
  * One page of the list as the visitor sees it (null when the component is not a proposals
  * component they may see). The benchmark calls this: the statements it runs do not depend on the
  * page size — the transaction's settings, the facts, the rows (with states, taxonomies and
- * authors), the total: 4, plus BEGIN and COMMIT.
+ * authors), the total: 4, plus BEGIN and COMMIT (and the text filter's matches, when it has words).
  */
 export async function listProposals(
   claims: Claims | null,
