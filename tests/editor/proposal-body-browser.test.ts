@@ -1,7 +1,7 @@
 import type { Browser as Chromium, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/lib/markdown/index.ts';
-import { person, proposalsPlace, type Person } from '../proposals/page-fixtures.ts';
+import { person, proposalsPlace, published, type Person } from '../proposals/page-fixtures.ts';
 import { launchChromium } from '../web/browser.ts';
 import { stack } from '../web/helpers.ts';
 import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
@@ -10,7 +10,8 @@ import { closeTestDb, testDb } from '../web/spaces-helpers.ts';
  * A proposal's body with the rich-text editor (the component's rich_text_editor_in_public_views):
  * the participant formats with the toolbar, the form posts Markdown as always, and the stored
  * body is the HTML the server renders from it. Off (the default), the page has the plain
- * Markdown textarea and loads none of the editor.
+ * Markdown textarea and loads none of the editor. An amendment's body gets the same editor, fetched
+ * only when its folded form is opened.
  */
 
 let chromium: Chromium;
@@ -79,6 +80,45 @@ describe('the proposal body with the rich-text editor', () => {
     // What the server renders from the posted Markdown (its line breaks between blocks aside).
     expect(row?.body).toBe(renderMarkdown(markdown).replace(/>\n</g, '><'));
     expect(row?.body).toBe('<p>Installer des fontaines <strong>potables</strong> dans les parcs, pour tout le monde.</p><ul><li>au parc du Moulin</li><li>square Victor-Hugo</li></ul>');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('an amendment’s body: the editor is fetched when its form is opened, and posts Markdown as the proposal’s does', async () => {
+    const place = await proposalsPlace({ rich_text_editor_in_public_views: true });
+    const proposer = await person('Paul Proposant');
+    const id = await published(place, proposer.id, { title: 'Des arbres rue Basse', body: '<p>Planter des arbres rue Basse.</p>' });
+    const page = await pageAs(author);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    });
+    await page.goto(`${stack().siteUrl}${place.page(id)}`);
+    await page.waitForLoadState('networkidle');
+    // Folded: the page has not fetched the editor.
+    expect(scripts.filter((u) => /MarkdownRichTextEditor|editor-core/.test(u))).toEqual([]);
+    expect(await page.locator('.rich-text-editor').count()).toBe(0);
+
+    await page.locator('.proposal-amend summary').click();
+    const editor = page.locator('.proposal-amend .rich-text-editor__content');
+    await editor.waitFor({ timeout: 20_000 });
+    expect(scripts.some((u) => /MarkdownRichTextEditor/.test(u))).toBe(true);
+    expect(await page.isHidden('#amendment-body')).toBe(true);
+    expect(await editor.innerText()).toContain('Planter des arbres rue Basse.');
+    await editor.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Et des ');
+    await page.click('.proposal-amend [data-command="bold"]');
+    await page.keyboard.type('fruitiers');
+    expect(await page.locator('#amendment-body').inputValue()).toBe('Planter des arbres rue Basse. Et des **fruitiers**');
+
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('status') === 'amended', { timeout: 20_000 }),
+      page.locator('.proposal-amend .form__actions button[type="submit"]').click(),
+    ]);
+    const [row] = await testDb()<{ body: string }[]>`select body from public.proposals where amends_id = ${id}`;
+    expect(row?.body).toBe('<p>Planter des arbres rue Basse. Et des <strong>fruitiers</strong></p>');
     expect(errors).toEqual([]);
   }, 60_000);
 
