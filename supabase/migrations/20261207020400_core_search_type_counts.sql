@@ -4,7 +4,8 @@
 -- matches, for 8–16 ms). Now one statement, planned once, counts every type through a lateral
 -- subquery, and the text index also keys the type (btree_gin, as it keys the component): a small
 -- type's count intersects its own entries with the word's in the index, without the heap rows of
--- the other types. The component's text filter reads the same index (component and type keyed).
+-- the other types. The component's text filter reads the same index (component and type keyed;
+-- …_core_search_prefixes.sql).
 create index if not exists search_index_public_type_component_document_idx on public.search_index
   using gin (resource_type, component_id, document) where public;
 create index if not exists search_index_restricted_type_component_document_idx on public.search_index
@@ -31,31 +32,3 @@ begin
 end $$;
 revoke all on function private.search_count_types(tsquery, uuid, uuid, timestamptz, timestamptz, integer, uuid[], uuid[]) from public, anon, authenticated;
 
--- A component's text filter in static statements (planned once per session, not on every call),
--- one per part of the index so that each reads its partial index.
-create or replace function private.search_component_ids(p_type text, p_component uuid, q tsquery) returns setof uuid
-language plpgsql stable security definer set search_path = '' set enable_seqscan = off as $$
-declare
-  fn regproc;
-  hid uuid[] := '{}';
-begin
-  if not private.can_view_component(p_component) then
-    return;
-  end if;
-  select t.unviewable::oid::regproc into fn from public.resource_types t where t.resource_type = p_type;
-  if fn is not null then
-    execute format('select %s()', fn) into hid;
-  end if;
-  hid := coalesce(hid, '{}');
-  if private.search_component_public(p_component) then
-    return query select i.resource_id from public.search_index i
-      where i.public and i.resource_type = p_type and i.component_id = p_component and i.document @@ q
-        and not i.resource_id = any (hid)
-        and (i.parent_id is null or not i.parent_id = any ((select private.unviewable_resource_ids())::uuid[]));
-  else
-    return query select i.resource_id from public.search_index i
-      where not i.public and i.resource_type = p_type and i.component_id = p_component and i.document @@ q
-        and not i.resource_id = any (hid)
-        and (i.parent_id is null or not i.parent_id = any ((select private.unviewable_resource_ids())::uuid[]));
-  end if;
-end $$;

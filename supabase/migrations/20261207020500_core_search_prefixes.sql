@@ -73,6 +73,8 @@ exception when others then
 end $$;
 revoke all on function private.search_expand_prefixes(tsquery) from public, anon, authenticated;
 
+-- The component's text filter with its prefixes completed, in static statements (planned once per
+-- session, not on every call), one per part of the index so that each reads its partial index.
 create or replace function private.search_component_ids(p_type text, p_component uuid, q tsquery) returns setof uuid
 language plpgsql stable security definer set search_path = '' set enable_seqscan = off as $$
 declare
