@@ -44,6 +44,8 @@ const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_REFRESH_TOKEN = 4;
 
 const REMOTE = Symbol('remote instance');
+/** The origin of a batch several clients' updates are in (relayed to all of them). */
+const SEVERAL = Symbol('several senders');
 /** Batches being written at once (the pool has more connections, for rights and compaction). */
 const MAX_IN_FLIGHT = 2;
 const TOKEN_REFUSALS: Record<TokenRefusal, CloseReason> = {
@@ -366,8 +368,8 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   let queue: Queued[] = [];
   let scheduled = false;
   let inFlight = 0;
-  /** Batches are applied and relayed in the order they were taken, whichever commits first. */
-  let applied: Promise<void> = Promise.resolve();
+  /** The batches being written, then relayed. */
+  const writing = new Set<Promise<void>>();
 
   function enqueue(item: Queued) {
     item.room.pending++;
@@ -375,9 +377,13 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     schedule();
   }
 
-  // Everything that arrives while batches are being written goes in the next one (group commit).
-  // Up to MAX_IN_FLIGHT batches are written at once, so an update arriving just after a batch left
-  // waits for its own round trip, not for the previous one's too.
+  // The first update after a quiet spell is written at once (in the same turn of the event loop as
+  // whatever else arrived with it); everything that arrives while batches are being written goes in
+  // the next one (group commit). Up to MAX_IN_FLIGHT batches are written at once, so an update
+  // arriving just after a batch left waits for its own round trip, not for the previous one's too,
+  // and each batch is relayed as soon as it is durable, not after the batch before it: Yjs needs no
+  // order (a sender's update that depends on one still being written waits, in the room's document
+  // and in every client's, until that one is applied), and what anybody receives is durable anyway.
   function schedule() {
     if (scheduled || inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
     scheduled = true;
@@ -402,14 +408,9 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
         schedule();
         return;
       }
-      const written = insertRows(sql, instance, rows);
-      // Settled here so a failure is handled below, in order, not reported as unhandled meanwhile.
-      written.catch(() => {});
-      const previous = applied;
-      applied = (async () => {
-        await previous;
+      const done = (async () => {
         try {
-          await written;
+          await insertRows(sql, instance, rows);
           relay(batch);
         } catch (err) {
           log(`could not store ${taken.length} update(s): ${String(err)}`);
@@ -425,6 +426,8 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
           schedule();
         }
       })();
+      writing.add(done);
+      void done.finally(() => writing.delete(done));
     });
   }
 
@@ -462,16 +465,29 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     return { batch, rows };
   }
 
-  /** Applies a durable batch: the room's update handler sends each sender's part to the others. */
+  /**
+   * Applies a durable batch, one transaction per document, so that the room's update handler sends
+   * every client one message for the whole batch (one write each, however many people typed): to all
+   * but the sender when one person sent it all, to everybody when several did (each then also gets
+   * back what it sent, which Yjs ignores, as the reference server does for every update).
+   */
   function relay(batch: Merged[]) {
     const now = Date.now();
-    for (const { room, conn, updates, count } of batch) {
-      if (updates.length === 1) Y.applyUpdate(room.doc, updates[0]!, conn);
-      else Y.transact(room.doc, () => {
-        for (const u of updates) Y.applyUpdate(room.doc, u, conn);
-      }, conn);
-      room.contributors.add(conn.userId);
-      room.sinceCompaction += count;
+    const byRoom = new Map<Room, Merged[]>();
+    for (const m of batch) {
+      const list = byRoom.get(m.room);
+      if (list) list.push(m);
+      else byRoom.set(m.room, [m]);
+    }
+    for (const [room, senders] of byRoom) {
+      const origin = senders.length === 1 ? senders[0]!.conn : SEVERAL;
+      Y.transact(room.doc, () => {
+        for (const { updates } of senders) for (const u of updates) Y.applyUpdate(room.doc, u, origin);
+      }, origin);
+      for (const { conn, count } of senders) {
+        room.contributors.add(conn.userId);
+        room.sinceCompaction += count;
+      }
       room.lastEditAt = now;
       room.editStartedAt ??= now;
     }
@@ -480,7 +496,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   /** Resolves once every update received so far is stored and relayed (or refused). */
   async function drained(): Promise<void> {
     while (queue.length > 0 || inFlight > 0 || scheduled) {
-      await applied;
+      await Promise.all(writing);
       await new Promise((r) => setImmediate(r));
     }
   }
