@@ -42,6 +42,12 @@ const MESSAGE_AUTH = 2;
 const MESSAGE_QUERY_AWARENESS = 3;
 /** Client → service: `[4, varString token]`, sent after the session's token is refreshed. */
 export const MESSAGE_REFRESH_TOKEN = 4;
+/**
+ * Service → client: `[5, varString 'read' | 'write']`, when a connection's rights change (and on
+ * connecting read-only), so the island can say so; the unchanged provider takes a handler for it in
+ * `provider.messageHandlers` (one without a handler logs and ignores it).
+ */
+export const MESSAGE_ACCESS = 5;
 
 const REMOTE = Symbol('remote instance');
 /** The origin of a batch several clients' updates are in (relayed to all of them). */
@@ -152,6 +158,12 @@ const updateMessage = (update: Uint8Array) =>
     syncProtocol.writeUpdate(e, update);
   });
 
+const accessMessage = (access: 'read' | 'write') =>
+  encodeMessage((e) => {
+    encoding.writeVarUint(e, MESSAGE_ACCESS);
+    encoding.writeVarString(e, access);
+  });
+
 const awarenessMessage = (update: Uint8Array) =>
   encodeMessage((e) => {
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
@@ -192,6 +204,12 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       return;
     }
     ws.send(message);
+  };
+
+  const setAccess = (conn: Conn, access: Access) => {
+    if (conn.access === access) return;
+    conn.access = access;
+    send(conn, accessMessage(access));
   };
 
   const closeWs = (ws: WebSocket, why: CloseReason) => {
@@ -536,7 +554,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
         const { access } = await askAccess(first.claims, first.room.name);
         for (const c of conns) {
           if (access === null) closeConn(c, CLOSE.revoked);
-          else c.access = access;
+          else setAccess(c, access);
         }
       } catch (err) {
         // The database is unreachable: keep the connections (their updates cannot be stored anyway).
@@ -640,7 +658,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     scheduleExpiry(conn, result.expiresAt);
     const { access } = await askAccess(conn.claims, conn.room.name);
     if (access === null) return closeConn(conn, CLOSE.revoked);
-    conn.access = access;
+    setAccess(conn, access);
   }
 
   async function connect(ws: WebSocket, req: IncomingMessage): Promise<Conn | undefined> {
@@ -684,6 +702,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       encoding.writeVarUint(e, MESSAGE_SYNC);
       syncProtocol.writeSyncStep1(e, room.doc);
     }));
+    if (conn.access === 'read') send(conn, accessMessage('read'));
     const states = [...room.awareness.getStates().keys()];
     if (states.length > 0) send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)));
     return conn;
