@@ -1,12 +1,19 @@
 /**
  * The co-editing service (realtime/): figures, side by side in one run.
  *
- * - replay of automerge-paper (260k keystrokes, one transaction each) from one client through the
- *   service until a second client has the whole text, against the same replay on a Y.Doc in this
- *   process; then loading the result from Postgres (snapshot + tail) and a new client's first sync;
+ * - replay of automerge-paper (260k keystrokes, one transaction each). In-process: a Y.Doc replaying
+ *   with its update events encoded (after one untimed warm-up replay, so the JIT weighs on neither
+ *   side). Through the service: the writer, the unchanged y-websocket provider over `ws` on this
+ *   thread, replays the same; every update is stored in Postgres before it is relayed; the clock
+ *   stops when a second client, in a worker thread (another person's browser, not the writer's
+ *   thread), holds the whole text. Printed: that ratio (the goal), the ratio to the writer's own
+ *   replay (what the service adds after the last keystroke), and the same replay through the
+ *   reference @y/websocket-server. Then loading the result from Postgres (snapshot + tail) and a new
+ *   client's first sync;
  * - 20 clients typing into one document at 10 keystrokes/s each: keystroke to arrival at every
- *   other client, p50/p95/p99, against the reference @y/websocket-server (which persists nothing)
- *   in the same run;
+ *   other client, p50/p95/p99, against the reference @y/websocket-server (which persists nothing):
+ *   the same client code, alternating rounds (ABBA), a fresh document each round on both sides, a
+ *   first warm-up round of each discarded;
  * - memory of a service process per open document and per connection, with 1,000 documents open.
  *
  * The service runs as its own process (`node realtime/index.ts`), as in production.
