@@ -39,7 +39,9 @@ export async function loadDocument(sql: postgres.Sql, document: string): Promise
     // be a row committed after it by a slower transaction).
     const rows = await tx<{ data: Buffer }[]>`select data from collab.updates where document = ${document} order by id`;
     if (!snap && rows.length === 0) return { update: null, updateCount: 0 };
+    // One part alone is already the whole state: no need to fold it through a Y.Doc.
     if (!snap && rows.length === 1) return { update: new Uint8Array(rows[0]!.data), updateCount: 1 };
+    if (snap && rows.length === 0) return { update: new Uint8Array(snap.data), updateCount: 0 };
     return { update: foldUpdates([...(snap ? [snap.data] : []), ...rows.map((r) => r.data)]), updateCount: rows.length };
   })) as StoredState;
 }
