@@ -13,13 +13,16 @@ import { tokenVerifier, type TokenRefusal } from './auth.ts';
 import { CLOSE, type CloseReason } from './close-codes.ts';
 import { parseDocumentName, type DocumentName } from './names.ts';
 import {
-  appendUpdates,
   AWARENESS_CHANNEL,
   compactDocument,
   fetchNoticed,
+  insertRows,
   loadDocument,
+  MERGE_CHUNK,
+  mergeInChunks,
   RIGHTS_CHANNEL,
   UPDATES_CHANNEL,
+  type PendingUpdate,
   type UpdateNotice,
 } from './persistence.ts';
 import { insertVersion } from './history.ts';
@@ -39,8 +42,16 @@ const MESSAGE_AUTH = 2;
 const MESSAGE_QUERY_AWARENESS = 3;
 /** Client → service: `[4, varString token]`, sent after the session's token is refreshed. */
 export const MESSAGE_REFRESH_TOKEN = 4;
+/**
+ * Service → client: `[5, varString 'read' | 'write']`, when a connection's rights change (and on
+ * connecting read-only), so the island can say so; the unchanged provider takes a handler for it in
+ * `provider.messageHandlers` (one without a handler logs and ignores it).
+ */
+export const MESSAGE_ACCESS = 5;
 
 const REMOTE = Symbol('remote instance');
+/** The origin of a batch several clients' updates are in (relayed to all of them). */
+const SEVERAL = Symbol('several senders');
 /** Batches being written at once (the pool has more connections, for rights and compaction). */
 const MAX_IN_FLIGHT = 2;
 const TOKEN_REFUSALS: Record<TokenRefusal, CloseReason> = {
@@ -59,8 +70,10 @@ export interface CollabServerOptions {
   host?: string;
   /** Every open connection's rights are asked again this often (and at once when a feature signals a change). */
   recheckMs?: number;
-  /** Fold a document's updates into its snapshot after this many. */
+  /** Fold a document's updates into its snapshot after this many… */
   compactEvery?: number;
+  /** …but not more often than this (each fold rewrites the whole snapshot). */
+  compactIntervalMs?: number;
   /** A document nobody has open stays in memory this long. */
   unloadAfterMs?: number;
   /** A client whose unsent data grows past this is disconnected, not waited for. */
@@ -97,6 +110,9 @@ interface Room {
   sinceCompaction: number;
   pending: number;
   compacting: Promise<void> | undefined;
+  /** When the last compaction ended, and the timer of the next one when it has to wait. */
+  compactedAt: number;
+  compactTimer: NodeJS.Timeout | undefined;
   unloadTimer: NodeJS.Timeout | undefined;
   /** Who changed the text through this instance since its last automatic version. */
   contributors: Set<string>;
@@ -110,6 +126,15 @@ interface Queued {
   conn: Conn;
   room: Room;
   data: Uint8Array;
+}
+
+/** One sender's updates to one document in a batch, merged. */
+interface Merged {
+  room: Room;
+  conn: Conn;
+  updates: Uint8Array[];
+  /** How many updates the sender sent. */
+  count: number;
 }
 
 export interface CollabServer {
@@ -133,6 +158,12 @@ const updateMessage = (update: Uint8Array) =>
     syncProtocol.writeUpdate(e, update);
   });
 
+const accessMessage = (access: 'read' | 'write') =>
+  encodeMessage((e) => {
+    encoding.writeVarUint(e, MESSAGE_ACCESS);
+    encoding.writeVarString(e, access);
+  });
+
 const awarenessMessage = (update: Uint8Array) =>
   encodeMessage((e) => {
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
@@ -150,6 +181,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   const log = opts.log ?? (() => {});
   const recheckMs = opts.recheckMs ?? 10_000;
   const compactEvery = opts.compactEvery ?? 500;
+  const compactIntervalMs = opts.compactIntervalMs ?? 2000;
   const unloadAfterMs = opts.unloadAfterMs ?? 30_000;
   const maxBuffered = opts.maxBufferedBytes ?? 16 * 1024 * 1024;
   // Idle after a minute, as a person is in the here-now list; a long session still gets a version every ten minutes.
@@ -172,6 +204,12 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       return;
     }
     ws.send(message);
+  };
+
+  const setAccess = (conn: Conn, access: Access) => {
+    if (conn.access === access) return;
+    conn.access = access;
+    send(conn, accessMessage(access));
   };
 
   const closeWs = (ws: WebSocket, why: CloseReason) => {
@@ -215,6 +253,8 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       sinceCompaction: 0,
       pending: 0,
       compacting: undefined,
+      compactedAt: 0,
+      compactTimer: undefined,
       unloadTimer: undefined,
       contributors: new Set(),
       editStartedAt: undefined,
@@ -300,23 +340,43 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   }, Math.max(100, Math.min(versionIdleMs, versionEveryMs, 10_000) / 4));
   versionTimer.unref();
 
-  /** Bounded steps, one short transaction each, until the tail is folded (or the service stops). */
+  /**
+   * Bounded steps, one short transaction each, until the tail is folded (or the service stops).
+   * `sinceCompaction` counts updates as they came, rows hold many: what was counted when it started
+   * is folded when it ends.
+   */
   function compact(room: Room): Promise<void> {
+    clearTimeout(room.compactTimer);
+    room.compactTimer = undefined;
+    const counted = room.sinceCompaction;
     const steps = async () => {
       for (;;) {
-        const { merged, more } = await compactDocument(sql, room.name.name);
-        room.sinceCompaction = Math.max(0, room.sinceCompaction - merged);
-        if (!more || closing) return;
+        const { more } = await compactDocument(sql, room.name.name);
+        if (!more || closing) break;
         // Let the writers' batches and the relays through between steps.
         await new Promise((r) => setImmediate(r));
       }
+      room.sinceCompaction = Math.max(0, room.sinceCompaction - counted);
     };
     room.compacting ??= steps()
       .catch((err: unknown) => log(`compaction of ${room.name.name} failed: ${String(err)}`))
       .finally(() => {
         room.compacting = undefined;
+        room.compactedAt = Date.now();
       });
     return room.compacting;
+  }
+
+  /** Compaction once enough updates came, at most every compactIntervalMs: a fast typist's tail waits a little. */
+  function maybeCompact(room: Room) {
+    if (room.sinceCompaction < compactEvery || room.compacting || room.compactTimer || rooms.get(room.name.name) !== room) return;
+    const wait = room.compactedAt + compactIntervalMs - Date.now();
+    if (wait <= 0) return void compact(room);
+    room.compactTimer = setTimeout(() => {
+      room.compactTimer = undefined;
+      if (rooms.get(room.name.name) === room) void compact(room);
+    }, wait);
+    room.compactTimer.unref();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -326,8 +386,8 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   let queue: Queued[] = [];
   let scheduled = false;
   let inFlight = 0;
-  /** Batches are applied and relayed in the order they were taken, whichever commits first. */
-  let applied: Promise<void> = Promise.resolve();
+  /** The batches being written, then relayed. */
+  const writing = new Set<Promise<void>>();
 
   function enqueue(item: Queued) {
     item.room.pending++;
@@ -335,64 +395,116 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     schedule();
   }
 
-  // Everything that arrives while batches are being written goes in the next one (group commit).
-  // Up to MAX_IN_FLIGHT batches are written at once, so an update arriving just after a batch left
-  // waits for its own round trip, not for the previous one's too.
+  // The first update after a quiet spell is written at once (in the same turn of the event loop as
+  // whatever else arrived with it); everything that arrives while batches are being written goes in
+  // the next one (group commit). Up to MAX_IN_FLIGHT batches are written at once, so an update
+  // arriving just after a batch left waits for its own round trip, not for the previous one's too,
+  // and each batch is relayed as soon as it is durable, not after the batch before it: Yjs needs no
+  // order (a sender's update that depends on one still being written waits, in the room's document
+  // and in every client's, until that one is applied), and what anybody receives is durable anyway.
   function schedule() {
     if (scheduled || inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
       if (inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
-      const batch = queue;
+      const taken = queue;
       queue = [];
       inFlight++;
-      const written = appendUpdates(sql, instance, batch.map((q) => ({ document: q.room.name.name, data: q.data })));
-      // Settled here so a failure is handled below, in order, not reported as unhandled meanwhile.
-      written.catch(() => {});
-      const previous = applied;
-      applied = (async () => {
-        await previous;
+      let batch: Merged[];
+      let rows: PendingUpdate[];
+      try {
+        ({ batch, rows } = mergeBatch(taken));
+      } catch (err) {
+        // Each update was decoded on arrival, so this is not expected; nothing was stored or relayed.
+        log(`could not merge ${taken.length} update(s): ${String(err)}`);
+        inFlight--;
+        for (const q of taken) {
+          q.room.pending--;
+          closeConn(q.conn, CLOSE.badUpdate);
+        }
+        schedule();
+        return;
+      }
+      const done = (async () => {
         try {
-          await written;
+          await insertRows(sql, instance, rows);
           relay(batch);
         } catch (err) {
-          log(`could not store ${batch.length} update(s): ${String(err)}`);
+          log(`could not store ${taken.length} update(s): ${String(err)}`);
           // Nobody received them. Their senders still hold them and send them again when they reconnect.
-          for (const q of batch) closeConn(q.conn, CLOSE.unavailable);
+          for (const m of batch) closeConn(m.conn, CLOSE.unavailable);
         } finally {
           inFlight--;
-          for (const q of batch) {
-            q.room.pending--;
-            if (q.room.sinceCompaction >= compactEvery) void compact(q.room);
-            if (q.room.conns.size === 0) scheduleUnload(q.room);
+          for (const q of taken) q.room.pending--;
+          for (const m of batch) {
+            maybeCompact(m.room);
+            if (m.room.conns.size === 0) scheduleUnload(m.room);
           }
           schedule();
         }
       })();
+      writing.add(done);
+      void done.finally(() => writing.delete(done));
     });
   }
 
-  /** Applies a durable batch and sends it on. */
-  function relay(batch: Queued[]) {
-    // One transaction per sender and document: the others receive one message for a burst
-    // of keystrokes instead of one per keystroke.
-    const bySender = new Map<Room, Map<Conn, Uint8Array[]>>();
-    for (const q of batch) {
-      const byConn = bySender.get(q.room) ?? new Map<Conn, Uint8Array[]>();
+  /**
+   * A batch as it is stored and relayed: each sender's updates to a document merged (per
+   * MERGE_CHUNK), so the room applies, and the others receive, one update for a burst of keystrokes
+   * instead of one per keystroke, and the merging is done once for storage and relay alike. A
+   * document's rows are its senders' merged updates, or one row when several senders' few updates
+   * fit in one.
+   */
+  function mergeBatch(taken: Queued[]): { batch: Merged[]; rows: PendingUpdate[] } {
+    const byRoom = new Map<Room, Map<Conn, Uint8Array[]>>();
+    for (const q of taken) {
+      let byConn = byRoom.get(q.room);
+      if (!byConn) byRoom.set(q.room, (byConn = new Map()));
       const list = byConn.get(q.conn);
       if (list) list.push(q.data);
       else byConn.set(q.conn, [q.data]);
-      bySender.set(q.room, byConn);
     }
+    const batch: Merged[] = [];
+    const rows: PendingUpdate[] = [];
+    for (const [room, byConn] of byRoom) {
+      const document = room.name.name;
+      const mine: Uint8Array[] = [];
+      let count = 0;
+      for (const [conn, list] of byConn) {
+        const updates = mergeInChunks(list);
+        batch.push({ room, conn, updates, count: list.length });
+        mine.push(...updates);
+        count += list.length;
+      }
+      if (mine.length > 1 && count <= MERGE_CHUNK) rows.push({ document, data: Y.mergeUpdates(mine) });
+      else for (const data of mine) rows.push({ document, data });
+    }
+    return { batch, rows };
+  }
+
+  /**
+   * Applies a durable batch, one transaction per document, so that the room's update handler sends
+   * every client one message for the whole batch (one write each, however many people typed): to all
+   * but the sender when one person sent it all, to everybody when several did (each then also gets
+   * back what it sent, which Yjs ignores, as the reference server does for every update).
+   */
+  function relay(batch: Merged[]) {
     const now = Date.now();
-    for (const [room, byConn] of bySender) {
-      for (const [conn, updates] of byConn) {
-        Y.transact(room.doc, () => {
-          for (const u of updates) Y.applyUpdate(room.doc, u, conn);
-        }, conn);
+    const byRoom = new Map<Room, Merged[]>();
+    for (const m of batch) {
+      const list = byRoom.get(m.room);
+      if (list) list.push(m);
+      else byRoom.set(m.room, [m]);
+    }
+    for (const [room, senders] of byRoom) {
+      const origin = senders.length === 1 ? senders[0]!.conn : SEVERAL;
+      Y.transact(room.doc, () => {
+        for (const { updates } of senders) for (const u of updates) Y.applyUpdate(room.doc, u, origin);
+      }, origin);
+      for (const { conn, count } of senders) {
         room.contributors.add(conn.userId);
-        room.sinceCompaction += updates.length;
+        room.sinceCompaction += count;
       }
       room.lastEditAt = now;
       room.editStartedAt ??= now;
@@ -402,7 +514,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   /** Resolves once every update received so far is stored and relayed (or refused). */
   async function drained(): Promise<void> {
     while (queue.length > 0 || inFlight > 0 || scheduled) {
-      await applied;
+      await Promise.all(writing);
       await new Promise((r) => setImmediate(r));
     }
   }
@@ -442,7 +554,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
         const { access } = await askAccess(first.claims, first.room.name);
         for (const c of conns) {
           if (access === null) closeConn(c, CLOSE.revoked);
-          else c.access = access;
+          else setAccess(c, access);
         }
       } catch (err) {
         // The database is unreachable: keep the connections (their updates cannot be stored anyway).
@@ -490,7 +602,8 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
     return encoding.toUint8Array(e);
   }
 
-  async function handle(conn: Conn, message: Uint8Array): Promise<void> {
+  /** Handles one message at once; only a token refresh (asking the database) returns a promise. */
+  function handle(conn: Conn, message: Uint8Array): Promise<void> | undefined {
     const { room } = conn;
     const d = decoding.createDecoder(message);
     const type = decoding.readVarUint(d);
@@ -503,47 +616,49 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
             encoding.writeVarUint(e, MESSAGE_SYNC);
             syncProtocol.writeSyncStep2(e, room.doc, stateVector);
           }));
-          return;
+          return undefined;
         }
-        if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) return;
+        if (sub !== syncProtocol.messageYjsSyncStep2 && sub !== syncProtocol.messageYjsUpdate) return undefined;
         const update = decoding.readVarUint8Array(d);
         // Read-only: dropped, never applied, stored or relayed.
-        if (conn.access !== 'write') return;
+        if (conn.access !== 'write') return undefined;
         try {
           // Malformed bytes must never reach storage: one bad row would break every later load.
           const decoded = Y.decodeUpdate(update);
-          if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
+          if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return undefined;
         } catch {
           closeConn(conn, CLOSE.badUpdate);
-          return;
+          return undefined;
         }
         enqueue({ conn, room, data: update });
-        return;
+        return undefined;
       }
       case MESSAGE_AWARENESS: {
         const update = ownAwareness(conn, decoding.readVarUint8Array(d));
         awarenessProtocol.applyAwarenessUpdate(room.awareness, update, conn);
-        return;
+        return undefined;
       }
       case MESSAGE_QUERY_AWARENESS: {
         send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...room.awareness.getStates().keys()])));
-        return;
+        return undefined;
       }
-      case MESSAGE_REFRESH_TOKEN: {
-        const result = await verifier.verify(decoding.readVarString(d));
-        if (!result.ok) return closeConn(conn, TOKEN_REFUSALS[result.reason]);
-        if (result.claims.sub !== conn.userId) return closeConn(conn, CLOSE.tokenOtherUser);
-        conn.claims = result.claims;
-        scheduleExpiry(conn, result.expiresAt);
-        const { access } = await askAccess(conn.claims, room.name);
-        if (access === null) return closeConn(conn, CLOSE.revoked);
-        conn.access = access;
-        return;
-      }
+      case MESSAGE_REFRESH_TOKEN:
+        return refreshToken(conn, decoding.readVarString(d));
       case MESSAGE_AUTH:
       default:
-        return;
+        return undefined;
     }
+  }
+
+  async function refreshToken(conn: Conn, token: string): Promise<void> {
+    const result = await verifier.verify(token);
+    if (!result.ok) return closeConn(conn, TOKEN_REFUSALS[result.reason]);
+    if (result.claims.sub !== conn.userId) return closeConn(conn, CLOSE.tokenOtherUser);
+    conn.claims = result.claims;
+    scheduleExpiry(conn, result.expiresAt);
+    const { access } = await askAccess(conn.claims, conn.room.name);
+    if (access === null) return closeConn(conn, CLOSE.revoked);
+    setAccess(conn, access);
   }
 
   async function connect(ws: WebSocket, req: IncomingMessage): Promise<Conn | undefined> {
@@ -587,6 +702,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       encoding.writeVarUint(e, MESSAGE_SYNC);
       syncProtocol.writeSyncStep1(e, room.doc);
     }));
+    if (conn.access === 'read') send(conn, accessMessage('read'));
     const states = [...room.awareness.getStates().keys()];
     if (states.length > 0) send(conn, awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, states)));
     return conn;
@@ -662,29 +778,55 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
   const wss = new WebSocketServer({ server: http, maxPayload: 32 * 1024 * 1024 });
   wss.on('connection', (ws, req) => {
     let conn: Conn | undefined;
-    // Messages that arrive while the token and rights are checked wait for the answer, in order.
-    let chain: Promise<unknown> = connect(ws, req)
-      .then((c) => (conn = c))
-      .catch((err: unknown) => {
-        log(`connection failed: ${String(err)}`);
-        closeWs(ws, CLOSE.unavailable);
-      });
+    // Messages are handled in order, at once as they arrive (no promise per keystroke). While
+    // something asynchronous is under way (the token and rights checked on connect, a refreshed
+    // token) they wait in `backlog`, and `drained` resolves once it is empty again.
+    let backlog: Uint8Array[] | null = [];
+    let signalDrained = () => {};
+    let drained = new Promise<void>((r) => (signalDrained = r));
+    const refuse = (err: unknown) => {
+      log(`message refused: ${String(err)}`);
+      if (conn) closeConn(conn, CLOSE.badUpdate);
+    };
+    const run = (message: Uint8Array): Promise<void> | undefined => {
+      if (!conn || !conn.room.conns.has(conn)) return undefined;
+      try {
+        return handle(conn, message)?.catch(refuse);
+      } catch (err) {
+        refuse(err);
+        return undefined;
+      }
+    };
+    const drain = () => {
+      while (backlog && backlog.length > 0) {
+        const pending = run(backlog.shift()!);
+        if (pending) return void pending.then(drain);
+      }
+      backlog = null;
+      signalDrained();
+    };
+    connect(ws, req)
+      .then(
+        (c) => (conn = c),
+        (err: unknown) => {
+          log(`connection failed: ${String(err)}`);
+          closeWs(ws, CLOSE.unavailable);
+        },
+      )
+      .finally(drain);
     ws.on('message', (data) => {
       const message = toBytes(data);
-      chain = chain.then(async () => {
-        if (!conn || !conn.room.conns.has(conn)) return;
-        try {
-          await handle(conn, message);
-        } catch (err) {
-          log(`message refused: ${String(err)}`);
-          closeConn(conn, CLOSE.badUpdate);
-        }
-      });
+      if (backlog) return void backlog.push(message);
+      const pending = run(message);
+      if (!pending) return;
+      backlog = [];
+      drained = new Promise<void>((r) => (signalDrained = r));
+      void pending.then(drain);
     });
     ws.on('pong', () => {
       if (conn) conn.alive = true;
     });
-    ws.on('close', () => void chain.then(() => conn && leave(conn)));
+    ws.on('close', () => void (backlog ? drained : Promise.resolve()).then(() => conn && leave(conn)));
     ws.on('error', () => {});
   });
   // Half-open connections (a phone that lost its network) are found by ping, as the reference server does.
@@ -727,6 +869,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
       await Promise.all([...rooms.values()].map((r) => writeVersion(r)));
       for (const room of rooms.values()) {
         clearTimeout(room.unloadTimer);
+        clearTimeout(room.compactTimer);
         room.awareness.destroy();
         room.doc.destroy();
       }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import * as decoding from 'lib0/decoding';
 import type postgres from 'postgres';
 import { inject } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { MESSAGE_ACCESS } from '../../realtime/server.ts';
 
 /**
  * Fixtures for the co-editing service's tests: tokens signed as the local Auth signs them, a
@@ -68,6 +70,8 @@ export interface Client {
   closed: Promise<{ code: number; reason: string }>;
   /** Updates received from the service, in order. */
   received: Uint8Array[];
+  /** What the service said of this connection's rights (MESSAGE_ACCESS), in order. */
+  access: string[];
   destroy(): void;
 }
 
@@ -82,6 +86,9 @@ export function connectClient(url: string, document: string, token: string | nul
     connect: opts.connect ?? true,
   });
   const received: Uint8Array[] = [];
+  const access: string[] = [];
+  // As the island reads it.
+  provider.messageHandlers[MESSAGE_ACCESS] = (_reply, decoder) => void access.push(decoding.readVarString(decoder));
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === provider) received.push(update);
   });
@@ -94,6 +101,7 @@ export function connectClient(url: string, document: string, token: string | nul
     provider,
     closed,
     received,
+    access,
     destroy() {
       provider.destroy();
       doc.destroy();

@@ -222,6 +222,36 @@ describe('the co-editing service (the unchanged y-websocket provider)', () => {
     expect(a.text.toString()).toBe('ok');
   });
 
+  it('tells a connection over the socket when its rights change, and a reader when it connects', async () => {
+    // No periodic check during the test: only the feature's signal can make the service find the change.
+    const s = await server({ recheckMs: 60_000 });
+    const resource = await newDocument([[alice, 'write'], [bob, 'write'], [carol, 'read']]);
+    const doc = probeDocument(resource);
+    const b = client(s.url, doc, await signToken(bob));
+    const c = client(s.url, doc, await signToken(carol));
+    await Promise.all([synced(b), synced(c)]);
+    await waitFor(() => c.access.length > 0, 2000, 'the reader told');
+    expect(c.access).toEqual(['read']);
+    expect(b.access).toEqual([]);
+    const signal = async (access: 'read' | 'write') => {
+      await sql.begin(async (tx) => {
+        await tx`update collabprobe.rights set access = ${access} where resource = ${resource} and user_id = ${bob}`;
+        await tx`select private.collab_rights_changed(${`collabprobe/${resource}/`})`;
+      });
+    };
+    await signal('read');
+    await waitFor(() => b.access.length === 1, 2000, 'the downgrade told');
+    expect(b.access).toEqual(['read']);
+    await signal('write');
+    await waitFor(() => b.access.length === 2, 2000, 'the upgrade told');
+    expect(b.access).toEqual(['read', 'write']);
+    // Unchanged rights are not repeated.
+    await signal('write');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.access).toEqual(['read', 'write']);
+    expect(c.access).toEqual(['read']);
+  });
+
   describe('token lifetime', () => {
     const refresh = (c: Client, token: string) =>
       c.provider.ws!.send(encoding.encode((e) => {

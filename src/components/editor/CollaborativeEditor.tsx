@@ -2,6 +2,7 @@ import { Editor, generateJSON, type Extensions } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Fragment, h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -37,10 +38,10 @@ export interface CollaborativeEditorProps {
 
 const TOKEN_PATH = '/api/realtime/token';
 const ACCESS_PATH = '/api/realtime/access';
-/** How often an open editor asks whether its rights changed (the service re-checks every 10 s by default). */
-const ACCESS_POLL_MS = 10_000;
 /** The service's message carrying a refreshed token (realtime/server.ts). */
 const MESSAGE_REFRESH_TOKEN = 4;
+/** The service's message saying a connection's rights changed: `[5, 'read' | 'write']` (realtime/server.ts). */
+const MESSAGE_ACCESS = 5;
 const IDLE_MS = 60_000;
 /** Seeding a new document with its saved text: every client writes it as this client, so concurrent seeds are one. */
 const SEED_CLIENT_ID = 1;
@@ -93,35 +94,30 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     let provider: WebsocketProvider | undefined;
     let editor: Editor | undefined;
     let refreshTimer: number | undefined;
-    let accessTimer: number | undefined;
     /** Unmounted, or the service closed the connection for good: nothing left to follow. */
     let stopped = false;
 
     /*
-     * The service drops a read-only connection's updates without telling the client, so a person
-     * whose rights were lowered (removed from the collaborators while the draft stays readable, a
-     * draft closed) would type into a text nobody receives. The island asks the site, which asks
-     * Postgres the same question as the service, and says the change in words (status and live
-     * region) while the surface stops being editable; rights given back are said too. (The page's
-     * own canWrite is fresh when it loads; the poll follows changes after.)
+     * The service drops a read-only connection's updates, so a person whose rights were lowered
+     * (removed from the collaborators while the draft stays readable, a draft closed) would type into
+     * a text nobody receives. The service says so over the socket (MESSAGE_ACCESS, when it finds the
+     * change: at once when a feature signals it, else at its periodic check; and on connecting
+     * read-only); the island says the change in words (status and live region) while the surface
+     * stops being editable; rights given back are said too. (The page's own canWrite is fresh when it
+     * loads; a read-only island that reconnects asks the site, which asks Postgres the service's
+     * question, in case its rights came back meanwhile.)
      */
-    const checkAccess = async () => {
-      const body = await getJson(`${ACCESS_PATH}?document=${encodeURIComponent(props.document)}`);
-      if (!body || stopped) return;
-      const canWrite = body['access'] === 'write';
-      if (canWrite === writableRef.current) return;
+    const applyAccess = (canWrite: boolean) => {
+      if (stopped || canWrite === writableRef.current) return;
       writableRef.current = canWrite;
       setWritable(canWrite);
       editor?.setEditable(canWrite);
       setAnnouncement(t(canWrite ? 'upgraded' : 'downgraded'));
       setStatus((s) => (s === 'connected' || s === 'readOnly' ? (canWrite ? 'connected' : 'readOnly') : s));
     };
-    const pollAccess = () => {
-      window.clearTimeout(accessTimer);
-      accessTimer = window.setTimeout(async () => {
-        await checkAccess();
-        if (!stopped) pollAccess();
-      }, ACCESS_POLL_MS);
+    const checkAccess = async () => {
+      const body = await getJson(`${ACCESS_PATH}?document=${encodeURIComponent(props.document)}`);
+      if (body) applyAccess(body['access'] === 'write');
     };
 
     const scheduleRefresh = (expiresAt: number | null) => {
@@ -152,8 +148,12 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
       }
       provider = new WebsocketProvider(props.collabUrl, props.document, ydoc, { params: { token } });
       scheduleRefresh(expiresAt);
-      provider.on('status', ({ status: s }) => setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting'));
-      pollAccess();
+      // The provider's own extension point for a message type it does not know.
+      provider.messageHandlers[MESSAGE_ACCESS] = (_reply, decoder) => applyAccess(decoding.readVarString(decoder) === 'write');
+      provider.on('status', ({ status: s }) => {
+        setStatus(s === 'connected' ? (writableRef.current ? 'connected' : 'readOnly') : s === 'disconnected' ? 'offline' : 'connecting');
+        if (s === 'connected' && !writableRef.current) void checkAccess();
+      });
       provider.on('closed', ({ reason }) => {
         if (reason === 'token-expired') {
           setStatus('token-expired');
@@ -166,7 +166,6 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
           return;
         }
         stopped = true;
-        window.clearTimeout(accessTimer);
         if (reason === 'access-revoked') {
           writableRef.current = false;
           setWritable(false);
@@ -256,7 +255,6 @@ export default function CollaborativeEditor(props: CollaborativeEditorProps) {
     return () => {
       stopped = true;
       window.clearTimeout(refreshTimer);
-      window.clearTimeout(accessTimer);
       cleanups.forEach((c) => c());
       editor?.destroy();
       provider?.destroy();
