@@ -102,6 +102,9 @@ describe('the rich-text editor in an admin form', () => {
     expect(await fr.locator('a').count()).toBe(0);
     // Again, with a good address (a bare host gets https://): the address becomes the link's text.
     await linkButton.press('Enter');
+    // The dialog opens once its module's import resolves (asynchronous even when loaded): wait for
+    // it, or a loaded machine reads the dialog still closed from the first time.
+    await page.waitForSelector('dialog[data-link-dialog][open]', { timeout: 5_000 });
     expect(await dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
     expect(await dialog.locator('[data-link-error]').isHidden()).toBe(true);
     expect(await input.getAttribute('aria-invalid')).toBeNull();

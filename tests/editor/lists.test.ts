@@ -10,15 +10,17 @@ import { sanitizeHtml } from '../../src/lib/html/sanitize.ts';
  * nest and split items, and typing "- " or "1. " starts a list as Markdown habits expect.
  */
 
-let editor: Editor | null = null;
+// Every editor a test opens is destroyed after it: one left alive flushes its DOM observer after
+// the environment is gone ("document is not defined", an unhandled error that fails the run).
+const editors: Editor[] = [];
 afterEach(() => {
-  editor?.destroy();
-  editor = null;
+  for (const e of editors.splice(0)) e.destroy();
 });
 
 function open(html: string): Editor {
-  editor = new Editor({ element: document.createElement('div'), extensions: baseExtensions(), content: html });
-  return editor;
+  const e = new Editor({ element: document.createElement('div'), extensions: baseExtensions(), content: html });
+  editors.push(e);
+  return e;
 }
 
 /** Types `text` at the cursor as a person would (input rules run on typed text only). */
