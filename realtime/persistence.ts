@@ -91,14 +91,10 @@ export function mergeInChunks(updates: Uint8Array[]): Uint8Array[] {
  * one per keystroke. See insertRows.
  */
 export async function appendUpdates(sql: postgres.Sql | postgres.TransactionSql, instance: string, batch: PendingUpdate[]): Promise<void> {
-  const byDoc = new Map<string, Uint8Array[]>();
-  for (const b of batch) {
-    const list = byDoc.get(b.document);
-    if (list) list.push(b.data);
-    else byDoc.set(b.document, [b.data]);
-  }
   const rows: PendingUpdate[] = [];
-  for (const [document, data] of byDoc) for (const merged of mergeInChunks(data)) rows.push({ document, data: merged });
+  for (const [document, updates] of Map.groupBy(batch, (b) => b.document)) {
+    for (const data of mergeInChunks(updates.map((u) => u.data))) rows.push({ document, data });
+  }
   await insertRows(sql, instance, rows);
 }
 

@@ -457,21 +457,14 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
    * fit in one.
    */
   function mergeBatch(taken: Queued[]): { batch: Merged[]; rows: PendingUpdate[] } {
-    const byRoom = new Map<Room, Map<Conn, Uint8Array[]>>();
-    for (const q of taken) {
-      let byConn = byRoom.get(q.room);
-      if (!byConn) byRoom.set(q.room, (byConn = new Map()));
-      const list = byConn.get(q.conn);
-      if (list) list.push(q.data);
-      else byConn.set(q.conn, [q.data]);
-    }
     const batch: Merged[] = [];
     const rows: PendingUpdate[] = [];
-    for (const [room, byConn] of byRoom) {
+    for (const [room, inRoom] of Map.groupBy(taken, (q) => q.room)) {
       const document = room.name.name;
       const mine: Uint8Array[] = [];
       let count = 0;
-      for (const [conn, list] of byConn) {
+      for (const [conn, queued] of Map.groupBy(inRoom, (q) => q.conn)) {
+        const list = queued.map((q) => q.data);
         const updates = mergeInChunks(list);
         batch.push({ room, conn, updates, count: list.length });
         mine.push(...updates);
@@ -491,13 +484,7 @@ export async function startCollabServer(opts: CollabServerOptions): Promise<Coll
    */
   function relay(batch: Merged[]) {
     const now = Date.now();
-    const byRoom = new Map<Room, Merged[]>();
-    for (const m of batch) {
-      const list = byRoom.get(m.room);
-      if (list) list.push(m);
-      else byRoom.set(m.room, [m]);
-    }
-    for (const [room, senders] of byRoom) {
+    for (const [room, senders] of Map.groupBy(batch, (m) => m.room)) {
       const origin = senders.length === 1 ? senders[0]!.conn : SEVERAL;
       Y.transact(room.doc, () => {
         for (const { updates } of senders) for (const u of updates) Y.applyUpdate(room.doc, u, origin);

@@ -16,14 +16,27 @@ order by 1
 on conflict do nothing;
 
 -- In lexeme order, so that two writers adding the same new words wait for each other instead of
--- deadlocking. A word is never removed: a stale one only makes a prefix's list one longer.
+-- deadlocking. A word is never removed: a stale one only makes a prefix's list one longer. An update
+-- adds the words of the entries whose document changed only: a space made public rewrites the flag
+-- of thousands of entries, not their words.
 create or replace function private.search_lexemes_add() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
-  insert into private.search_lexemes (lexeme)
-  select distinct l.lexeme from added a cross join lateral unnest(tsvector_to_array(a.document)) l(lexeme)
-  order by 1
-  on conflict do nothing;
+  if tg_op = 'UPDATE' then
+    insert into private.search_lexemes (lexeme)
+    select distinct l.lexeme
+    from added a
+    left join before b on b.resource_type = a.resource_type and b.resource_id = a.resource_id
+    cross join lateral unnest(tsvector_to_array(a.document)) l(lexeme)
+    where b.document is distinct from a.document
+    order by 1
+    on conflict do nothing;
+  else
+    insert into private.search_lexemes (lexeme)
+    select distinct l.lexeme from added a cross join lateral unnest(tsvector_to_array(a.document)) l(lexeme)
+    order by 1
+    on conflict do nothing;
+  end if;
   return null;
 end $$;
 revoke all on function private.search_lexemes_add() from public, anon, authenticated;
@@ -31,7 +44,7 @@ revoke all on function private.search_lexemes_add() from public, anon, authentic
 create trigger search_index_lexemes_inserted after insert on public.search_index
   referencing new table as added for each statement execute function private.search_lexemes_add();
 create trigger search_index_lexemes_updated after update on public.search_index
-  referencing new table as added for each statement execute function private.search_lexemes_add();
+  referencing old table as before new table as added for each statement execute function private.search_lexemes_add();
 
 -- The query with each prefix operand ('banc':*) replaced by its completions when they are 1 to 32;
 -- the text form is rebuilt operand by operand (quotes and backslashes stay escaped as tsquery
