@@ -123,9 +123,11 @@ export async function searchableSpaces(claims: Claims | null): Promise<{ id: str
  * its resources of `resourceType` whose title or body has every word of `text` (as word prefixes,
  * accents ignored, either language), as one array; symbols the words cannot match (`100%`) are
  * then looked for literally in `literal` (the feature's own columns). Use as
- * `and <id column> = any (<fragment>)` — computed once for the statement, then looked up by the
- * table's primary key in block order (2,000 ids: 3 ms instead of 6 for `in (select …)`, probed one
- * by one) — or combine with `literal`'s ILIKE when the filter has no words at all.
+ * `and <id column> = any (<fragment>)` — computed once for the statement, then looked up in an
+ * index led by the component (proposals: `(component_id, id)`, where one component's ids are
+ * neighbours; 2,000 of them in 1 ms, against 2.5 ms through a primary key that spreads them over
+ * every component's leaves, and 6 ms for `in (select …)`, probed one by one) — or combine with
+ * `literal`'s ILIKE when the filter has no words at all.
  */
 export function textFilterIds(tx: Tx, resourceType: string, componentId: string, text: string): postgres.Fragment | null {
   const words = filterWords(text);
