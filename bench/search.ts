@@ -72,6 +72,9 @@ export async function benchSearch(sql: postgres.Sql, tools: BenchTools): Promise
   // Vacuumed as autovacuum would leave a settled database: measured right after a bulk load, the
   // first case raced autovacuum's own pass over the 100,000 new rows (and their unset hint bits).
   await sql`vacuum (analyze) public.search_index, public.proposals`;
+  // And checkpointed: the load's dirty pages are otherwise written out by the checkpointer during
+  // the first minutes of measurement.
+  await sql`checkpoint`;
   const [entries] = await sql<{ n: number }[]>`select count(*)::int as n from public.search_index`;
   console.log(
     `\nSearch: ${entries!.n.toLocaleString('en')} entries in the index (${indexed!.n.toLocaleString('en')} proposals loaded in ` +
