@@ -55,6 +55,8 @@ describe('the component and budget pages', () => {
     expect(cheap.text.indexOf('Projet 4')).toBeLessThan(cheap.text.indexOf('Projet 3'));
     const text = await visitor.get(`${budgetPage()}?q=projet%202`);
     expect(text.text).toContain('1 projet');
+    // The filter reads the one search index: accents and case ignored, plurals stemmed.
+    expect((await visitor.get(`${budgetPage()}?q=PROJETS%202`)).text).toContain('1 projet');
     const bad = await visitor.get(`${budgetPage()}?min=abc&sort=nope`);
     expect(bad.status).toBe(200);
     expect(bad.text).toContain('Certains filtres étaient invalides et ont été ignorés : min, sort.');

@@ -179,6 +179,8 @@ describe('the list', () => {
     expect(officialOnly.text).toContain('Débat de la mairie');
     expect(officialOnly.text).toContain('1 débat');
     expect((await anon.get(`${p.list}?q=${encodeURIComponent('numéro 1')}`)).text).toContain('10 débats');
+    // The filter reads the one search index: accents ignored, words as prefixes, in any order.
+    expect((await anon.get(`${p.list}?q=${encodeURIComponent('1 NUMERO debat')}`)).text).toContain('10 débats');
     expect((await a.get(`${p.list}?mine=true`)).text).toContain('22 débats');
     expect((await b.get(`${p.list}?mine=true`)).text).toContain('0 débat');
     expect((await anon.get(`${p.list}?sort=bogus`)).text).toContain('Certains paramètres ont été ignorés : sort.');

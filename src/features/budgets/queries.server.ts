@@ -3,6 +3,8 @@ import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
+import { textFilterIds } from '../search/queries.server.ts';
+import { hasLiteralSymbols } from '../search/search.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
 import type { ComponentView } from '../../lib/components/manifest.ts';
@@ -287,7 +289,10 @@ export async function listProjects(
     const votesShown = shown?.shown ?? false;
     let sort = filters.sort ?? opts.defaultSort;
     if (sort === 'most_voted' && !votesShown) sort = 'random';
-    const text = filters.text ? filters.text.toLowerCase() : null;
+    // Words through the one search index (as the proposals' filter); symbols the words cannot
+    // match (`100%`) are also looked for literally, in both languages' title and description.
+    const words = filters.text ? textFilterIds(tx, 'project', componentId, filters.text) : null;
+    const text = filters.text && (!words || hasLiteralSymbols(filters.text)) ? filters.text.toLowerCase() : null;
     const where = tx`
       p.budget_id = ${budgetId}
       and (${filters.taxonomyId}::uuid is null or (p.taxonomy_id is not null and private.budgets_taxonomy_covers(${filters.taxonomyId}::uuid, p.taxonomy_id)))
@@ -296,6 +301,7 @@ export async function listProjects(
       and (not ${filters.selected} or p.selected_at is not null)
       and ${filters.mine && claims ? tx`p.id in (select l.project_id from public.ballot_lines l join public.ballots o on o.id = l.ballot_id
                                           where o.budget_id = ${budgetId} and o.user_id = (select auth.uid()))` : tx`true`}
+      ${words ? tx`and p.id = any (${words})` : tx``}
       and (${text}::text is null or position(${text}::text in lower(
             coalesce(p.title ->> 'fr', '') || ' ' || coalesce(p.title ->> 'en', '') || ' ' ||
             regexp_replace(coalesce(p.description ->> 'fr', '') || ' ' || coalesce(p.description ->> 'en', ''), '<[^>]*>', ' ', 'g'))) > 0)`;

@@ -3,6 +3,8 @@ import type { ComponentView } from '../../lib/components/manifest.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
+import { textFilterIds } from '../search/queries.server.ts';
+import { hasLiteralSymbols } from '../search/search.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
@@ -165,7 +167,10 @@ function sortColumn(tx: Tx, sort: DebateSort) {
 }
 
 function whereOf(tx: Tx, componentId: string, f: ListFilters) {
-  const pattern = f.text ? likePattern(f.text) : null;
+  // Words through the one search index, as the proposals' filter (accents ignored, stemmed, as
+  // prefixes); symbols the words cannot match (`100%`) are also looked for literally.
+  const words = f.text ? textFilterIds(tx, 'debate', componentId, f.text) : null;
+  const pattern = f.text && (!words || hasLiteralSymbols(f.text)) ? likePattern(f.text) : null;
   return tx`
     d.component_id = ${componentId}::uuid and d.hidden_at is null
     ${f.state === 'open'
@@ -174,6 +179,7 @@ function whereOf(tx: Tx, componentId: string, f: ListFilters) {
         ? tx`and d.withdrawn_at is null and (d.closed_at is not null or d.ends_at <= now())`
         : tx``}
     ${f.origin === 'official' ? tx`and d.official` : f.origin === 'participants' ? tx`and not d.official` : tx``}
+    ${words ? tx`and d.id = any (${words})` : tx``}
     ${pattern ? tx`and (d.title ilike ${pattern} or d.description ilike ${pattern})` : tx``}
     ${f.taxonomyId
       ? tx`and d.taxonomy_id in (
