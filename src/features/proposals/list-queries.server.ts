@@ -332,8 +332,15 @@ async function countTx(tx: Tx, componentId: string, filters: ListFilters): Promi
  * first of them after the cursor. Asked apart, the ids made a round trip to the app and back
  * (planned as a 2,000-element constant, twice: 7 ms of the page's 18).
  */
-function textPageTx(tx: Tx, componentId: string, facts: ListFacts, filters: ListFilters, o: ReturnType<typeof orderOf>, size: number) {
-  const sort = effectiveSort(filters.sort, facts);
+function textPageTx(
+  tx: Tx,
+  componentId: string,
+  facts: ListFacts,
+  filters: ListFilters,
+  sort: ProposalSort,
+  o: ReturnType<typeof orderOf>,
+  size: number,
+) {
   return tx<PageRow[]>`
     with matched as materialized (
       select ${pageColumns(tx)}, ${o.key} as k, ${o.rank} as rank, (true ${o.after}) as after_cursor,
@@ -361,8 +368,10 @@ async function pageTx(
   const after = cursor && cursor.sort === sort ? cursor : null;
   const size = Math.min(Math.max(Math.trunc(pageSize) || LIST_PAGE_SIZE, 1), 200);
   const o = orderOf(tx, sort, seed, after);
+  // The page's rows are chosen first (the order's index, or one sort of the matching rows for
+  // random), then joined to their state, taxonomy and authors: the joins run for the page only.
   const rows = filters.text && filterWords(filters.text).length > 0
-    ? await textPageTx(tx, componentId, facts, filters, o, size)
+    ? await textPageTx(tx, componentId, facts, filters, sort, o, size)
     : await tx<PageRow[]>`
     with page as materialized (
       select ${pageColumns(tx)}, ${o.key} as k, ${o.rank} as rank from public.proposals p ${rankingOf(tx, componentId, sort)}
