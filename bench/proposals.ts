@@ -14,6 +14,7 @@ import { getProposal, listAmendments, listLikers, listVersions } from '../src/fe
 import { listProposals } from '../src/features/proposals/list-queries.server.ts';
 import { EMPTY_FILTERS } from '../src/features/proposals/list.ts';
 import { createProposalsComponent } from '../tests/proposals/fixtures.ts';
+import { settleAfterLoad } from './settle.ts';
 
 export interface Measured {
   perSecond: number;
@@ -188,8 +189,11 @@ export async function benchProposals(sql: postgres.Sql, databaseUrl: string, too
   // The load ran without triggers: the one search index (the list's text filter) is built set-based.
   await sql`select private.search_reindex_type('proposal', array(select id from public.proposals where component_id = ${big.componentId}))`;
   await sql`analyze`;
+  const seeded = performance.now();
+  const waited = await settleAfterLoad(sql);
   console.log(
-    `\nProposals: list and page over ${PROPOSALS.toLocaleString('en')} proposals (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s), ` +
+    `\nProposals: list and page over ${PROPOSALS.toLocaleString('en')} proposals (seeded in ${((seeded - started) / 1000).toFixed(1)} s; ` +
+      `Realtime's replication caught up ${waited.toFixed(1)} s later), ` +
       'through the app’s query modules, one caller',
   );
 

@@ -15,6 +15,7 @@ import { search, textFilterIds } from '../src/features/search/queries.server.ts'
 import type { SearchParams } from '../src/features/search/search.ts';
 import { createProposalsComponent, type ProposalsFixture } from '../tests/proposals/fixtures.ts';
 import type { BenchTools } from './proposals.ts';
+import { settleAfterLoad } from './settle.ts';
 
 const RESOURCES = Number(process.env.BENCH_SEARCH_RESOURCES ?? 100_000);
 const COMPONENTS = 10;
@@ -69,16 +70,16 @@ export async function benchSearch(sql: postgres.Sql, tools: BenchTools): Promise
   const ids = components.map((c) => c.componentId);
   const [indexed] = await sql<{ n: number }[]>`
     select private.search_reindex_type('proposal', array(select p.id from public.proposals p where p.component_id = any(${ids}::uuid[]))) as n`;
+  const reindexed = performance.now();
   // Vacuumed as autovacuum would leave a settled database: measured right after a bulk load, the
   // first case raced autovacuum's own pass over the 100,000 new rows (and their unset hint bits).
   await sql`vacuum (analyze) public.search_index, public.proposals`;
-  // And checkpointed: the load's dirty pages are otherwise written out by the checkpointer during
-  // the first minutes of measurement.
-  await sql`checkpoint`;
+  const waited = await settleAfterLoad(sql);
   const [entries] = await sql<{ n: number }[]>`select count(*)::int as n from public.search_index`;
   console.log(
     `\nSearch: ${entries!.n.toLocaleString('en')} entries in the index (${indexed!.n.toLocaleString('en')} proposals loaded in ` +
-      `${((loaded - started) / 1000).toFixed(1)} s, indexed set-based in ${((performance.now() - loaded) / 1000).toFixed(1)} s), ` +
+      `${((loaded - started) / 1000).toFixed(1)} s, indexed set-based in ${((reindexed - loaded) / 1000).toFixed(1)} s; ` +
+      `Realtime's replication caught up ${waited.toFixed(1)} s after the vacuum), ` +
       'through the app’s query module (RLS, counts per type, a page of 20 with headlines), one caller',
   );
 
