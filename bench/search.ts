@@ -9,10 +9,10 @@
  */
 import type postgres from 'postgres';
 import { asUser, type Claims } from '../src/lib/db/index.ts';
-import { listProposals, likePattern } from '../src/features/proposals/list-queries.server.ts';
+import { listProposals } from '../src/features/proposals/list-queries.server.ts';
 import { EMPTY_FILTERS } from '../src/features/proposals/list.ts';
 import { search, textFilterIds } from '../src/features/search/queries.server.ts';
-import type { SearchParams } from '../src/features/search/search.ts';
+import { likePattern, type SearchParams } from '../src/features/search/search.ts';
 import { createProposalsComponent, type ProposalsFixture } from '../tests/proposals/fixtures.ts';
 import type { BenchTools } from './proposals.ts';
 import { settleAfterLoad } from './settle.ts';

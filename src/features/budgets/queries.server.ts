@@ -3,8 +3,7 @@ import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
-import { textFilterIds } from '../search/queries.server.ts';
-import { hasLiteralSymbols } from '../search/search.ts';
+import { componentTextFilter } from '../search/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
 import type { ComponentView } from '../../lib/components/manifest.ts';
@@ -291,8 +290,8 @@ export async function listProjects(
     if (sort === 'most_voted' && !votesShown) sort = 'random';
     // Words through the one search index (as the proposals' filter); symbols the words cannot
     // match (`100%`) are also looked for literally, in both languages' title and description.
-    const words = filters.text ? textFilterIds(tx, 'project', componentId, filters.text) : null;
-    const text = filters.text && (!words || hasLiteralSymbols(filters.text)) ? filters.text.toLowerCase() : null;
+    const { ids: words, literal } = componentTextFilter(tx, 'project', componentId, filters.text);
+    const text = literal?.toLowerCase() ?? null;
     const where = tx`
       p.budget_id = ${budgetId}
       and (${filters.taxonomyId}::uuid is null or (p.taxonomy_id is not null and private.budgets_taxonomy_covers(${filters.taxonomyId}::uuid, p.taxonomy_id)))

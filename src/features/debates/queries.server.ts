@@ -3,8 +3,8 @@ import type { ComponentView } from '../../lib/components/manifest.ts';
 import type { TranslatedText } from '../../lib/i18n/translated.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { getComponentInForce } from '../components/queries.server.ts';
-import { textFilterIds } from '../search/queries.server.ts';
-import { hasLiteralSymbols } from '../search/search.ts';
+import { componentTextFilter } from '../search/queries.server.ts';
+import { likePattern } from '../search/search.ts';
 import { requestOrganization } from '../organization/queries.server.ts';
 import { getSpaceBySlug } from '../spaces/queries.server.ts';
 import { kindOfSegment, spaceHref, type SpaceDetail } from '../spaces/spaces.ts';
@@ -148,11 +148,6 @@ interface CardRow {
   sort_key: string;
 }
 
-/** `%text%` for ILIKE with the pattern characters escaped. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function sortColumn(tx: Tx, sort: DebateSort) {
   switch (sort) {
     case 'most_commented':
@@ -169,8 +164,8 @@ function sortColumn(tx: Tx, sort: DebateSort) {
 function whereOf(tx: Tx, componentId: string, f: ListFilters) {
   // Words through the one search index, as the proposals' filter (accents ignored, stemmed, as
   // prefixes); symbols the words cannot match (`100%`) are also looked for literally.
-  const words = f.text ? textFilterIds(tx, 'debate', componentId, f.text) : null;
-  const pattern = f.text && (!words || hasLiteralSymbols(f.text)) ? likePattern(f.text) : null;
+  const { ids: words, literal } = componentTextFilter(tx, 'debate', componentId, f.text);
+  const pattern = literal ? likePattern(literal) : null;
   return tx`
     d.component_id = ${componentId}::uuid and d.hidden_at is null
     ${f.state === 'open'

@@ -4,8 +4,8 @@ import { encodeCursor, isProposalSort, LIST_PAGE_SIZE, MAP_POINTS_CAP, type Curs
 import { readProposalsSettings } from './manifest.ts';
 import type { ProposalSort } from './proposals.ts';
 import { DEFAULT_STATE_COLOR } from './state-color.ts';
-import { textFilterIds } from '../search/queries.server.ts';
-import { filterWords, hasLiteralSymbols } from '../search/search.ts';
+import { componentTextFilter } from '../search/queries.server.ts';
+import { filterWords, likePattern } from '../search/search.ts';
 
 /*
  * The public list of a proposals component, read as the visitor (row-level security decides what
@@ -131,17 +131,12 @@ export function effectiveSort(requested: ProposalSort | null, facts: Pick<ListFa
   return sort;
 }
 
-/** `%text%` for ILIKE with the pattern characters escaped (backslash is ILIKE's escape). */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** The list's conditions (in addition to row-level security). */
 function whereOf(tx: Tx, componentId: string, f: ListFilters) {
   // Words through the one search index (accents ignored, stemmed, prefixes: the list filters as the
   // user types); symbols the words cannot match (`100%`, `#12`) are also looked for literally.
-  const words = f.text ? textFilterIds(tx, 'proposal', componentId, f.text) : null;
-  const pattern = f.text && (!words || hasLiteralSymbols(f.text)) ? likePattern(f.text) : null;
+  const { ids: words, literal } = componentTextFilter(tx, 'proposal', componentId, f.text);
+  const pattern = literal ? likePattern(literal) : null;
   return tx`
     p.component_id = ${componentId}::uuid and p.published_at is not null and p.hidden_at is null and p.amends_id is null
     ${f.withdrawn ? tx`and p.withdrawn_at is not null` : tx`and p.withdrawn_at is null`}

@@ -78,6 +78,11 @@ export function hasLiteralSymbols(text: string): boolean {
   return /[^\p{L}\p{N}\s'’.,;:!?«»"()\-–—]/u.test(text);
 }
 
+/** `%text%` for ILIKE with the pattern characters escaped (backslash is ILIKE's escape). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** `to_tsquery` text for the words, each as a prefix: "piste cycl" → `piste:* & cycl:*`. */
 export function prefixQuery(words: readonly string[]): string {
   return words.map((w) => `${w}:*`).join(' & ');

@@ -2,7 +2,7 @@ import { asUser, type Claims, type Tx } from '../../../lib/db/index.ts';
 import { isUuid } from '../../../lib/ids.ts';
 import type { TranslatedText } from '../../../lib/i18n/translated.ts';
 import { ADMIN_PAGE_SIZE, type AdminFilters } from './inputs.ts';
-import { likePattern } from '../list-queries.server.ts';
+import { likePattern } from '../../search/search.ts';
 import { readProposalsSettings, type ProposalsSettings } from '../manifest.ts';
 
 /*
